@@ -1,0 +1,27 @@
+//! lyapunov-lens: what does an attention model learn about a dynamical system?
+//!
+//! A lab for arXiv 2505.06503 ("Attention Mechanisms in Dynamical Systems: A Case Study with
+//! Predator-Prey Models"). The science core (everything but [`web`]) is pure Rust with no web
+//! dependencies: it compiles and tests natively, drives the CLI, and runs unchanged in wasm32.
+//!
+//! Pipeline: [`config::Config`] → [`rk4::integrate`] the [`lotka_volterra::LotkaVolterra`] system →
+//! [`normal_derivative`] of V and the [`orbit_period`] → [`gaussian_noise`] observations →
+//! train an [`model::AttentionModel`] with [`adam::Adam`] → [`metrics`]. [`session::Session`]
+//! holds it all and recomputes only what a change needs.
+
+pub mod adam;
+pub mod config;
+pub mod gaussian_noise;
+pub mod lotka_volterra;
+pub mod metrics;
+pub mod model;
+pub mod normal_derivative;
+pub mod orbit_period;
+pub mod paper_linear;
+pub mod report;
+pub mod rk4;
+pub mod session;
+pub mod system;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,145 @@
+//! How well attention lines up with the geometry of V: correlations, peak offset, and spread.
+
+use serde::{Deserialize, Serialize};
+
+/// Pearson's r, or `None` when either series is constant, has fewer than two points, or holds a
+/// non-finite value.
+pub fn pearson(a: &[f64], b: &[f64]) -> Option<f64> {
+    let n = a.len().min(b.len());
+    if n < 2 {
+        return None;
+    }
+    let mean_a = a[..n].iter().sum::<f64>() / n as f64;
+    let mean_b = b[..n].iter().sum::<f64>() / n as f64;
+    let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
+    for (x, y) in a[..n].iter().zip(&b[..n]) {
+        let (dx, dy) = (x - mean_a, y - mean_b);
+        sab += dx * dy;
+        saa += dx * dx;
+        sbb += dy * dy;
+    }
+    let r = sab / (saa * sbb).sqrt();
+    (saa > 0.0 && sbb > 0.0 && r.is_finite()).then(|| r.clamp(-1.0, 1.0))
+}
+
+/// Ranks 1..=n into `ranks`, ties sharing their average rank. `order` is scratch space.
+pub fn average_ranks(values: &[f64], order: &mut Vec<usize>, ranks: &mut Vec<f64>) {
+    let n = values.len();
+    order.clear();
+    order.extend(0..n);
+    order.sort_by(|&i, &j| values[i].total_cmp(&values[j]));
+    ranks.clear();
+    ranks.resize(n, 0.0);
+    let mut start = 0;
+    while start < n {
+        let mut end = start + 1;
+        while end < n && values[order[end]] == values[order[start]] {
+            end += 1;
+        }
+        let rank = (start + end + 1) as f64 / 2.0; // mean of ranks start+1 ..= end
+        for &i in &order[start..end] {
+            ranks[i] = rank;
+        }
+        start = end;
+    }
+}
+
+/// Spearman's ρ: Pearson's r of the average ranks.
+pub fn spearman(a: &[f64], b: &[f64]) -> Option<f64> {
+    let (mut order, mut ra, mut rb) = (Vec::new(), Vec::new(), Vec::new());
+    average_ranks(a, &mut order, &mut ra);
+    average_ranks(b, &mut order, &mut rb);
+    pearson(&ra, &rb)
+}
+
+/// Index of the largest value (first one on ties).
+pub fn argmax(values: &[f64]) -> Option<usize> {
+    (0..values.len()).reduce(|best, i| if values[i] > values[best] { i } else { best })
+}
+
+/// Index of the smallest value (first one on ties).
+pub fn argmin(values: &[f64]) -> Option<usize> {
+    (0..values.len()).reduce(|best, i| if values[i] < values[best] { i } else { best })
+}
+
+/// Wraps a time offset into [−P/2, P/2) for a periodic orbit of period P.
+pub fn wrap_to_period(offset: f64, period: f64) -> f64 {
+    offset - period * (offset / period + 0.5).floor()
+}
+
+/// Effective sample size 1/Σa² of normalised weights: N for uniform attention, 1 for a spike.
+pub fn effective_sample_size(weights: &[f64]) -> f64 {
+    1.0 / weights.iter().map(|a| a * a).sum::<f64>()
+}
+
+/// max a / min a, or `None` when some weight underflowed to 0.
+pub fn max_over_min(weights: &[f64]) -> Option<f64> {
+    let max = weights.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let min = weights.iter().copied().fold(f64::INFINITY, f64::min);
+    let ratio = max / min;
+    (min > 0.0 && ratio.is_finite()).then_some(ratio)
+}
+
+/// Everything the lab reports about one state of training.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    /// Pearson r between attention and ∂V/∂n (negative: attention high where V is flat).
+    pub pearson: Option<f64>,
+    /// Spearman ρ between attention and ∂V/∂n.
+    pub spearman: Option<f64>,
+    /// t(argmax attention) − t(argmin ∂V/∂n), wrapped into [−P/2, P/2) when the period P is known.
+    pub peak_offset: Option<f64>,
+    /// `peak_offset / P`, in [−0.5, 0.5).
+    pub peak_offset_periods: Option<f64>,
+    /// Measured orbit period P.
+    pub period: Option<f64>,
+    /// 1/Σa².
+    pub ess: f64,
+    /// max a / min a.
+    pub max_over_min: Option<f64>,
+    /// Training loss (mean over t of ‖r_t − x_t‖²).
+    pub loss: f64,
+}
+
+/// Reusable buffers so that computing metrics every frame does not allocate.
+#[derive(Debug, Default)]
+pub struct MetricsWorkspace {
+    order: Vec<usize>,
+    attention_ranks: Vec<f64>,
+    reference_ranks: Vec<f64>,
+}
+
+impl MetricsWorkspace {
+    /// Metrics of `attention` against `reference` (∂V/∂n, or any sensitivity measure where
+    /// "small" is "flat"), both sampled at `times`.
+    pub fn compute(
+        &mut self,
+        attention: &[f64],
+        reference: Option<&[f64]>,
+        times: &[f64],
+        period: Option<f64>,
+        loss: f64,
+    ) -> Metrics {
+        let (mut pearson_r, mut spearman_r, mut peak_offset) = (None, None, None);
+        if let Some(reference) = reference {
+            pearson_r = pearson(attention, reference);
+            average_ranks(attention, &mut self.order, &mut self.attention_ranks);
+            average_ranks(reference, &mut self.order, &mut self.reference_ranks);
+            spearman_r = pearson(&self.attention_ranks, &self.reference_ranks);
+            if let (Some(i), Some(j)) = (argmax(attention), argmin(reference)) {
+                let raw = times[i] - times[j];
+                peak_offset = Some(period.map_or(raw, |p| wrap_to_period(raw, p)));
+            }
+        }
+        Metrics {
+            pearson: pearson_r,
+            spearman: spearman_r,
+            peak_offset,
+            peak_offset_periods: peak_offset.zip(period).map(|(o, p)| o / p),
+            period,
+            ess: effective_sample_size(attention),
+            max_over_min: max_over_min(attention),
+            loss,
+        }
+    }
+}

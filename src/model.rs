@@ -1,0 +1,91 @@
+//! The attention-model abstraction and the registry of available models.
+
+use crate::paper_linear::PaperLinear;
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// What a model trains on: noisy observations x̃ (N×d) and the clean states x (N×d).
+pub struct TrainingData<'a> {
+    pub noisy: &'a Array2<f64>,
+    pub clean: &'a Array2<f64>,
+}
+
+/// An attention model: attention weights over time, a reconstruction, and an MSE loss against
+/// the clean states with an analytic gradient.
+pub trait AttentionModel {
+    fn kind(&self) -> ModelKind;
+    /// The flat parameter vector θ.
+    fn parameters(&self) -> &[f64];
+    fn parameters_mut(&mut self) -> &mut [f64];
+    /// Attention weights a_t (non-negative, summing to 1) into `attention` (length N).
+    fn attention(&mut self, noisy: &Array2<f64>, attention: &mut [f64]);
+    /// The reconstruction r (N×d) from the observations and given attention.
+    fn reconstruct(&self, noisy: &Array2<f64>, attention: &[f64]) -> Array2<f64>;
+    /// The loss, mean over t of ‖r_t − x_t‖², with ∂loss/∂θ written into `gradient`.
+    fn loss_and_gradient(&mut self, data: &TrainingData, gradient: &mut [f64]) -> f64;
+    /// The loss alone.
+    fn loss(&mut self, data: &TrainingData) -> f64 {
+        let mut gradient = vec![0.0; self.parameters().len()];
+        self.loss_and_gradient(data, &mut gradient)
+    }
+}
+
+/// The models the lab knows, by their CLI/URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum ModelKind {
+    /// The paper's model with r_t = N·a_t·x̃_t.
+    #[default]
+    #[serde(rename = "paper-linear")]
+    PaperLinear,
+    /// The literal reading r_t = a_t·x̃_t.
+    #[serde(rename = "paper-linear-unscaled")]
+    PaperLinearUnscaled,
+}
+
+impl ModelKind {
+    pub const ALL: [ModelKind; 2] = [ModelKind::PaperLinear, ModelKind::PaperLinearUnscaled];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelKind::PaperLinear => "paper-linear",
+            ModelKind::PaperLinearUnscaled => "paper-linear-unscaled",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            ModelKind::PaperLinear => {
+                "score s_t = w·x̃_t + b, a = softmax(s), r_t = N·a_t·x̃_t (uniform attention reproduces the data)"
+            }
+            ModelKind::PaperLinearUnscaled => {
+                "as paper-linear but r_t = a_t·x̃_t, the literal reading: r is N times too small for any a"
+            }
+        }
+    }
+
+    /// A fresh, untrained model of this kind for d-dimensional states.
+    pub fn build(self, dim: usize) -> Box<dyn AttentionModel> {
+        match self {
+            ModelKind::PaperLinear => Box::new(PaperLinear::new(dim, true)),
+            ModelKind::PaperLinearUnscaled => Box::new(PaperLinear::new(dim, false)),
+        }
+    }
+}
+
+impl fmt::Display for ModelKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for ModelKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        ModelKind::ALL.into_iter().find(|k| k.name() == s).ok_or_else(|| {
+            let names: Vec<_> = ModelKind::ALL.iter().map(|k| k.name()).collect();
+            format!("unknown model '{s}' (expected one of: {})", names.join(", "))
+        })
+    }
+}

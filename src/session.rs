@@ -1,0 +1,288 @@
+//! The whole lab state as a state machine:
+//! config → clean trajectory (+ ∂V/∂n, period) → noisy observations → model + optimizer → metrics.
+//!
+//! Changing the config recomputes only what depends on what changed: a new σ or seed keeps the
+//! trajectory; a new learning rate keeps the model's weights and the optimizer's moments. New
+//! observations restart the model from uniform attention, so that a config and a step count
+//! always name one reproducible state.
+
+use crate::adam::Adam;
+use crate::config::{Config, ConfigError};
+use crate::gaussian_noise::add_gaussian_noise;
+use crate::lotka_volterra::LotkaVolterra;
+use crate::metrics::{Metrics, MetricsWorkspace};
+use crate::model::{AttentionModel, TrainingData};
+use crate::normal_derivative::normal_derivative_along;
+use crate::orbit_period::measure_period;
+use crate::rk4::{integrate, uniform_times, Trajectory};
+use ndarray::Array2;
+use std::fmt;
+
+/// Loss history is thinned to at most this many points by doubling its stride.
+const LOSS_HISTORY_CAPACITY: usize = 2048;
+
+/// Why a session could not be built or reconfigured. The session, if any, is left unchanged.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SessionError {
+    Config(ConfigError),
+    Integration(String),
+}
+
+impl fmt::Display for SessionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SessionError::Config(e) => write!(f, "invalid {e}"),
+            SessionError::Integration(m) => write!(f, "{m}"),
+        }
+    }
+}
+
+impl std::error::Error for SessionError {}
+
+impl From<ConfigError> for SessionError {
+    fn from(e: ConfigError) -> Self {
+        SessionError::Config(e)
+    }
+}
+
+/// Which layers a reconfiguration rebuilt, so that a front end can redraw only those.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Recomputed {
+    pub trajectory: bool,
+    pub observations: bool,
+    pub model: bool,
+}
+
+/// The clean side: everything that depends only on the system and the initial condition.
+struct CleanData {
+    system: LotkaVolterra,
+    trajectory: Trajectory,
+    dv_dn: Option<Vec<f64>>,
+    period: Option<f64>,
+}
+
+impl CleanData {
+    fn build(config: &Config) -> Result<Self, SessionError> {
+        let system = LotkaVolterra::new(config.alpha, config.beta, config.gamma, config.delta)
+            .map_err(SessionError::Integration)?;
+        let times = uniform_times(config.t_end, config.n);
+        let initial = [config.x0, config.y0];
+        let trajectory = integrate(&system, &initial, &times)
+            .map_err(|e| SessionError::Integration(e.to_string()))?;
+        let dv_dn = normal_derivative_along(&system, &trajectory);
+        let period = measure_period(&system, &initial, config.t_end);
+        Ok(CleanData { system, trajectory, dv_dn, period })
+    }
+}
+
+/// The lab state. See the module documentation.
+pub struct Session {
+    config: Config,
+    clean: CleanData,
+    observations: Array2<f64>,
+    model: Box<dyn AttentionModel>,
+    optimizer: Adam,
+    /// Parameters before the last batch of steps, restored if training diverges.
+    last_good: Vec<f64>,
+    gradient: Vec<f64>,
+    attention: Vec<f64>,
+    metrics: Metrics,
+    workspace: MetricsWorkspace,
+    loss_history: Vec<(u64, f64)>,
+    loss_stride: u64,
+    diverged: Option<String>,
+}
+
+impl Session {
+    pub fn new(config: Config) -> Result<Self, SessionError> {
+        config.validate()?;
+        let clean = CleanData::build(&config)?;
+        let observations = add_gaussian_noise(&clean.trajectory.states, config.sigma, config.seed);
+        let model = config.model.build(clean.trajectory.states.ncols());
+        let n_params = model.parameters().len();
+        let n = config.n;
+        let mut session = Session {
+            optimizer: Adam::new(config.lr, n_params),
+            last_good: model.parameters().to_vec(),
+            gradient: vec![0.0; n_params],
+            attention: vec![0.0; n],
+            metrics: Metrics {
+                pearson: None,
+                spearman: None,
+                peak_offset: None,
+                peak_offset_periods: None,
+                period: None,
+                ess: 0.0,
+                max_over_min: None,
+                loss: f64::NAN,
+            },
+            workspace: MetricsWorkspace::default(),
+            loss_history: Vec::new(),
+            loss_stride: 1,
+            diverged: None,
+            config,
+            clean,
+            observations,
+            model,
+        };
+        session.refresh();
+        Ok(session)
+    }
+
+    /// Applies a new config, recomputing only what depends on what changed. On error the
+    /// session is unchanged.
+    pub fn set_config(&mut self, config: Config) -> Result<Recomputed, SessionError> {
+        config.validate()?;
+        let mut done = Recomputed::default();
+        if self.config.trajectory_differs(&config) {
+            self.clean = CleanData::build(&config)?;
+            done.trajectory = true;
+        }
+        if done.trajectory || self.config.observations_differ(&config) {
+            self.observations =
+                add_gaussian_noise(&self.clean.trajectory.states, config.sigma, config.seed);
+            done.observations = true;
+        }
+        let model_changed = config.model != self.config.model;
+        self.optimizer.lr = config.lr;
+        if config.lr != self.config.lr && self.diverged.is_some() {
+            // A new learning rate is the suggested way out of a divergence: allow training again.
+            self.diverged = None;
+        }
+        self.config = config;
+        if done.observations || model_changed {
+            self.reset_model();
+            done.model = true;
+        } else {
+            self.refresh();
+        }
+        Ok(done)
+    }
+
+    /// Restarts the model from its initial (uniform-attention) parameters with a fresh optimizer.
+    pub fn reset_model(&mut self) {
+        self.model = self.config.model.build(self.dim());
+        let n_params = self.model.parameters().len();
+        self.optimizer = Adam::new(self.config.lr, n_params);
+        self.gradient = vec![0.0; n_params];
+        self.last_good = self.model.parameters().to_vec();
+        self.attention.resize(self.config.n, 0.0);
+        self.loss_history.clear();
+        self.loss_stride = 1;
+        self.diverged = None;
+        self.refresh();
+    }
+
+    /// Runs up to `k` optimizer steps. If the loss, gradient or parameters become non-finite,
+    /// training stops, the last finite parameters are restored and [`Session::diverged`] says why.
+    /// Returns the number of steps taken.
+    pub fn step(&mut self, k: usize) -> usize {
+        if self.diverged.is_some() {
+            return 0;
+        }
+        self.last_good.copy_from_slice(self.model.parameters());
+        let data = TrainingData { noisy: &self.observations, clean: &self.clean.trajectory.states };
+        let mut taken = 0;
+        for _ in 0..k {
+            let loss = self.model.loss_and_gradient(&data, &mut self.gradient);
+            if !loss.is_finite() || self.gradient.iter().any(|g| !g.is_finite()) {
+                self.diverged = Some(format!(
+                    "training diverged at step {}: the loss became {loss}",
+                    self.optimizer.steps()
+                ));
+                break;
+            }
+            let step = self.optimizer.steps();
+            if step % self.loss_stride == 0 {
+                self.loss_history.push((step, loss));
+                if self.loss_history.len() >= LOSS_HISTORY_CAPACITY {
+                    let stride = self.loss_stride * 2;
+                    self.loss_history.retain(|(s, _)| s % stride == 0);
+                    self.loss_stride = stride;
+                }
+            }
+            self.optimizer.update(self.model.parameters_mut(), &self.gradient);
+            if self.model.parameters().iter().any(|p| !p.is_finite()) {
+                self.diverged = Some(format!(
+                    "training diverged at step {}: the weights became non-finite",
+                    self.optimizer.steps()
+                ));
+                break;
+            }
+            self.last_good.copy_from_slice(self.model.parameters());
+            taken += 1;
+        }
+        if self.diverged.is_some() {
+            self.model.parameters_mut().copy_from_slice(&self.last_good);
+        }
+        self.refresh();
+        taken
+    }
+
+    /// Recomputes attention, loss and metrics for the current parameters.
+    fn refresh(&mut self) {
+        let data = TrainingData { noisy: &self.observations, clean: &self.clean.trajectory.states };
+        let loss = self.model.loss_and_gradient(&data, &mut self.gradient);
+        self.model.attention(&self.observations, &mut self.attention);
+        self.metrics = self.workspace.compute(
+            &self.attention,
+            self.clean.dv_dn.as_deref(),
+            &self.clean.trajectory.times,
+            self.clean.period,
+            loss,
+        );
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+    pub fn system(&self) -> &LotkaVolterra {
+        &self.clean.system
+    }
+    pub fn dim(&self) -> usize {
+        self.clean.trajectory.states.ncols()
+    }
+    pub fn times(&self) -> &[f64] {
+        &self.clean.trajectory.times
+    }
+    /// Clean states, N×d.
+    pub fn clean(&self) -> &Array2<f64> {
+        &self.clean.trajectory.states
+    }
+    /// Noisy observations, N×d.
+    pub fn observations(&self) -> &Array2<f64> {
+        &self.observations
+    }
+    /// ∂V/∂n along the clean trajectory, if the system has a V.
+    pub fn dv_dn(&self) -> Option<&[f64]> {
+        self.clean.dv_dn.as_deref()
+    }
+    /// Measured orbit period.
+    pub fn period(&self) -> Option<f64> {
+        self.clean.period
+    }
+    pub fn attention(&self) -> &[f64] {
+        &self.attention
+    }
+    pub fn reconstruction(&self) -> Array2<f64> {
+        self.model.reconstruct(&self.observations, &self.attention)
+    }
+    pub fn parameters(&self) -> &[f64] {
+        self.model.parameters()
+    }
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+    /// Optimizer steps taken since the model was (re)started.
+    pub fn steps(&self) -> u64 {
+        self.optimizer.steps()
+    }
+    /// (step, loss before that step), thinned to a bounded length.
+    pub fn loss_history(&self) -> &[(u64, f64)] {
+        &self.loss_history
+    }
+    /// Why training stopped, if it diverged.
+    pub fn diverged(&self) -> Option<&str> {
+        self.diverged.as_deref()
+    }
+}

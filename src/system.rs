@@ -1,0 +1,58 @@
+//! What the lab needs to know about a dynamical system: its state dimension, its parameters,
+//! the vector field f and its Jacobian, and optionally a conserved (Lyapunov) function V.
+
+/// A named, bounded parameter, as shown on a slider. `min..=max` is the range a student can
+/// explore; the physics may allow more (the CLI accepts any physically valid value).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ParamSpec {
+    /// Identifier used everywhere: CLI flag, config key, URL hash key, DOM id.
+    pub name: &'static str,
+    /// Short label for the UI, e.g. "α (prey growth)".
+    pub label: &'static str,
+    pub min: f64,
+    pub max: f64,
+    pub default: f64,
+    /// Slider increment.
+    pub step: f64,
+    /// One-sentence explanation, used for tooltips and `--help`.
+    pub help: &'static str,
+}
+
+/// A smooth autonomous ODE dx/dt = f(x).
+///
+/// All methods write into caller-provided slices so that integration allocates nothing per step.
+pub trait System {
+    /// Kebab-case identifier, e.g. `lotka-volterra`.
+    fn name(&self) -> &'static str;
+    /// State dimension d.
+    fn dim(&self) -> usize;
+    /// Names of the state variables, e.g. `["prey x", "predator y"]`.
+    fn state_names(&self) -> &'static [&'static str];
+    /// f(state) into `out` (length d).
+    fn vector_field(&self, state: &[f64], out: &mut [f64]);
+    /// ∂f_i/∂x_j into `out`, row-major d×d.
+    fn jacobian(&self, state: &[f64], out: &mut [f64]);
+    /// Whether `state` is admissible. The default accepts any finite state.
+    fn check_state(&self, state: &[f64]) -> Result<(), String> {
+        match state.iter().position(|v| !v.is_finite()) {
+            Some(i) => Err(format!("{} became non-finite ({})", self.state_names()[i], state[i])),
+            None => Ok(()),
+        }
+    }
+    /// A conserved or Lyapunov function, if the system has one.
+    fn lyapunov(&self) -> Option<&dyn LyapunovFunction> {
+        None
+    }
+    /// A Poincaré section (coordinate index, level) crossed once per period in the upward
+    /// direction, used to measure the orbit period. `None` for systems without periodic orbits.
+    fn poincare_section(&self) -> Option<(usize, f64)> {
+        None
+    }
+}
+
+/// A scalar function V of the state with its gradient.
+pub trait LyapunovFunction {
+    fn value(&self, state: &[f64]) -> f64;
+    /// ∇V(state) into `out` (length d).
+    fn gradient(&self, state: &[f64], out: &mut [f64]);
+}
