@@ -42,7 +42,12 @@ impl Adam {
         self.beta2_t *= self.beta2;
         let bias1 = 1.0 - self.beta1_t;
         let bias2 = 1.0 - self.beta2_t;
-        for (((p, g), m), v) in params.iter_mut().zip(gradient).zip(&mut self.m).zip(&mut self.v) {
+        for (((p, g), m), v) in params
+            .iter_mut()
+            .zip(gradient)
+            .zip(&mut self.m)
+            .zip(&mut self.v)
+        {
             *m = self.beta1 * *m + (1.0 - self.beta1) * g;
             *v = self.beta2 * *v + (1.0 - self.beta2) * g * g;
             *p -= self.lr * (*m / bias1) / ((*v / bias2).sqrt() + self.eps);

@@ -115,7 +115,9 @@ pub const RUN_PARAMETERS: [ParamSpec; 7] = [
 
 /// Every numeric parameter: the system's rates, then the run parameters.
 pub fn parameters() -> impl Iterator<Item = &'static ParamSpec> {
-    lotka_volterra::PARAMETERS.iter().chain(RUN_PARAMETERS.iter())
+    lotka_volterra::PARAMETERS
+        .iter()
+        .chain(RUN_PARAMETERS.iter())
 }
 
 /// The spec of a numeric parameter by name.
@@ -168,7 +170,10 @@ impl Config {
             message: format!("unknown parameter '{name}'"),
         })?;
         if !value.is_finite() {
-            return Err(ConfigError { parameter: spec.name, message: format!("{value} is not a finite number") });
+            return Err(ConfigError {
+                parameter: spec.name,
+                message: format!("{value} is not a finite number"),
+            });
         }
         match name {
             "alpha" => self.alpha = value,
@@ -189,7 +194,8 @@ impl Config {
 
     /// Checks that every parameter is usable, naming the first one that is not.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let err = |parameter: &'static str, message: String| Err(ConfigError { parameter, message });
+        let err =
+            |parameter: &'static str, message: String| Err(ConfigError { parameter, message });
         let positive = [
             ("alpha", self.alpha),
             ("beta", self.beta),
@@ -206,24 +212,46 @@ impl Config {
             }
         }
         if !(self.sigma.is_finite() && self.sigma >= 0.0) {
-            return err("sigma", format!("must be a finite number ≥ 0, got {}", self.sigma));
+            return err(
+                "sigma",
+                format!("must be a finite number ≥ 0, got {}", self.sigma),
+            );
         }
         if !(2..=MAX_N).contains(&self.n) {
-            return err("n", format!("must be between 2 and {MAX_N}, got {}", self.n));
+            return err(
+                "n",
+                format!("must be between 2 and {MAX_N}, got {}", self.n),
+            );
         }
         if self.seed > MAX_SEED {
-            return err("seed", format!("must be at most 2^53 − 1 = {MAX_SEED}, got {}", self.seed));
+            return err(
+                "seed",
+                format!("must be at most 2^53 − 1 = {MAX_SEED}, got {}", self.seed),
+            );
         }
         if self.t_end > 1e4 {
-            return err("t_end", format!("must be at most 10000, got {}", self.t_end));
+            return err(
+                "t_end",
+                format!("must be at most 10000, got {}", self.t_end),
+            );
         }
         Ok(())
     }
 
     /// Whether `other` needs a new clean trajectory.
     pub fn trajectory_differs(&self, other: &Config) -> bool {
-        (self.alpha, self.beta, self.gamma, self.delta, self.x0, self.y0, self.t_end, self.n)
-            != (other.alpha, other.beta, other.gamma, other.delta, other.x0, other.y0, other.t_end, other.n)
+        (
+            self.alpha, self.beta, self.gamma, self.delta, self.x0, self.y0, self.t_end, self.n,
+        ) != (
+            other.alpha,
+            other.beta,
+            other.gamma,
+            other.delta,
+            other.x0,
+            other.y0,
+            other.t_end,
+            other.n,
+        )
     }
 
     /// Whether `other` needs new noisy observations.

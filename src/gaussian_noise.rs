@@ -19,7 +19,10 @@ pub struct StandardNormal {
 
 impl StandardNormal {
     pub fn new(seed: u64) -> Self {
-        StandardNormal { rng: ChaCha8Rng::seed_from_u64(seed), spare: None }
+        StandardNormal {
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            spare: None,
+        }
     }
 
     /// Uniform on [−1, 1) with 53 random bits.

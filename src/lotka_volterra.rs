@@ -56,7 +56,12 @@ pub const PARAMETERS: [ParamSpec; 4] = [
 
 impl Default for LotkaVolterra {
     fn default() -> Self {
-        LotkaVolterra { alpha: 1.0, beta: 0.1, gamma: 1.5, delta: 0.75 }
+        LotkaVolterra {
+            alpha: 1.0,
+            beta: 0.1,
+            gamma: 1.5,
+            delta: 0.75,
+        }
     }
 }
 
@@ -65,10 +70,18 @@ impl LotkaVolterra {
     pub fn new(alpha: f64, beta: f64, gamma: f64, delta: f64) -> Result<Self, String> {
         for (spec, v) in PARAMETERS.iter().zip([alpha, beta, gamma, delta]) {
             if !(v.is_finite() && v > 0.0) {
-                return Err(format!("{} must be a positive finite number, got {v}", spec.name));
+                return Err(format!(
+                    "{} must be a positive finite number, got {v}",
+                    spec.name
+                ));
             }
         }
-        Ok(LotkaVolterra { alpha, beta, gamma, delta })
+        Ok(LotkaVolterra {
+            alpha,
+            beta,
+            gamma,
+            delta,
+        })
     }
 
     /// The non-trivial equilibrium (γ/δ, α/β), a centre.
@@ -102,7 +115,9 @@ impl System for LotkaVolterra {
     fn check_state(&self, s: &[f64]) -> Result<(), String> {
         for (name, &v) in self.state_names().iter().zip(s) {
             if !v.is_finite() {
-                return Err(format!("{name} became non-finite ({v}): the integration blew up"));
+                return Err(format!(
+                    "{name} became non-finite ({v}): the integration blew up"
+                ));
             }
             if v <= 0.0 {
                 return Err(format!(

@@ -18,7 +18,8 @@ mod cli {
     use std::io::Write;
     use std::path::PathBuf;
 
-    const ABOUT: &str = "See what an attention model learns about a dynamical system (arXiv 2505.06503).";
+    const ABOUT: &str =
+        "See what an attention model learns about a dynamical system (arXiv 2505.06503).";
     const LONG_ABOUT: &str = "\
 Simulates the Lotka–Volterra system dx/dt = αx − βxy, dy/dt = δxy − γy, adds seeded Gaussian
 noise, trains the paper's attention model with Adam, and reports how attention lines up with the
@@ -82,7 +83,10 @@ normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln
     impl ConfigArgs {
         fn to_config(&self) -> Result<Config, String> {
             if self.n < 2 {
-                return Err(format!("invalid value for --n: must be at least 2, got {}", self.n));
+                return Err(format!(
+                    "invalid value for --n: must be at least 2, got {}",
+                    self.n
+                ));
             }
             let config = Config {
                 alpha: self.alpha,
@@ -99,7 +103,11 @@ normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln
                 lr: self.lr,
             };
             config.validate().map_err(|e| {
-                format!("invalid value for --{}: {}", e.parameter.replace('_', "-"), e.message)
+                format!(
+                    "invalid value for --{}: {}",
+                    e.parameter.replace('_', "-"),
+                    e.message
+                )
             })?;
             Ok(config)
         }
@@ -150,7 +158,11 @@ normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln
         let mut session = match Session::new(config) {
             Ok(s) => s,
             Err(SessionError::Config(e)) => {
-                eprintln!("error: invalid value for --{}: {}", e.parameter.replace('_', "-"), e.message);
+                eprintln!(
+                    "error: invalid value for --{}: {}",
+                    e.parameter.replace('_', "-"),
+                    e.message
+                );
                 return 2;
             }
             Err(e) => {
@@ -171,7 +183,8 @@ normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln
         }
         let written = write_output(args.out.as_ref(), |w| match args.format {
             Format::Json => {
-                serde_json::to_writer(&mut *w, &run_report(&session)).map_err(std::io::Error::other)?;
+                serde_json::to_writer(&mut *w, &run_report(&session))
+                    .map_err(std::io::Error::other)?;
                 writeln!(w)
             }
             Format::Csv => write_points_csv(&session, w),

@@ -24,16 +24,23 @@ pub struct PaperLinear {
 
 impl PaperLinear {
     pub fn new(dim: usize, scaled: bool) -> Self {
-        PaperLinear { theta: vec![0.0; dim + 1], scaled, exps: Vec::new() }
+        PaperLinear {
+            theta: vec![0.0; dim + 1],
+            scaled,
+            exps: Vec::new(),
+        }
     }
 
     /// exp(s_t − max s) into `self.exps`; returns their sum.
     fn softmax_numerators(&mut self, noisy: &Array2<f64>) -> f64 {
         let d = noisy.ncols();
         let (w, b) = (&self.theta[..d], self.theta[d]);
-        let data = noisy.as_slice().expect("observations are contiguous row-major");
+        let data = noisy
+            .as_slice()
+            .expect("observations are contiguous row-major");
         self.exps.clear();
-        self.exps.extend(data.chunks_exact(d).map(|x| b + dot(w, x)));
+        self.exps
+            .extend(data.chunks_exact(d).map(|x| b + dot(w, x)));
         let max = self.exps.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let mut sum = 0.0;
         for e in &mut self.exps {
@@ -95,13 +102,20 @@ impl AttentionModel for PaperLinear {
         let c = self.scale(n);
         let sum = self.softmax_numerators(noisy);
         let inv_sum = 1.0 / sum;
-        let xs = noisy.as_slice().expect("observations are contiguous row-major");
-        let cs = clean.as_slice().expect("clean states are contiguous row-major");
+        let xs = noisy
+            .as_slice()
+            .expect("observations are contiguous row-major");
+        let cs = clean
+            .as_slice()
+            .expect("clean states are contiguous row-major");
         gradient.iter_mut().for_each(|g| *g = 0.0);
         let (mut loss, mut g_bar, mut a_total) = (0.0, 0.0, 0.0);
         // One pass: gradient[..d] accumulates Σ a_t g_t x̃_t and weighted_x accumulates Σ a_t x̃_t.
         let mut weighted_x = [0.0_f64; 8];
-        assert!(d <= weighted_x.len(), "paper-linear supports up to 8 state dimensions");
+        assert!(
+            d <= weighted_x.len(),
+            "paper-linear supports up to 8 state dimensions"
+        );
         for ((x, xc), e) in xs.chunks_exact(d).zip(cs.chunks_exact(d)).zip(&self.exps) {
             let a = e * inv_sum;
             let mut x_dot_err = 0.0;

@@ -54,7 +54,10 @@ pub fn point_rows(session: &Session) -> Vec<PointRow> {
 
 pub fn run_report(session: &Session) -> RunReport<'_> {
     RunReport {
-        config: RunConfig { config: session.config(), steps: session.steps() },
+        config: RunConfig {
+            config: session.config(),
+            steps: session.steps(),
+        },
         points: point_rows(session),
         metrics: session.metrics(),
     }
@@ -66,7 +69,11 @@ pub fn write_points_csv(session: &Session, out: &mut (impl Write + ?Sized)) -> i
     writeln!(out, "{}", POINT_COLUMNS.join(","))?;
     for p in point_rows(session) {
         let dv_dn = p.dv_dn.map_or(String::new(), |v| v.to_string());
-        writeln!(out, "{},{},{},{},{},{},{}", p.t, p.x, p.y, p.x_obs, p.y_obs, p.attention, dv_dn)?;
+        writeln!(
+            out,
+            "{},{},{},{},{},{},{}",
+            p.t, p.x, p.y, p.x_obs, p.y_obs, p.attention, dv_dn
+        )?;
     }
     Ok(())
 }

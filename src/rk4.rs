@@ -27,7 +27,11 @@ pub struct IntegrationError {
 
 impl fmt::Display for IntegrationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "integration failed at t = {:.4}: {}", self.t, self.message)
+        write!(
+            f,
+            "integration failed at t = {:.4}: {}",
+            self.t, self.message
+        )
     }
 }
 
@@ -87,7 +91,12 @@ impl Rk4 {
         system.jacobian(state, &mut self.jac);
         let d = state.len();
         let norm = (0..d)
-            .map(|i| self.jac[i * d..(i + 1) * d].iter().map(|v| v.abs()).sum::<f64>())
+            .map(|i| {
+                self.jac[i * d..(i + 1) * d]
+                    .iter()
+                    .map(|v| v.abs())
+                    .sum::<f64>()
+            })
             .fold(0.0_f64, f64::max);
         let wanted = (dt.abs() * norm / STEP_SCALE).ceil();
         if !wanted.is_finite() || wanted > MAX_SUBSTEPS as f64 {
@@ -104,7 +113,10 @@ impl Rk4 {
             self.step(system, state, h);
             system
                 .check_state(state)
-                .map_err(|message| IntegrationError { t: t0 + (j + 1) as f64 * h, message })?;
+                .map_err(|message| IntegrationError {
+                    t: t0 + (j + 1) as f64 * h,
+                    message,
+                })?;
         }
         Ok(())
     }
@@ -141,8 +153,13 @@ pub fn integrate<S: System + ?Sized>(
     let d = system.dim();
     assert_eq!(initial.len(), d, "initial state has the wrong dimension");
     let t_start = times.first().copied().unwrap_or(0.0);
-    system.check_state(initial).map_err(|message| IntegrationError { t: t_start, message })?;
-    if let Some(w) = times.windows(2).find(|w| !(w[1] >= w[0])) {
+    system
+        .check_state(initial)
+        .map_err(|message| IntegrationError {
+            t: t_start,
+            message,
+        })?;
+    if let Some(w) = times.windows(2).find(|w| w[1].partial_cmp(&w[0]).is_none_or(|o| o.is_lt())) {
         return Err(IntegrationError {
             t: w[0],
             message: format!("times must be non-decreasing ({} then {})", w[0], w[1]),
@@ -155,7 +172,14 @@ pub fn integrate<S: System + ?Sized>(
         if i > 0 {
             rk4.advance(system, &mut state, times[i - 1], t)?;
         }
-        states.row_mut(i).iter_mut().zip(&state).for_each(|(o, s)| *o = *s);
+        states
+            .row_mut(i)
+            .iter_mut()
+            .zip(&state)
+            .for_each(|(o, s)| *o = *s);
     }
-    Ok(Trajectory { times: times.to_vec(), states })
+    Ok(Trajectory {
+        times: times.to_vec(),
+        states,
+    })
 }

@@ -21,6 +21,11 @@ use std::fmt;
 /// Loss history is thinned to at most this many points by doubling its stride.
 const LOSS_HISTORY_CAPACITY: usize = 2048;
 
+/// Training counts as diverged when the loss exceeds this multiple of the larger of the
+/// untrained model's loss and the loss of reconstructing nothing (r = 0), mean ‖x_t‖².
+/// The second keeps a near-perfect start (σ = 0) from flagging every later step.
+pub const DIVERGENCE_FACTOR: f64 = 100.0;
+
 /// Why a session could not be built or reconfigured. The session, if any, is left unchanged.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SessionError {
@@ -71,7 +76,12 @@ impl CleanData {
             .map_err(|e| SessionError::Integration(e.to_string()))?;
         let dv_dn = normal_derivative_along(&system, &trajectory);
         let period = measure_period(&system, &initial, config.t_end);
-        Ok(CleanData { system, trajectory, dv_dn, period })
+        Ok(CleanData {
+            system,
+            trajectory,
+            dv_dn,
+            period,
+        })
     }
 }
 
@@ -82,8 +92,10 @@ pub struct Session {
     observations: Array2<f64>,
     model: Box<dyn AttentionModel>,
     optimizer: Adam,
-    /// Parameters before the last batch of steps, restored if training diverges.
+    /// The last parameters whose loss was checked, restored if training diverges.
     last_good: Vec<f64>,
+    /// max(untrained loss, mean ‖x_t‖²) on the current data: the yardstick for divergence.
+    reference_loss: f64,
     gradient: Vec<f64>,
     attention: Vec<f64>,
     metrics: Metrics,
@@ -104,6 +116,7 @@ impl Session {
         let mut session = Session {
             optimizer: Adam::new(config.lr, n_params),
             last_good: model.parameters().to_vec(),
+            reference_loss: f64::NAN,
             gradient: vec![0.0; n_params],
             attention: vec![0.0; n],
             metrics: Metrics {
@@ -125,7 +138,7 @@ impl Session {
             observations,
             model,
         };
-        session.refresh();
+        session.reset_model();
         Ok(session)
     }
 
@@ -171,37 +184,55 @@ impl Session {
         self.loss_stride = 1;
         self.diverged = None;
         self.refresh();
+        let clean = &self.clean.trajectory.states;
+        let zero_loss = clean.iter().map(|v| v * v).sum::<f64>() / clean.nrows() as f64;
+        self.reference_loss = self.metrics.loss.max(zero_loss);
     }
 
-    /// Runs up to `k` optimizer steps. If the loss, gradient or parameters become non-finite,
-    /// training stops, the last finite parameters are restored and [`Session::diverged`] says why.
-    /// Returns the number of steps taken.
+    /// Runs up to `k` optimizer steps and returns how many were taken.
+    ///
+    /// Training stops, restores the last parameters whose loss was checked, and reports why in
+    /// [`Session::diverged`] when the loss, the gradient or the weights become non-finite, or when
+    /// the loss exceeds [`DIVERGENCE_FACTOR`] times its starting scale. The softmax
+    /// subtracts its maximum, so a huge learning rate collapses attention onto one point with a
+    /// finite but exploding loss rather than a NaN: the second condition catches that.
     pub fn step(&mut self, k: usize) -> usize {
         if self.diverged.is_some() {
             return 0;
         }
-        self.last_good.copy_from_slice(self.model.parameters());
-        let data = TrainingData { noisy: &self.observations, clean: &self.clean.trajectory.states };
+        let data = TrainingData {
+            noisy: &self.observations,
+            clean: &self.clean.trajectory.states,
+        };
         let mut taken = 0;
         for _ in 0..k {
             let loss = self.model.loss_and_gradient(&data, &mut self.gradient);
+            let step = self.optimizer.steps();
             if !loss.is_finite() || self.gradient.iter().any(|g| !g.is_finite()) {
                 self.diverged = Some(format!(
-                    "training diverged at step {}: the loss became {loss}",
-                    self.optimizer.steps()
+                    "training diverged at step {step}: the loss became {loss}"
                 ));
                 break;
             }
-            let step = self.optimizer.steps();
-            if step % self.loss_stride == 0 {
+            if loss > DIVERGENCE_FACTOR * self.reference_loss {
+                self.diverged = Some(format!(
+                    "training diverged at step {step}: the loss grew to {loss:.3e}, over {DIVERGENCE_FACTOR} times its starting scale {:.3e}",
+                    self.reference_loss
+                ));
+                break;
+            }
+            if step.is_multiple_of(self.loss_stride) {
                 self.loss_history.push((step, loss));
                 if self.loss_history.len() >= LOSS_HISTORY_CAPACITY {
                     let stride = self.loss_stride * 2;
-                    self.loss_history.retain(|(s, _)| s % stride == 0);
+                    self.loss_history.retain(|(s, _)| s.is_multiple_of(stride));
                     self.loss_stride = stride;
                 }
             }
-            self.optimizer.update(self.model.parameters_mut(), &self.gradient);
+            self.last_good.copy_from_slice(self.model.parameters());
+            self.optimizer
+                .update(self.model.parameters_mut(), &self.gradient);
+            taken += 1;
             if self.model.parameters().iter().any(|p| !p.is_finite()) {
                 self.diverged = Some(format!(
                     "training diverged at step {}: the weights became non-finite",
@@ -209,8 +240,6 @@ impl Session {
                 ));
                 break;
             }
-            self.last_good.copy_from_slice(self.model.parameters());
-            taken += 1;
         }
         if self.diverged.is_some() {
             self.model.parameters_mut().copy_from_slice(&self.last_good);
@@ -221,9 +250,13 @@ impl Session {
 
     /// Recomputes attention, loss and metrics for the current parameters.
     fn refresh(&mut self) {
-        let data = TrainingData { noisy: &self.observations, clean: &self.clean.trajectory.states };
+        let data = TrainingData {
+            noisy: &self.observations,
+            clean: &self.clean.trajectory.states,
+        };
         let loss = self.model.loss_and_gradient(&data, &mut self.gradient);
-        self.model.attention(&self.observations, &mut self.attention);
+        self.model
+            .attention(&self.observations, &mut self.attention);
         self.metrics = self.workspace.compute(
             &self.attention,
             self.clean.dv_dn.as_deref(),

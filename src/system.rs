@@ -35,7 +35,11 @@ pub trait System {
     /// Whether `state` is admissible. The default accepts any finite state.
     fn check_state(&self, state: &[f64]) -> Result<(), String> {
         match state.iter().position(|v| !v.is_finite()) {
-            Some(i) => Err(format!("{} became non-finite ({})", self.state_names()[i], state[i])),
+            Some(i) => Err(format!(
+                "{} became non-finite ({})",
+                self.state_names()[i],
+                state[i]
+            )),
             None => Ok(()),
         }
     }

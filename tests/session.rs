@@ -1,0 +1,184 @@
+use lyapunov_lens::config::Config;
+use lyapunov_lens::model::ModelKind;
+use lyapunov_lens::session::{Recomputed, Session, SessionError};
+
+fn bits(values: &[f64]) -> Vec<u64> {
+    values.iter().map(|v| v.to_bits()).collect()
+}
+
+#[test]
+fn a_new_sigma_or_seed_keeps_the_trajectory() {
+    let mut s = Session::new(Config::default()).unwrap();
+    let clean = s.clean().clone();
+    let obs = s.observations().clone();
+    let done = s
+        .set_config(Config {
+            sigma: 0.5,
+            ..Config::default()
+        })
+        .unwrap();
+    assert_eq!(
+        done,
+        Recomputed {
+            trajectory: false,
+            observations: true,
+            model: true
+        }
+    );
+    assert_eq!(s.clean(), &clean);
+    assert_ne!(s.observations(), &obs);
+    let done = s
+        .set_config(Config {
+            sigma: 0.5,
+            seed: 9,
+            ..Config::default()
+        })
+        .unwrap();
+    assert!(!done.trajectory && done.observations);
+    assert_eq!(s.clean(), &clean);
+}
+
+#[test]
+fn a_new_learning_rate_keeps_the_weights_and_the_step_count() {
+    let mut s = Session::new(Config::default()).unwrap();
+    s.step(50);
+    let theta = s.parameters().to_vec();
+    let obs = s.observations().clone();
+    let done = s
+        .set_config(Config {
+            lr: 0.05,
+            ..Config::default()
+        })
+        .unwrap();
+    assert_eq!(done, Recomputed::default());
+    assert_eq!(s.parameters(), &theta[..]);
+    assert_eq!(s.steps(), 50);
+    assert_eq!(s.observations(), &obs);
+    s.step(1);
+    assert_eq!(s.steps(), 51);
+}
+
+#[test]
+fn a_new_initial_condition_rebuilds_everything() {
+    let mut s = Session::new(Config::default()).unwrap();
+    s.step(10);
+    let done = s
+        .set_config(Config {
+            x0: 20.0,
+            ..Config::default()
+        })
+        .unwrap();
+    assert_eq!(
+        done,
+        Recomputed {
+            trajectory: true,
+            observations: true,
+            model: true
+        }
+    );
+    assert_eq!(s.steps(), 0);
+    assert_eq!(s.clean()[[0, 0]], 20.0);
+}
+
+#[test]
+fn stepping_in_batches_equals_stepping_at_once() {
+    // The page steps a few at a time per frame; the CLI steps all at once.
+    let mut a = Session::new(Config::default()).unwrap();
+    let mut b = Session::new(Config::default()).unwrap();
+    a.step(100);
+    for _ in 0..5 {
+        b.step(20);
+    }
+    assert_eq!(bits(a.attention()), bits(b.attention()));
+    assert_eq!(a.metrics(), b.metrics());
+}
+
+#[test]
+fn training_lowers_the_loss_and_attention_stays_a_distribution() {
+    let mut s = Session::new(Config::default()).unwrap();
+    let before = s.metrics().loss;
+    s.step(500);
+    assert!(
+        s.metrics().loss < before,
+        "{} !< {before}",
+        s.metrics().loss
+    );
+    assert!((s.attention().iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    assert_eq!(s.loss_history().first().map(|p| p.0), Some(0));
+}
+
+#[test]
+fn an_invalid_config_leaves_the_session_untouched() {
+    let mut s = Session::new(Config::default()).unwrap();
+    s.step(5);
+    let attention = s.attention().to_vec();
+    let err = s
+        .set_config(Config {
+            sigma: -1.0,
+            ..Config::default()
+        })
+        .unwrap_err();
+    assert!(
+        matches!(&err, SessionError::Config(e) if e.parameter == "sigma"),
+        "{err}"
+    );
+    assert_eq!(s.attention(), &attention[..]);
+    assert_eq!(s.config(), &Config::default());
+    assert_eq!(s.steps(), 5);
+}
+
+#[test]
+fn a_diverging_learning_rate_stops_training_with_finite_numbers() {
+    let mut s = Session::new(Config {
+        lr: 1e300,
+        ..Config::default()
+    })
+    .unwrap();
+    let taken = s.step(50);
+    assert!(taken < 50, "training should stop, took {taken} steps");
+    let why = s.diverged().expect("divergence is reported");
+    assert!(why.contains("diverged"), "{why}");
+    assert!(s.parameters().iter().all(|p| p.is_finite()));
+    assert!(s.attention().iter().all(|a| a.is_finite()));
+    assert_eq!(s.step(10), 0, "no steps while diverged");
+    s.reset_model();
+    assert!(s.diverged().is_none());
+    assert_eq!(s.steps(), 0);
+}
+
+#[test]
+fn the_unscaled_model_is_selectable() {
+    let mut s = Session::new(Config {
+        model: ModelKind::PaperLinearUnscaled,
+        ..Config::default()
+    })
+    .unwrap();
+    s.step(20);
+    assert_eq!(s.config().model, ModelKind::PaperLinearUnscaled);
+    assert!(s.metrics().loss.is_finite());
+}
+
+#[test]
+fn loss_history_stays_bounded() {
+    let mut s = Session::new(Config {
+        n: 50,
+        ..Config::default()
+    })
+    .unwrap();
+    s.step(20_000);
+    assert!(s.loss_history().len() < 2048, "{}", s.loss_history().len());
+    assert!(s.loss_history().last().unwrap().0 > 15_000);
+}
+
+#[test]
+fn noise_free_data_trains_without_a_false_divergence() {
+    // At σ = 0 the untrained model is already perfect (loss ~1e-28): later losses must not
+    // count as divergence against that.
+    let mut s = Session::new(Config {
+        sigma: 0.0,
+        ..Config::default()
+    })
+    .unwrap();
+    assert_eq!(s.step(300), 300);
+    assert!(s.diverged().is_none());
+}
