@@ -9,7 +9,7 @@ use crate::system::System;
 
 /// The unit normal Jf/|f| of a planar vector f, or `None` where f = 0 (an equilibrium).
 pub fn orbit_normal(f: [f64; 2]) -> Option<[f64; 2]> {
-    let norm = f[0].hypot(f[1]);
+    let norm = libm::hypot(f[0], f[1]); // not f64::hypot: that calls the platform libm, whose bits differ in wasm
     (norm > 0.0).then(|| [f[1] / norm, -f[0] / norm])
 }
 

@@ -159,7 +159,10 @@ pub fn integrate<S: System + ?Sized>(
             t: t_start,
             message,
         })?;
-    if let Some(w) = times.windows(2).find(|w| w[1].partial_cmp(&w[0]).is_none_or(|o| o.is_lt())) {
+    if let Some(w) = times
+        .windows(2)
+        .find(|w| w[1].partial_cmp(&w[0]).is_none_or(|o| o.is_lt()))
+    {
         return Err(IntegrationError {
             t: w[0],
             message: format!("times must be non-decreasing ({} then {})", w[0], w[1]),

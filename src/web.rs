@@ -10,6 +10,9 @@ use wasm_bindgen::JsCast;
 
 const STEPS_PER_FRAME: usize = 20;
 
+/// The animation-frame closure, which re-requests itself.
+type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut()>>>>;
+
 struct Lab {
     session: Session,
     stats: web_sys::HtmlElement,
@@ -66,7 +69,7 @@ impl App {
     /// Starts training, a few steps per animation frame.
     pub fn start(&self) {
         let lab = self.lab.clone();
-        let callback: Rc<RefCell<Option<Closure<dyn FnMut()>>>> = Rc::new(RefCell::new(None));
+        let callback: FrameCallback = Rc::new(RefCell::new(None));
         let again = callback.clone();
         *callback.borrow_mut() = Some(Closure::new(move || {
             lab.borrow_mut().frame();
@@ -80,4 +83,19 @@ fn request_frame(f: &Closure<dyn FnMut()>) {
     if let Some(w) = web_sys::window() {
         let _ = w.request_animation_frame(f.as_ref().unchecked_ref());
     }
+}
+
+/// Entry point when the page loads: mounts into `#app` if the page has one (test pages do not).
+#[wasm_bindgen(start)]
+pub fn start() -> Result<(), JsValue> {
+    let has_app = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"))
+        .is_some();
+    if has_app {
+        let app = App::new("app")?;
+        app.start();
+        std::mem::forget(app); // the page owns the lab for its lifetime
+    }
+    Ok(())
 }

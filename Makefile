@@ -1,0 +1,50 @@
+# lyapunov-lens: two commands do everything on a fresh Debian machine.
+#   make run    set-up, then serve the app on http://127.0.0.1:8080
+#   make test   set-up, then every check and test
+# Set-up (.ci/setup) installs only what is missing, from the registries only.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+TOOLS ?= $(HOME)/.cache/lyapunov-lens
+# npm binaryen@132 must shadow any other wasm-opt; cargo-installed trunk and wasm-bindgen next.
+export PATH := $(TOOLS)/node/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export LL_TOOLS := $(TOOLS)
+WASM := --target wasm32-unknown-unknown
+
+.PHONY: run test setup fmt-check clippy test-native test-reference test-wasm build bench
+
+run: setup
+	trunk serve index.html --release
+
+test: setup fmt-check clippy test-native test-reference test-wasm build
+	@echo "make test: all checks passed"
+
+setup:
+	@bash .ci/setup
+
+fmt-check:
+	cargo fmt --check
+
+clippy:
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets $(WASM) -- -D warnings
+
+test-native:
+	cargo test
+
+# The CLI's JSON against SciPy's DOP853 at rtol 1e-13: trajectory, dV/dn, attention, noise.
+test-reference:
+	cargo build --quiet
+	python3 tests/reference/check_cli.py target/debug/lyapunov-lens
+
+# wasm-bindgen-test in headless Chromium (runner and chromedriver from set-up; webdriver.json).
+test-wasm:
+	cargo test $(WASM) --test wasm_session
+
+build:
+	trunk build index.html --release
+
+# Training-step timings (median) natively, then the PyTorch and JAX peers on the same data,
+# in the same run. The peers need torch and jax; they are installed into a venv on first use.
+bench:
+	@bash benches/run_with_peers.sh
