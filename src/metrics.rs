@@ -2,11 +2,17 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Whether every value is the same. Checked exactly, because rounding in a mean leaves a constant
+/// series a tiny non-zero variance (uniform attention 1/N would then "correlate" at r = −0.0).
+pub fn is_constant(values: &[f64]) -> bool {
+    values.windows(2).all(|w| w[0] == w[1])
+}
+
 /// Pearson's r, or `None` when either series is constant, has fewer than two points, or holds a
 /// non-finite value.
 pub fn pearson(a: &[f64], b: &[f64]) -> Option<f64> {
     let n = a.len().min(b.len());
-    if n < 2 {
+    if n < 2 || is_constant(&a[..n]) || is_constant(&b[..n]) {
         return None;
     }
     let mean_a = a[..n].iter().sum::<f64>() / n as f64;
@@ -87,7 +93,8 @@ pub struct Metrics {
     pub pearson: Option<f64>,
     /// Spearman ρ between attention and ∂V/∂n.
     pub spearman: Option<f64>,
-    /// t(argmax attention) − t(argmin ∂V/∂n), wrapped into [−P/2, P/2) when the period P is known.
+    /// t(argmax attention) − t(argmin ∂V/∂n), wrapped into [−P/2, P/2) when the period P is known;
+    /// `None` while attention is exactly uniform.
     pub peak_offset: Option<f64>,
     /// `peak_offset / P`, in [−0.5, 0.5).
     pub peak_offset_periods: Option<f64>,
@@ -121,7 +128,8 @@ impl MetricsWorkspace {
         loss: f64,
     ) -> Metrics {
         let (mut pearson_r, mut spearman_r, mut peak_offset) = (None, None, None);
-        if let Some(reference) = reference {
+        // A constant attention has no peak and correlates with nothing.
+        if let (Some(reference), false) = (reference, is_constant(attention)) {
             pearson_r = pearson(attention, reference);
             average_ranks(attention, &mut self.order, &mut self.attention_ranks);
             average_ranks(reference, &mut self.order, &mut self.reference_ranks);

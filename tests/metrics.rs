@@ -125,3 +125,19 @@ fn the_default_orbit_period_is_stable_under_refinement() {
     let p2 = measure_period(&system, &[10.0, 5.0], 40.0).unwrap();
     assert!(p1 > 5.2 && close(p1, p2, 1e-4), "{p1} vs {p2}");
 }
+
+#[test]
+fn uniform_attention_has_no_correlation_and_no_peak() {
+    // 1/N summed and divided back does not give 1/N exactly, so a mean-based variance of a
+    // constant is tiny but not zero: constancy must be detected exactly.
+    let attention = vec![1.0 / 1000.0; 1000];
+    let reference: Vec<f64> = (0..1000).map(|i| (i as f64 * 0.01).sin() + 2.0).collect();
+    let times: Vec<f64> = (0..1000).map(|i| i as f64 * 0.015).collect();
+    let m =
+        MetricsWorkspace::default().compute(&attention, Some(&reference), &times, Some(8.0), 1.0);
+    assert_eq!(
+        (m.pearson, m.spearman, m.peak_offset, m.peak_offset_periods),
+        (None, None, None, None)
+    );
+    assert!((m.ess - 1000.0).abs() < 1e-9);
+}
