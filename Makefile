@@ -11,7 +11,7 @@ export PATH := $(TOOLS)/node/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export LL_TOOLS := $(TOOLS)
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: run test setup fmt-check clippy test-native test-reference test-wasm build bench
+.PHONY: run test setup fmt-check clippy test-native test-reference test-wasm build bench bench-browser
 
 run: setup
 	trunk serve index.html --release
@@ -39,7 +39,7 @@ test-reference:
 
 # wasm-bindgen-test in headless Chromium (runner and chromedriver from set-up; webdriver.json).
 test-wasm:
-	cargo test $(WASM) --test wasm_session
+	cargo test $(WASM) --test wasm_session --test wasm_app
 
 build:
 	trunk build index.html --release
@@ -48,3 +48,7 @@ build:
 # in the same run. The peers need torch and jax; they are installed into a venv on first use.
 bench:
 	@bash benches/run_with_peers.sh
+
+# Per-frame and per-step timings of the real page in headless Chromium (N = 1000 and 5000).
+bench-browser: setup
+	cargo test $(WASM) --release --test wasm_bench -- --nocapture 2>&1 | grep -E '^browser|test result'

@@ -10,8 +10,10 @@
 //! holds it all and recomputes only what a change needs.
 
 pub mod adam;
+pub mod colormap;
 pub mod config;
 pub mod gaussian_noise;
+pub mod level_sets;
 pub mod lotka_volterra;
 pub mod metrics;
 pub mod model;
@@ -22,6 +24,7 @@ pub mod report;
 pub mod rk4;
 pub mod session;
 pub mod system;
+pub mod verdict;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

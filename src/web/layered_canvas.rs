@@ -1,0 +1,190 @@
+//! A plot as two stacked canvases: a cold layer (axes, ticks, labels, static backgrounds) drawn by
+//! plotters-canvas only when its inputs change, and a hot layer (points, curves) drawn with raw
+//! Canvas 2D every frame. Both are sized in device pixels (CSS size × devicePixelRatio).
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use std::ops::Range;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, Document, HtmlCanvasElement, HtmlElement};
+
+pub const FONT: &str = "system-ui, sans-serif";
+
+/// Where the data lands on the canvas, in device pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlotArea {
+    pub px: Range<i32>,
+    pub py: Range<i32>,
+    pub x: Range<f64>,
+    pub y: Range<f64>,
+}
+
+impl PlotArea {
+    pub fn to_px(&self, x: f64, y: f64) -> (f64, f64) {
+        let fx = (x - self.x.start) / (self.x.end - self.x.start);
+        let fy = (y - self.y.start) / (self.y.end - self.y.start);
+        (
+            self.px.start as f64 + fx * (self.px.end - self.px.start) as f64,
+            self.py.end as f64 - fy * (self.py.end - self.py.start) as f64,
+        )
+    }
+    pub fn width(&self) -> f64 {
+        (self.px.end - self.px.start) as f64
+    }
+    pub fn height(&self) -> f64 {
+        (self.py.end - self.py.start) as f64
+    }
+}
+
+pub struct LayeredCanvas {
+    pub wrapper: HtmlElement,
+    pub cold: HtmlCanvasElement,
+    pub hot: HtmlCanvasElement,
+    pub hot_ctx: CanvasRenderingContext2d,
+    /// Height as a fraction of width.
+    aspect: f64,
+    /// devicePixelRatio at the last resize.
+    pub dpr: f64,
+}
+
+impl LayeredCanvas {
+    /// A wrapper holding a cold canvas under a hot canvas with id `id`.
+    pub fn new(document: &Document, id: &str, aspect: f64, label: &str) -> Result<Self, JsValue> {
+        let wrapper: HtmlElement = document.create_element("div")?.dyn_into()?;
+        wrapper.set_class_name("plot");
+        let cold: HtmlCanvasElement = document.create_element("canvas")?.dyn_into()?;
+        cold.set_class_name("cold");
+        cold.set_attribute("aria-hidden", "true")?;
+        let hot: HtmlCanvasElement = document.create_element("canvas")?.dyn_into()?;
+        hot.set_id(id);
+        hot.set_class_name("hot");
+        hot.set_attribute("role", "img")?;
+        hot.set_attribute("aria-label", label)?;
+        wrapper.append_child(&cold)?;
+        wrapper.append_child(&hot)?;
+        let hot_ctx = context(&hot)?;
+        Ok(LayeredCanvas {
+            wrapper,
+            cold,
+            hot,
+            hot_ctx,
+            aspect,
+            dpr: 1.0,
+        })
+    }
+
+    /// Matches the canvases to the wrapper's CSS width and the device pixel ratio. Returns
+    /// whether the size changed (the cold layer must then be redrawn).
+    pub fn fit(&mut self) -> bool {
+        let dpr = web_sys::window()
+            .map_or(1.0, |w| w.device_pixel_ratio())
+            .max(1.0);
+        let css_w = (self.wrapper.client_width() as f64).max(200.0);
+        let css_h = (css_w * self.aspect).round();
+        let (w, h) = ((css_w * dpr).round() as u32, (css_h * dpr).round() as u32);
+        if w == self.hot.width() && h == self.hot.height() && dpr == self.dpr {
+            return false;
+        }
+        self.dpr = dpr;
+        for canvas in [&self.cold, &self.hot] {
+            canvas.set_width(w);
+            canvas.set_height(h);
+            let style = canvas.style();
+            let _ = style.set_property("width", &format!("{css_w}px"));
+            let _ = style.set_property("height", &format!("{css_h}px"));
+        }
+        let _ = self
+            .wrapper
+            .style()
+            .set_property("height", &format!("{css_h}px"));
+        true
+    }
+
+    pub fn size(&self) -> (f64, f64) {
+        (self.hot.width() as f64, self.hot.height() as f64)
+    }
+
+    /// Font size in device pixels for a CSS size.
+    pub fn font(&self, css_px: f64) -> f64 {
+        css_px * self.dpr
+    }
+
+    pub fn clear_hot(&self) {
+        let (w, h) = self.size();
+        self.hot_ctx.clear_rect(0.0, 0.0, w, h);
+    }
+
+    /// Draws axes, ticks, labels and descriptions on the cold layer with plotters and returns the
+    /// plotting area. `y_label` formats y tick values (e.g. powers of ten for a log axis).
+    pub fn draw_axes(
+        &self,
+        x: Range<f64>,
+        y: Range<f64>,
+        x_desc: &str,
+        y_desc: &str,
+        right_margin_css: f64,
+        y_label: &dyn Fn(&f64) -> String,
+    ) -> Result<PlotArea, String> {
+        let backend =
+            CanvasBackend::with_canvas_object(self.cold.clone()).ok_or("no 2D context")?;
+        let root: DrawingArea<CanvasBackend, Shift> = backend.into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let dpr = self.dpr;
+        let font = (FONT, 13.0 * dpr).into_font();
+        let mut chart = ChartBuilder::on(&root)
+            .margin_top((10.0 * dpr) as i32)
+            .margin_left((6.0 * dpr) as i32)
+            .margin_right(((6.0 + right_margin_css) * dpr) as i32)
+            .margin_bottom((4.0 * dpr) as i32)
+            .x_label_area_size((42.0 * dpr) as i32)
+            .y_label_area_size((58.0 * dpr) as i32)
+            .build_cartesian_2d(x.clone(), y.clone())
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc(x_desc)
+            .y_desc(y_desc)
+            .label_style(font.clone().color(&RGBColor(60, 60, 67)))
+            .axis_desc_style(font.color(&RGBColor(30, 30, 35)))
+            .y_label_formatter(y_label)
+            .x_labels(6)
+            .y_labels(6)
+            .draw()
+            .map_err(|e| e.to_string())?;
+        let (px, py) = chart.plotting_area().get_pixel_range();
+        root.present().map_err(|e| e.to_string())?;
+        Ok(PlotArea { px, py, x, y })
+    }
+
+    /// The cold layer's context with text state reset: plotters leaves its own alignment,
+    /// baseline and font on the shared context.
+    pub fn cold_context(&self) -> Result<CanvasRenderingContext2d, String> {
+        let ctx = context(&self.cold).map_err(|e| format!("{e:?}"))?;
+        ctx.set_text_align("left");
+        ctx.set_text_baseline("alphabetic");
+        ctx.set_font(&format!("{}px {FONT}", self.font(12.0)));
+        ctx.set_line_width(self.dpr);
+        Ok(ctx)
+    }
+}
+
+pub fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsValue> {
+    let ctx = canvas
+        .get_context("2d")?
+        .ok_or_else(|| JsValue::from_str("no 2D context"))?;
+    ctx.dyn_into::<CanvasRenderingContext2d>()
+        .map_err(JsValue::from)
+}
+
+/// Pads a range by `frac` of its width on both sides (a degenerate range gets ±1).
+pub fn padded(lo: f64, hi: f64, frac: f64) -> Range<f64> {
+    let span = hi - lo;
+    if span > 0.0 && span.is_finite() {
+        (lo - frac * span)..(hi + frac * span)
+    } else {
+        (lo - 1.0)..(hi + 1.0)
+    }
+}

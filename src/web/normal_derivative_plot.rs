@@ -1,0 +1,148 @@
+//! The paper's Figure 5, live: attention and ∂V/∂n against time, each min–max normalised, with
+//! argmax attention and argmin ∂V/∂n marked. Cold layer: axes and legend. Hot layer: both curves
+//! and the markers (∂V/∂n is redrawn too, so the canvas with the id holds both curves).
+
+use super::layered_canvas::{LayeredCanvas, PlotArea};
+use crate::colormap::normalise_min_max;
+use crate::metrics::{argmax, argmin};
+use crate::session::Session;
+use wasm_bindgen::prelude::*;
+use web_sys::{CanvasRenderingContext2d, Document};
+
+/// Okabe–Ito orange and blue: distinguishable with every common colour-vision deficiency.
+pub const ATTENTION_COLOR: &str = "#e69f00";
+pub const DVDN_COLOR: &str = "#0072b2";
+
+pub struct NormalDerivativePlot {
+    pub canvas: LayeredCanvas,
+    area: Option<PlotArea>,
+    dvdn_normalised: Vec<f64>,
+    attention_normalised: Vec<f64>,
+    dash: js_sys::Array,
+}
+
+impl NormalDerivativePlot {
+    pub fn new(document: &Document) -> Result<Self, JsValue> {
+        let canvas = LayeredCanvas::new(
+            document,
+            "normal-derivative",
+            0.78,
+            "Attention and the normal derivative of V against time, each min-max normalised",
+        )?;
+        canvas
+            .hot
+            .set_attribute("data-attention-color", ATTENTION_COLOR)?;
+        canvas.hot.set_attribute("data-dvdn-color", DVDN_COLOR)?;
+        Ok(NormalDerivativePlot {
+            canvas,
+            area: None,
+            dvdn_normalised: Vec::new(),
+            attention_normalised: Vec::new(),
+            dash: js_sys::Array::new(),
+        })
+    }
+
+    pub fn draw_cold(&mut self, session: &Session) -> Result<(), String> {
+        let t_end = session.times().last().copied().unwrap_or(1.0);
+        let area = self.canvas.draw_axes(
+            0.0..t_end,
+            -0.05..1.25,
+            "time t",
+            "min–max normalised: (v − min)/(max − min)",
+            14.0,
+            &|v| {
+                if *v > 1.001 {
+                    String::new()
+                } else {
+                    format!("{v:.1}")
+                }
+            },
+        )?;
+        self.dvdn_normalised.clear();
+        if let Some(d) = session.dv_dn() {
+            normalise_min_max(d, &mut self.dvdn_normalised);
+        }
+        // Legend, in the headroom above 1.
+        let ctx = self.canvas.cold_context()?;
+        let dpr = self.canvas.dpr;
+        let (x0, y0) = area.to_px(0.0, 1.16);
+        let mut x = x0 + 8.0 * dpr;
+        for (color, text) in [
+            (ATTENTION_COLOR, "attention a_t"),
+            (DVDN_COLOR, "∂V/∂n (steepness of V across the orbit)"),
+        ] {
+            ctx.set_stroke_style_str(color);
+            ctx.set_line_width(2.5 * dpr);
+            ctx.begin_path();
+            ctx.move_to(x, y0);
+            ctx.line_to(x + 18.0 * dpr, y0);
+            ctx.stroke();
+            ctx.set_fill_style_str("#1e1e23");
+            let _ = ctx.fill_text(text, x + 22.0 * dpr, y0 + 4.0 * dpr);
+            x += 22.0 * dpr + ctx.measure_text(text).map_or(80.0, |m| m.width()) + 16.0 * dpr;
+        }
+        self.area = Some(area);
+        Ok(())
+    }
+
+    pub fn draw_hot(&mut self, session: &Session) {
+        self.canvas.clear_hot();
+        let Some(area) = &self.area else { return };
+        let ctx = &self.canvas.hot_ctx;
+        let times = session.times();
+        let dpr = self.canvas.dpr;
+        normalise_min_max(session.attention(), &mut self.attention_normalised);
+        ctx.set_line_width(1.8 * dpr);
+        polyline(ctx, area, times, &self.dvdn_normalised, DVDN_COLOR);
+        polyline(
+            ctx,
+            area,
+            times,
+            &self.attention_normalised,
+            ATTENTION_COLOR,
+        );
+        // Markers: dashed verticals at argmax attention and argmin ∂V/∂n.
+        let attention = session.attention();
+        let uniform = attention.windows(2).all(|w| w[0] == w[1]);
+        let marks = [
+            (
+                if uniform { None } else { argmax(attention) },
+                ATTENTION_COLOR,
+            ),
+            (session.dv_dn().and_then(argmin), DVDN_COLOR),
+        ];
+        if self.dash.length() == 0 {
+            self.dash.push(&JsValue::from_f64(5.0 * dpr));
+            self.dash.push(&JsValue::from_f64(4.0 * dpr));
+        }
+        let _ = ctx.set_line_dash(&self.dash);
+        for (index, color) in marks {
+            if let Some(i) = index {
+                let (x, _) = area.to_px(times[i], 0.0);
+                ctx.set_stroke_style_str(color);
+                ctx.begin_path();
+                ctx.move_to(x, area.py.start as f64 + 26.0 * dpr);
+                ctx.line_to(x, area.py.end as f64);
+                ctx.stroke();
+            }
+        }
+        let _ = ctx.set_line_dash(&js_sys::Array::new());
+    }
+}
+
+fn polyline(ctx: &CanvasRenderingContext2d, area: &PlotArea, xs: &[f64], ys: &[f64], color: &str) {
+    if ys.is_empty() {
+        return;
+    }
+    ctx.set_stroke_style_str(color);
+    ctx.begin_path();
+    for (i, (&x, &y)) in xs.iter().zip(ys).enumerate() {
+        let (px, py) = area.to_px(x, y);
+        if i == 0 {
+            ctx.move_to(px, py);
+        } else {
+            ctx.line_to(px, py);
+        }
+    }
+    ctx.stroke();
+}

@@ -1,0 +1,308 @@
+//! The phase portrait: prey x against predator y. Cold layer: axes, the level sets of V as a
+//! shaded ImageData field, the clean orbit and the equilibrium. Hot layer: every noisy
+//! observation as a dot coloured by its attention (viridis), and the colorbar.
+
+use super::layered_canvas::{context, padded, LayeredCanvas, PlotArea, FONT};
+use crate::colormap::{css_hex, level, level_colors, LEVELS};
+use crate::level_sets::shade_level_sets;
+use crate::session::Session;
+use crate::system::System;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{Document, HtmlCanvasElement, ImageData};
+
+/// Right margin (CSS px) that holds the colorbar.
+const COLORBAR_MARGIN: f64 = 78.0;
+
+pub struct PhasePortrait {
+    pub canvas: LayeredCanvas,
+    area: Option<PlotArea>,
+    colors: Vec<String>,
+    /// Point indices sorted by colour level (counting sort, reused every frame).
+    order: Vec<u32>,
+    levels: Vec<u8>,
+    counts: [usize; LEVELS + 1],
+    field: Vec<u8>,
+    field_canvas: HtmlCanvasElement,
+    /// Colorbar tick labels, refreshed at the stats rate rather than every frame.
+    colorbar_top: String,
+    colorbar_bottom: String,
+    /// CSS font for the colorbar labels, rebuilt with the cold layer.
+    label_font: String,
+    pub hovered: Option<usize>,
+}
+
+impl PhasePortrait {
+    pub fn new(document: &Document) -> Result<Self, JsValue> {
+        let canvas = LayeredCanvas::new(
+            document,
+            "phase-portrait",
+            0.78,
+            "Phase portrait: noisy observations coloured by attention over the level sets of V",
+        )?;
+        Ok(PhasePortrait {
+            canvas,
+            area: None,
+            colors: level_colors().iter().map(|c| css_hex(*c)).collect(),
+            order: Vec::new(),
+            levels: Vec::new(),
+            counts: [0; LEVELS + 1],
+            field: Vec::new(),
+            field_canvas: document.create_element("canvas")?.dyn_into()?,
+            colorbar_top: String::new(),
+            colorbar_bottom: String::new(),
+            label_font: String::new(),
+            hovered: None,
+        })
+    }
+
+    /// Axes, V's level sets, the clean orbit and the equilibrium.
+    pub fn draw_cold(&mut self, session: &Session) -> Result<(), String> {
+        let clean = session.clean();
+        let sigma = session.config().sigma;
+        let (xs, ys) = (clean.column(0), clean.column(1));
+        let min_max = |v: ndarray::ArrayView1<f64>| {
+            v.iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+                    (lo.min(x), hi.max(x))
+                })
+        };
+        let eq = session.system().equilibrium();
+        let (x_lo, x_hi) = min_max(xs);
+        let (y_lo, y_hi) = min_max(ys);
+        // The orbit ± 3σ holds 99.7% of the observations; the equilibrium is always shown.
+        let x = padded(
+            (x_lo - 3.0 * sigma).min(eq[0]),
+            (x_hi + 3.0 * sigma).max(eq[0]),
+            0.04,
+        );
+        let y = padded(
+            (y_lo - 3.0 * sigma).min(eq[1]),
+            (y_hi + 3.0 * sigma).max(eq[1]),
+            0.04,
+        );
+        let area = self
+            .canvas
+            .draw_axes(x, y, "prey x", "predator y", COLORBAR_MARGIN, &|v| {
+                format!("{v}")
+            })?;
+        let ctx = self.canvas.cold_context()?;
+
+        // Level sets of V at about one sample per 2 CSS pixels, scaled up smoothly.
+        let system = session.system();
+        if let Some(v) = system.lyapunov() {
+            let scale = 2.0 * self.canvas.dpr;
+            let (fw, fh) = (
+                (area.width() / scale).ceil() as usize,
+                (area.height() / scale).ceil() as usize,
+            );
+            let v_eq = v.value(&eq);
+            let v_orbit = v.value(&[session.config().x0, session.config().y0]);
+            shade_level_sets(
+                v,
+                (area.x.start, area.x.end),
+                (area.y.start, area.y.end),
+                fw,
+                fh,
+                v_eq,
+                v_orbit,
+                &mut self.field,
+            );
+            self.field_canvas.set_width(fw as u32);
+            self.field_canvas.set_height(fh as u32);
+            let image = ImageData::new_with_u8_clamped_array_and_sh(
+                Clamped(&self.field),
+                fw as u32,
+                fh as u32,
+            )
+            .map_err(|e| format!("{e:?}"))?;
+            let field_ctx = context(&self.field_canvas).map_err(|e| format!("{e:?}"))?;
+            field_ctx
+                .put_image_data(&image, 0.0, 0.0)
+                .map_err(|e| format!("{e:?}"))?;
+            ctx.set_image_smoothing_enabled(true);
+            ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+                &self.field_canvas,
+                area.px.start as f64,
+                area.py.start as f64,
+                area.width(),
+                area.height(),
+            )
+            .map_err(|e| format!("{e:?}"))?;
+        }
+
+        // The clean orbit.
+        let dpr = self.canvas.dpr;
+        ctx.set_stroke_style_str("rgba(40, 40, 48, 0.75)");
+        ctx.set_line_width(1.25 * dpr);
+        ctx.begin_path();
+        for (i, row) in clean.rows().into_iter().enumerate() {
+            let (px, py) = area.to_px(row[0], row[1]);
+            if i == 0 {
+                ctx.move_to(px, py);
+            } else {
+                ctx.line_to(px, py);
+            }
+        }
+        ctx.stroke();
+
+        // The equilibrium, a centre.
+        let (ex, ey) = area.to_px(eq[0], eq[1]);
+        let r = 6.0 * dpr;
+        ctx.set_stroke_style_str("#b4003c");
+        ctx.set_line_width(2.0 * dpr);
+        ctx.begin_path();
+        ctx.move_to(ex - r, ey);
+        ctx.line_to(ex + r, ey);
+        ctx.move_to(ex, ey - r);
+        ctx.line_to(ex, ey + r);
+        ctx.stroke();
+        ctx.set_fill_style_str("#b4003c");
+        ctx.set_font(&format!("{}px {FONT}", self.canvas.font(12.0)));
+        let _ = ctx.fill_text(
+            &format!("equilibrium ({:.2}, {:.2}), a centre", eq[0], eq[1]),
+            ex + r + 3.0 * dpr,
+            ey - r,
+        );
+
+        // Colorbar title (static).
+        let (bx, _, _, _) = self.colorbar_rect(&area);
+        ctx.set_fill_style_str("#1e1e23");
+        ctx.save();
+        let _ = ctx.translate(bx + 44.0 * dpr, (area.py.start + area.py.end) as f64 / 2.0);
+        let _ = ctx.rotate(-std::f64::consts::FRAC_PI_2);
+        ctx.set_text_align("center");
+        let _ = ctx.fill_text("attention × N (1 = uniform)", 0.0, 0.0);
+        ctx.restore();
+        self.label_font = format!("{}px {FONT}", self.canvas.font(11.0));
+        self.area = Some(area);
+        Ok(())
+    }
+
+    fn colorbar_rect(&self, area: &PlotArea) -> (f64, f64, f64, f64) {
+        let dpr = self.canvas.dpr;
+        let x = area.px.end as f64 + 10.0 * dpr;
+        (x, area.py.start as f64, 14.0 * dpr, area.height())
+    }
+
+    /// Updates the colorbar's tick labels (N·a at the ends of the scale).
+    pub fn update_labels(&mut self, session: &Session) {
+        let a = session.attention();
+        let n = a.len() as f64;
+        let (lo, hi) = a
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
+        self.colorbar_top.clear();
+        self.colorbar_bottom.clear();
+        if hi > lo {
+            self.colorbar_top.push_str(&format!("{:.4}", hi * n));
+            self.colorbar_bottom.push_str(&format!("{:.4}", lo * n));
+        } else {
+            self.colorbar_top.push_str("uniform");
+        }
+    }
+
+    /// The observations coloured by attention, min–max normalised onto viridis, plus the colorbar.
+    pub fn draw_hot(&mut self, session: &Session) {
+        self.canvas.clear_hot();
+        let Some(area) = &self.area else { return };
+        let ctx = &self.canvas.hot_ctx;
+        let attention = session.attention();
+        let obs = session.observations();
+        let (lo, hi) = attention
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
+        let span = hi - lo;
+
+        // Counting sort by colour level: one fill per level, high attention drawn last (on top).
+        self.levels.clear();
+        self.levels.extend(attention.iter().map(|&a| {
+            if span > 0.0 {
+                level((a - lo) / span) as u8
+            } else {
+                (LEVELS / 2) as u8
+            }
+        }));
+        self.counts = [0; LEVELS + 1];
+        for &l in &self.levels {
+            self.counts[l as usize + 1] += 1;
+        }
+        for i in 0..LEVELS {
+            self.counts[i + 1] += self.counts[i];
+        }
+        self.order.resize(attention.len(), 0);
+        let mut next = self.counts;
+        for (i, &l) in self.levels.iter().enumerate() {
+            self.order[next[l as usize]] = i as u32;
+            next[l as usize] += 1;
+        }
+        let dpr = self.canvas.dpr;
+        let n = attention.len();
+        let r = if n > 2000 { 1.6 } else { 2.2 } * dpr;
+        ctx.save();
+        ctx.begin_path();
+        ctx.rect(
+            area.px.start as f64,
+            area.py.start as f64,
+            area.width(),
+            area.height(),
+        );
+        ctx.clip();
+        for l in 0..LEVELS {
+            let (start, end) = (self.counts[l], self.counts[l + 1]);
+            if start == end {
+                continue;
+            }
+            ctx.set_fill_style_str(&self.colors[l]);
+            ctx.begin_path();
+            for &i in &self.order[start..end] {
+                let (px, py) = area.to_px(obs[[i as usize, 0]], obs[[i as usize, 1]]);
+                ctx.rect(px - r, py - r, 2.0 * r, 2.0 * r);
+            }
+            ctx.fill();
+        }
+        if let Some(i) = self.hovered.filter(|&i| i < n) {
+            let (px, py) = area.to_px(obs[[i, 0]], obs[[i, 1]]);
+            ctx.set_stroke_style_str("#000");
+            ctx.set_line_width(1.5 * dpr);
+            ctx.begin_path();
+            let _ = ctx.arc(px, py, r * 2.6, 0.0, std::f64::consts::TAU);
+            ctx.stroke();
+        }
+        ctx.restore();
+
+        // Colorbar: low attention at the bottom.
+        let (bx, by, bw, bh) = self.colorbar_rect(area);
+        let cell = bh / LEVELS as f64;
+        for l in 0..LEVELS {
+            ctx.set_fill_style_str(&self.colors[l]);
+            ctx.fill_rect(bx, by + bh - (l + 1) as f64 * cell, bw, cell + 0.5);
+        }
+        ctx.set_fill_style_str("#3c3c43");
+        ctx.set_font(&self.label_font);
+        ctx.set_text_align("left");
+        let _ = ctx.fill_text(&self.colorbar_top, bx + bw + 4.0 * dpr, by + 10.0 * dpr);
+        let _ = ctx.fill_text(&self.colorbar_bottom, bx + bw + 4.0 * dpr, by + bh);
+    }
+
+    /// The observation nearest to a point given in CSS pixels of the canvas, within 20 px.
+    pub fn nearest(&self, session: &Session, css_x: f64, css_y: f64) -> Option<usize> {
+        let area = self.area.as_ref()?;
+        let dpr = self.canvas.dpr;
+        let (x, y) = (css_x * dpr, css_y * dpr);
+        let obs = session.observations();
+        let mut best = (f64::INFINITY, None);
+        for (i, row) in obs.rows().into_iter().enumerate() {
+            let (px, py) = area.to_px(row[0], row[1]);
+            let d = (px - x).powi(2) + (py - y).powi(2);
+            if d < best.0 {
+                best = (d, Some(i));
+            }
+        }
+        best.1.filter(|_| best.0 <= (20.0 * dpr).powi(2))
+    }
+}

@@ -1,0 +1,132 @@
+//! The stats line (`#stats`, one `data-*` attribute per value, for tests) and the verdict, plus
+//! the in-page frame timing that feeds them: fps, p95 per-frame work, steps per second.
+
+use crate::session::Session;
+use crate::verdict::verdict;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, HtmlElement};
+
+/// Frames kept for the p95 of per-frame work.
+const WINDOW: usize = 120;
+
+/// A ring of recent frame timings.
+pub struct FrameTiming {
+    work_ms: [f64; WINDOW],
+    stamps: [f64; WINDOW],
+    steps: [u64; WINDOW],
+    next: usize,
+    filled: usize,
+    sorted: Vec<f64>,
+}
+
+impl Default for FrameTiming {
+    fn default() -> Self {
+        FrameTiming {
+            work_ms: [0.0; WINDOW],
+            stamps: [0.0; WINDOW],
+            steps: [0; WINDOW],
+            next: 0,
+            filled: 0,
+            sorted: Vec::with_capacity(WINDOW),
+        }
+    }
+}
+
+impl FrameTiming {
+    /// Records one frame: its rAF timestamp, the work it did (ms) and the steps it ran.
+    pub fn record(&mut self, stamp_ms: f64, work_ms: f64, steps: u64) {
+        self.work_ms[self.next] = work_ms;
+        self.stamps[self.next] = stamp_ms;
+        self.steps[self.next] = steps;
+        self.next = (self.next + 1) % WINDOW;
+        self.filled = (self.filled + 1).min(WINDOW);
+    }
+
+    fn oldest(&self) -> usize {
+        (self.next + WINDOW - self.filled) % WINDOW
+    }
+
+    /// (fps, p95 work in ms, steps per second) over the window.
+    pub fn summary(&mut self) -> (f64, f64, f64) {
+        if self.filled < 2 {
+            return (0.0, 0.0, 0.0);
+        }
+        let newest = (self.next + WINDOW - 1) % WINDOW;
+        let span_s = (self.stamps[newest] - self.stamps[self.oldest()]) / 1000.0;
+        let frames = (self.filled - 1) as f64;
+        let steps: u64 = (1..self.filled)
+            .map(|k| self.steps[(self.oldest() + k) % WINDOW])
+            .sum();
+        self.sorted.clear();
+        let oldest = self.oldest();
+        let work = &self.work_ms;
+        self.sorted
+            .extend((0..self.filled).map(|k| work[(oldest + k) % WINDOW]));
+        self.sorted.sort_by(f64::total_cmp);
+        let p95 =
+            self.sorted[((self.filled as f64 * 0.95).ceil() as usize).clamp(1, self.filled) - 1];
+        if span_s <= 0.0 {
+            return (0.0, p95, 0.0);
+        }
+        (frames / span_s, p95, steps as f64 / span_s)
+    }
+}
+
+pub struct StatsPanel {
+    pub stats: HtmlElement,
+    pub verdict: HtmlElement,
+}
+
+fn opt(v: Option<f64>) -> String {
+    v.map_or(String::new(), |v| v.to_string())
+}
+
+fn shown(v: Option<f64>, digits: usize) -> String {
+    v.map_or("–".into(), |v| format!("{v:+.digits$}").replace('-', "−"))
+}
+
+impl StatsPanel {
+    pub fn new(document: &Document) -> Result<Self, JsValue> {
+        let stats: HtmlElement = document.create_element("p")?.dyn_into()?;
+        stats.set_id("stats");
+        stats.set_attribute("aria-live", "off")?;
+        let verdict: HtmlElement = document.create_element("p")?.dyn_into()?;
+        verdict.set_id("verdict");
+        verdict.set_attribute("aria-live", "polite")?;
+        Ok(StatsPanel { stats, verdict })
+    }
+
+    /// Writes every value as full-precision `data-*` (empty when undefined) and as text.
+    pub fn update(&self, session: &Session, fps: f64, frame_ms: f64, steps_per_second: f64) {
+        let m = session.metrics();
+        let n = session.attention().len();
+        let set = |k: &str, v: String| {
+            let _ = self.stats.set_attribute(k, &v);
+        };
+        set("data-epoch", session.steps().to_string());
+        set("data-loss", m.loss.to_string());
+        set("data-pearson", opt(m.pearson));
+        set("data-spearman", opt(m.spearman));
+        set("data-peak-offset", opt(m.peak_offset_periods));
+        set("data-ess", m.ess.to_string());
+        set("data-fps", format!("{fps:.1}"));
+        set("data-frame-ms", format!("{frame_ms:.3}"));
+        set("data-steps-per-second", format!("{steps_per_second:.0}"));
+        let text = format!(
+            "step {} · loss {:.5} · Pearson r {} · Spearman ρ {} · peak offset {} periods · ESS {:.1} of {n} · {fps:.0} fps · frame work {frame_ms:.2} ms (p95) · {steps_per_second:.0} steps/s",
+            session.steps(),
+            m.loss,
+            shown(m.pearson, 3),
+            shown(m.spearman, 3),
+            shown(m.peak_offset_periods, 3),
+            m.ess,
+        );
+        self.stats.set_text_content(Some(&text));
+        let line = match session.diverged() {
+            Some(why) => format!("training paused: {why}"),
+            None => verdict(m),
+        };
+        self.verdict.set_text_content(Some(&line));
+    }
+}

@@ -1,0 +1,221 @@
+//! The page in headless Chromium: mounts the app into a test DOM, drives frames with `tick`, and
+//! reads back the canvases' real pixels and the `#stats` attributes.
+#![cfg(target_arch = "wasm32")]
+
+use lyapunov_lens::colormap::level_colors;
+use lyapunov_lens::web::App;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{
+    CanvasRenderingContext2d, Document, Event, HtmlCanvasElement, HtmlElement, HtmlInputElement,
+};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn by_id<T: JsCast>(id: &str) -> T {
+    document()
+        .get_element_by_id(id)
+        .unwrap_or_else(|| panic!("no #{id}"))
+        .dyn_into::<T>()
+        .unwrap()
+}
+
+fn mount() -> App {
+    let root: HtmlElement = document()
+        .create_element("main")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    root.set_id("test-root");
+    root.style().set_property("width", "1300px").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    App::new("test-root").expect("app mounts")
+}
+
+/// Runs `frames` frames, 1/60 s apart, continuing from `clock`.
+fn run(app: &App, clock: &mut f64, frames: usize) {
+    for _ in 0..frames {
+        *clock += 1000.0 / 60.0;
+        app.tick(*clock);
+    }
+}
+
+fn epoch() -> u64 {
+    by_id::<HtmlElement>("stats")
+        .get_attribute("data-epoch")
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+fn pixels(id: &str) -> Vec<u8> {
+    let canvas: HtmlCanvasElement = by_id(id);
+    let ctx: CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    ctx.get_image_data(0.0, 0.0, canvas.width() as f64, canvas.height() as f64)
+        .unwrap()
+        .data()
+        .0
+}
+
+/// Opaque pixels within `tolerance` (per channel) of any of `colors`.
+fn count_near(data: &[u8], colors: &[[u8; 3]], tolerance: i32) -> usize {
+    data.chunks_exact(4)
+        .filter(|p| p[3] == 255)
+        .filter(|p| {
+            colors
+                .iter()
+                .any(|c| (0..3).all(|i| (p[i] as i32 - c[i] as i32).abs() <= tolerance))
+        })
+        .count()
+}
+
+fn hex(s: &str) -> [u8; 3] {
+    let v = u32::from_str_radix(s.trim_start_matches('#'), 16).unwrap();
+    [(v >> 16) as u8, (v >> 8) as u8, v as u8]
+}
+
+fn click(id: &str) {
+    by_id::<HtmlElement>(id).click();
+}
+
+fn slide(id: &str, value: &str) {
+    let input: HtmlInputElement = by_id(id);
+    input.set_value(value);
+    input.dispatch_event(&Event::new("input").unwrap()).unwrap();
+}
+
+#[wasm_bindgen_test]
+fn the_lab_trains_draws_and_reacts_to_its_controls() {
+    let app = mount();
+    let mut clock = 0.0;
+    run(&app, &mut clock, 30);
+
+    // Playing advances data-epoch, by steps_per_frame (20) per frame.
+    let first = epoch();
+    assert!(first >= 20, "epoch after 30 frames: {first}");
+    run(&app, &mut clock, 15);
+    assert!(
+        epoch() > first,
+        "epoch did not grow: {first} -> {}",
+        epoch()
+    );
+
+    // The phase portrait really drew attention-coloured points (quantised viridis).
+    let phase = pixels("phase-portrait");
+    let viridis_pixels = count_near(&phase, &level_colors(), 2);
+    assert!(
+        viridis_pixels > 2000,
+        "only {viridis_pixels} viridis pixels on #phase-portrait"
+    );
+
+    // The normal-derivative canvas drew two curves, in the two colours it declares.
+    let fig5: HtmlCanvasElement = by_id("normal-derivative");
+    let fig5_pixels = pixels("normal-derivative");
+    for attr in ["data-attention-color", "data-dvdn-color"] {
+        let color = hex(&fig5.get_attribute(attr).unwrap());
+        let n = count_near(&fig5_pixels, &[color], 10);
+        assert!(n > 300, "{attr}: only {n} pixels of that curve");
+    }
+
+    // Pause stops training: the picture and the epoch hold still.
+    click("play");
+    assert_eq!(
+        by_id::<HtmlElement>("play")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("false")
+    );
+    run(&app, &mut clock, 1);
+    let paused = epoch();
+    let still = pixels("phase-portrait");
+    run(&app, &mut clock, 5);
+    assert_eq!(epoch(), paused, "training went on while paused");
+    assert_eq!(
+        still,
+        pixels("phase-portrait"),
+        "the phase portrait changed while paused"
+    );
+
+    // So a change after dispatching input on #sigma comes from the new observations (and the
+    // model restarting on them), not from training.
+    slide("sigma", "0.5");
+    run(&app, &mut clock, 1);
+    assert_ne!(
+        still,
+        pixels("phase-portrait"),
+        "the phase portrait did not change with sigma"
+    );
+    assert_eq!(epoch(), 0, "new data restarts the model");
+    assert_eq!(
+        by_id::<HtmlElement>("sigma")
+            .next_element_sibling()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "0.5"
+    );
+
+    // Step runs one frame's worth; Reset restarts the model.
+    click("step");
+    run(&app, &mut clock, 1);
+    assert_eq!(epoch(), 20);
+    run(&app, &mut clock, 3);
+    assert_eq!(epoch(), 20);
+    click("reset");
+    run(&app, &mut clock, 1);
+    assert_eq!(epoch(), 0);
+
+    // Keyboard: S steps, Space plays.
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("s");
+    web_sys::window()
+        .unwrap()
+        .dispatch_event(
+            &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
+        )
+        .unwrap();
+    run(&app, &mut clock, 1);
+    assert_eq!(epoch(), 20);
+    init.set_key(" ");
+    web_sys::window()
+        .unwrap()
+        .dispatch_event(
+            &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
+        )
+        .unwrap();
+    run(&app, &mut clock, 2);
+    assert_eq!(
+        by_id::<HtmlElement>("play")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("true")
+    );
+    assert!(epoch() > 20);
+
+    // New noise picks another seed and changes the data; the verdict is computed, not fixed.
+    let seed_before = by_id::<HtmlInputElement>("seed").value();
+    click("new-noise");
+    run(&app, &mut clock, 1);
+    assert_ne!(by_id::<HtmlInputElement>("seed").value(), seed_before);
+    let verdict = by_id::<HtmlElement>("verdict").text_content().unwrap();
+    assert!(
+        verdict.contains("r = ") || verdict.contains("uniform"),
+        "verdict: {verdict}"
+    );
+
+    // No error notice was raised along the way.
+    assert!(
+        by_id::<HtmlElement>("notice").hidden(),
+        "notice: {:?}",
+        by_id::<HtmlElement>("notice").text_content()
+    );
+}
