@@ -1,6 +1,6 @@
 //! Measures the period of a periodic orbit from upward crossings of a Poincaré section.
 
-use crate::rk4::{integrate, uniform_times};
+use crate::rk4::Rk4;
 use crate::system::System;
 
 /// Times at which `values` crosses `level` upwards, linearly interpolated between samples.
@@ -22,26 +22,39 @@ pub fn period_from_crossings(crossings: &[f64]) -> Option<f64> {
         .then(|| (crossings[crossings.len() - 1] - crossings[0]) / (crossings.len() - 1) as f64)
 }
 
-/// The period of the orbit through `initial`, measured by integrating on a fine grid until the
-/// orbit has crossed the system's Poincaré section upwards at least twice. `time_hint` is the
-/// first horizon tried (doubled up to 64 times over); `None` if the system has no section or the
-/// orbit does not return.
+/// Sample intervals per `time_hint` when scanning for section crossings.
+const SAMPLES_PER_HINT: usize = 4000;
+/// The scan gives up (returns `None`) after this many multiples of `time_hint`.
+const MAX_HINTS: usize = 256;
+
+/// The period of the orbit through `initial`: the time between its first two upward crossings of
+/// the system's Poincaré section, located by linear interpolation on a grid of
+/// `time_hint / 4000`. Integration runs forward once, with no restarts, until the second crossing
+/// or `256 × time_hint`. `None` if the system has no section, the orbit does not return in that
+/// time, or the integration fails.
 pub fn measure_period<S: System + ?Sized>(
     system: &S,
     initial: &[f64],
     time_hint: f64,
 ) -> Option<f64> {
     let (coordinate, level) = system.poincare_section()?;
-    let mut horizon = time_hint.max(1e-3);
-    for _ in 0..7 {
-        let times = uniform_times(horizon, 8001);
-        let trajectory = integrate(system, initial, &times).ok()?;
-        let values: Vec<f64> = trajectory.states.column(coordinate).to_vec();
-        let crossings = upward_crossings(&times, &values, level);
-        if let Some(p) = period_from_crossings(&crossings) {
-            return Some(p);
+    let dt = time_hint.max(1e-3) / SAMPLES_PER_HINT as f64;
+    let mut rk4 = Rk4::new(system.dim());
+    let mut state = initial.to_vec();
+    let mut first = None;
+    let (mut t, mut before) = (0.0, state[coordinate] - level);
+    for i in 1..=SAMPLES_PER_HINT * MAX_HINTS {
+        let next_t = i as f64 * dt;
+        rk4.advance(system, &mut state, t, next_t).ok()?;
+        let after = state[coordinate] - level;
+        if before < 0.0 && after >= 0.0 {
+            let crossing = t + dt * before / (before - after);
+            match first {
+                None => first = Some(crossing),
+                Some(t0) => return Some(crossing - t0),
+            }
         }
-        horizon *= 2.0;
+        (t, before) = (next_t, after);
     }
     None
 }
