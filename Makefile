@@ -11,12 +11,12 @@ export PATH := $(TOOLS)/node/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export LL_TOOLS := $(TOOLS)
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: run test setup fmt-check clippy test-native test-reference test-wasm build bench bench-browser
+.PHONY: run test setup fmt-check clippy test-native test-reference test-wasm build test-e2e screenshot bench bench-browser
 
 run: setup
 	trunk serve index.html --release
 
-test: setup fmt-check clippy test-native test-reference test-wasm build
+test: setup fmt-check clippy test-native test-reference test-wasm build test-e2e
 	@echo "make test: all checks passed"
 
 setup:
@@ -43,6 +43,16 @@ test-wasm:
 
 build:
 	trunk build index.html --release
+
+# The built bundle in headless Chromium (playwright-core): console, canvases, epoch, sigma, and
+# #stats against the CLI. Needs `build` and the debug CLI (built by test-reference).
+test-e2e:
+	cargo build --quiet
+	node --test tests/e2e/
+
+# Regenerates the README's picture of the app from the built bundle.
+screenshot: setup build
+	node tests/e2e/screenshot.mjs www/screenshot.png
 
 # Training-step timings (median) natively, then the PyTorch and JAX peers on the same data,
 # in the same run. The peers need torch and jax; they are installed into a venv on first use.

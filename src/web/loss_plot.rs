@@ -54,7 +54,7 @@ impl LossPlot {
         let canvas = LayeredCanvas::new(
             document,
             "loss",
-            0.32,
+            0.26,
             "Training loss against optimizer step, log scale",
         )?;
         Ok(LossPlot { canvas, area: None })
