@@ -11,12 +11,12 @@ export PATH := $(TOOLS)/node/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export LL_TOOLS := $(TOOLS)
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: run test setup fmt-check clippy test-native test-reference test-wasm build test-e2e screenshot bench bench-browser
+.PHONY: run test setup fmt-check clippy test-native test-reference test-wasm build test-e2e findings findings-check screenshot bench bench-browser
 
 run: setup
 	trunk serve index.html --release
 
-test: setup fmt-check clippy test-native test-reference test-wasm build test-e2e
+test: setup fmt-check clippy test-native test-reference test-wasm build test-e2e findings-check
 	@echo "make test: all checks passed"
 
 setup:
@@ -53,6 +53,22 @@ test-e2e:
 # Regenerates the README's picture of the app from the built bundle.
 screenshot: setup build
 	node tests/e2e/screenshot.mjs www/screenshot.png
+
+# FINDINGS.md and findings/ (sweep table and SVG figures), regenerated from scratch.
+FINDINGS_ARGS := findings --sigmas 0,0.5,1,2,4 --seeds 20 --steps 3000 --models paper-linear,paper-linear-unscaled --out-dir findings --report FINDINGS.md
+findings:
+	cargo build --release --quiet
+	rm -rf findings FINDINGS.md
+	./target/release/lyapunov-lens $(FINDINGS_ARGS)
+
+# A fresh sweep with the same arguments must reproduce the committed report and figures exactly.
+findings-check:
+	cargo build --release --quiet
+	rm -rf target/findings-check && mkdir -p target/findings-check
+	cd target/findings-check && $(CURDIR)/target/release/lyapunov-lens $(FINDINGS_ARGS)
+	diff -u FINDINGS.md target/findings-check/FINDINGS.md
+	diff -r findings target/findings-check/findings
+	@echo "findings-check: FINDINGS.md and findings/ match a fresh sweep"
 
 # Training-step timings (median) natively, then the PyTorch and JAX peers on the same data,
 # in the same run. The peers need torch and jax; they are installed into a venv on first use.

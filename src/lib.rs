@@ -12,6 +12,9 @@
 pub mod adam;
 pub mod colormap;
 pub mod config;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod figures;
+pub mod findings;
 pub mod gaussian_noise;
 pub mod level_sets;
 pub mod lotka_volterra;
@@ -20,9 +23,12 @@ pub mod model;
 pub mod normal_derivative;
 pub mod orbit_period;
 pub mod paper_linear;
+pub mod perturbation;
 pub mod report;
 pub mod rk4;
 pub mod session;
+pub mod summary_stats;
+pub mod sweep;
 pub mod system;
 pub mod verdict;
 

@@ -11,10 +11,18 @@ fn main() {
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use clap::{Args, Parser, Subcommand, ValueEnum};
-    use lyapunov_lens::config::{self, Config};
+    use indicatif::{ProgressBar, ProgressStyle};
+    use lyapunov_lens::config::{self, Config, ConfigError};
+    use lyapunov_lens::gaussian_noise::MAX_SEED;
     use lyapunov_lens::model::ModelKind;
+    use lyapunov_lens::perturbation::{attention_perturbation, DEFAULT_EPSILON};
     use lyapunov_lens::report::{run_report, write_points_csv};
     use lyapunov_lens::session::{Session, SessionError};
+    use lyapunov_lens::sweep::{
+        run_one, summarize_rows, write_csv, SweepReport, SweepRow, SweepSpec,
+    };
+    use lyapunov_lens::{figures, findings};
+    use rayon::prelude::*;
     use std::io::Write;
     use std::path::PathBuf;
 
@@ -36,19 +44,30 @@ normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln
     enum Command {
         /// Simulate, add noise, train for --steps, and print the per-point table and metrics.
         Run(RunArgs),
+        /// Kick the clean state by ε along the orbit normal at the highest- and lowest-attention
+        /// points, integrate over a horizon, and compare the deviations.
+        Perturb(PerturbArgs),
+        /// Run a grid of models × σ × seeds in parallel: one row per run, plus summaries with
+        /// 95% t-intervals per (model, σ).
+        Sweep(SweepArgs),
+        /// Draw a figure (SVG or PNG, by the extension of --out).
+        Figure(FigureArgs),
+        /// Run a sweep and write FINDINGS.md with its tables, figures and a statement of which
+        /// claims hold.
+        Findings(FindingsArgs),
     }
 
     #[derive(Clone, Copy, ValueEnum)]
     enum Format {
-        /// One JSON object: config, points (t, x, y, x_obs, y_obs, attention, dv_dn), metrics.
+        /// JSON.
         Json,
-        /// The per-point table with a header row.
+        /// CSV with a header row.
         Csv,
     }
 
-    /// Every parameter of a run. Names match the page's controls and URL hash.
+    /// The system, the sampling and the optimizer. Names match the page's controls.
     #[derive(Args)]
-    struct ConfigArgs {
+    struct SystemArgs {
         #[arg(long, allow_negative_numbers = true, default_value_t = Config::default().alpha, help = help("alpha"))]
         alpha: f64,
         #[arg(long, allow_negative_numbers = true, default_value_t = Config::default().beta, help = help("beta"))]
@@ -65,6 +84,13 @@ normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln
         t_end: f64,
         #[arg(long, allow_negative_numbers = true, default_value_t = Config::default().n as i64, help = help("n"))]
         n: i64,
+        #[arg(long, allow_negative_numbers = true, default_value_t = Config::default().lr, help = help("lr"))]
+        lr: f64,
+    }
+
+    /// The noise and the model of one run.
+    #[derive(Args)]
+    struct NoiseArgs {
         #[arg(long, allow_negative_numbers = true, default_value_t = Config::default().sigma, help = help("sigma"))]
         sigma: f64,
         #[arg(long, default_value_t = Config::default().seed, help = help("seed"))]
@@ -72,22 +98,52 @@ normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln
         /// Attention model: paper-linear (r = N·a·x̃) or paper-linear-unscaled (r = a·x̃).
         #[arg(long, default_value_t = ModelKind::PaperLinear)]
         model: ModelKind,
-        #[arg(long, allow_negative_numbers = true, default_value_t = Config::default().lr, help = help("lr"))]
-        lr: f64,
+    }
+
+    /// A grid of runs for sweeps.
+    #[derive(Args)]
+    struct GridArgs {
+        /// Noise levels, comma-separated.
+        #[arg(long, value_delimiter = ',', default_values_t = [0.0, 0.5, 1.0, 2.0, 4.0])]
+        sigmas: Vec<f64>,
+        /// Number of seeds per (model, σ): seeds 0 .. K−1.
+        #[arg(long, default_value_t = 20, conflicts_with = "seed_list")]
+        seeds: u64,
+        /// Explicit seeds, comma-separated (instead of --seeds).
+        #[arg(long, value_delimiter = ',')]
+        seed_list: Option<Vec<u64>>,
+        /// Models, comma-separated.
+        #[arg(long, value_delimiter = ',', default_values_t = [ModelKind::PaperLinear])]
+        models: Vec<ModelKind>,
+        /// Kick size of the perturbation check (horizon: one measured period).
+        #[arg(long, default_value_t = DEFAULT_EPSILON)]
+        epsilon: f64,
     }
 
     fn help(name: &str) -> &'static str {
         config::parameter(name).map_or("", |p| p.help)
     }
 
-    impl ConfigArgs {
-        fn to_config(&self) -> Result<Config, String> {
+    fn usage_error(message: String) -> CliError {
+        CliError::Usage(message)
+    }
+
+    enum CliError {
+        /// Bad arguments: exit 2.
+        Usage(String),
+        /// The run failed: exit 1.
+        Failed(String),
+    }
+
+    impl SystemArgs {
+        fn to_config(&self, noise: Option<&NoiseArgs>) -> Result<Config, CliError> {
             if self.n < 2 {
-                return Err(format!(
+                return Err(usage_error(format!(
                     "invalid value for --n: must be at least 2, got {}",
                     self.n
-                ));
+                )));
             }
+            let defaults = Config::default();
             let config = Config {
                 alpha: self.alpha,
                 beta: self.beta,
@@ -97,34 +153,163 @@ normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln
                 y0: self.y0,
                 t_end: self.t_end,
                 n: self.n as usize,
-                sigma: self.sigma,
-                seed: self.seed,
-                model: self.model,
+                sigma: noise.map_or(defaults.sigma, |a| a.sigma),
+                seed: noise.map_or(defaults.seed, |a| a.seed),
+                model: noise.map_or(defaults.model, |a| a.model),
                 lr: self.lr,
             };
-            config.validate().map_err(|e| {
-                format!(
-                    "invalid value for --{}: {}",
-                    e.parameter.replace('_', "-"),
-                    e.message
-                )
-            })?;
+            config.validate().map_err(invalid)?;
             Ok(config)
+        }
+    }
+
+    fn invalid(e: ConfigError) -> CliError {
+        usage_error(format!(
+            "invalid value for --{}: {}",
+            e.parameter.replace('_', "-"),
+            e.message
+        ))
+    }
+
+    impl GridArgs {
+        fn to_spec(&self, base: Config, steps: u64) -> Result<SweepSpec, CliError> {
+            let seeds: Vec<u64> = match &self.seed_list {
+                Some(list) => list.clone(),
+                None => (0..self.seeds).collect(),
+            };
+            if seeds.is_empty() || self.sigmas.is_empty() || self.models.is_empty() {
+                return Err(usage_error(
+                    "a sweep needs at least one σ, one seed and one model".into(),
+                ));
+            }
+            for &sigma in &self.sigmas {
+                Config {
+                    sigma,
+                    ..base.clone()
+                }
+                .validate()
+                .map_err(|e| usage_error(format!("invalid value in --sigmas: {}", e.message)))?;
+            }
+            if let Some(&seed) = seeds.iter().find(|&&s| s > MAX_SEED) {
+                return Err(usage_error(format!(
+                    "invalid value in --seed-list: {seed} is above 2^53 − 1"
+                )));
+            }
+            if !(self.epsilon.is_finite() && self.epsilon > 0.0) {
+                return Err(usage_error(format!(
+                    "invalid value for --epsilon: must be a positive finite number, got {}",
+                    self.epsilon
+                )));
+            }
+            Ok(SweepSpec {
+                base,
+                models: self.models.clone(),
+                sigmas: self.sigmas.clone(),
+                seeds,
+                steps,
+                epsilon: self.epsilon,
+            })
         }
     }
 
     #[derive(Args)]
     struct RunArgs {
         #[command(flatten)]
-        config: ConfigArgs,
+        system: SystemArgs,
+        #[command(flatten)]
+        noise: NoiseArgs,
         /// Number of Adam steps to train before reporting.
         #[arg(long, default_value_t = 0)]
         steps: u64,
+        /// json: one object with config, points (t, x, y, x_obs, y_obs, attention, dv_dn) and
+        /// metrics. csv: the per-point table.
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
         /// Write to this file instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+    }
+
+    #[derive(Args)]
+    struct PerturbArgs {
+        #[command(flatten)]
+        system: SystemArgs,
+        #[command(flatten)]
+        noise: NoiseArgs,
+        /// Adam steps to train before perturbing (attention must not be uniform).
+        #[arg(long, default_value_t = 3000)]
+        steps: u64,
+        /// Kick size along the orbit normal.
+        #[arg(long, default_value_t = DEFAULT_EPSILON)]
+        epsilon: f64,
+        /// Integration horizon after the kick [default: one measured period].
+        #[arg(long)]
+        horizon: Option<f64>,
+        /// json: both deviation curves, ΔV and the ratio. csv: t, deviation_high, deviation_low.
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    }
+
+    #[derive(Args)]
+    struct SweepArgs {
+        #[command(flatten)]
+        system: SystemArgs,
+        #[command(flatten)]
+        grid: GridArgs,
+        /// Adam steps per run.
+        #[arg(long, default_value_t = 3000)]
+        steps: u64,
+        /// csv: the runs table, a blank line, the summary table. json: spec, rows, summary.
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    }
+
+    #[derive(Clone, Copy, ValueEnum)]
+    enum FigureKind {
+        /// Attention and ∂V/∂n against time, min–max normalised (the paper's Figure 5).
+        Fig5,
+        /// The attention-coloured phase portrait with a colorbar.
+        Phase,
+        /// Pearson r against σ with 95% intervals, one line per model (runs a sweep).
+        Sweep,
+    }
+
+    #[derive(Args)]
+    struct FigureArgs {
+        #[arg(long, value_enum)]
+        kind: FigureKind,
+        #[command(flatten)]
+        system: SystemArgs,
+        #[command(flatten)]
+        noise: NoiseArgs,
+        #[command(flatten)]
+        grid: GridArgs,
+        /// Adam steps (per run, for a sweep).
+        #[arg(long, default_value_t = 3000)]
+        steps: u64,
+        /// Output file: .svg or .png.
+        #[arg(long)]
+        out: PathBuf,
+    }
+
+    #[derive(Args)]
+    struct FindingsArgs {
+        #[command(flatten)]
+        system: SystemArgs,
+        #[command(flatten)]
+        grid: GridArgs,
+        #[arg(long, default_value_t = 3000)]
+        steps: u64,
+        /// Folder for the sweep tables and figures.
+        #[arg(long, default_value = "findings")]
+        out_dir: PathBuf,
+        /// The report to write.
+        #[arg(long, default_value = "FINDINGS.md")]
+        report: PathBuf,
     }
 
     /// Exit status: 0 ok, 1 the run failed, 2 bad arguments.
@@ -142,60 +327,219 @@ normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln
                 return 2;
             }
         };
-        match cli.command {
+        let result = match cli.command {
             Command::Run(args) => run(&args),
+            Command::Perturb(args) => perturb(&args),
+            Command::Sweep(args) => sweep(&args),
+            Command::Figure(args) => figure(&args),
+            Command::Findings(args) => findings(&args),
+        };
+        match result {
+            Ok(()) => 0,
+            Err(CliError::Usage(m)) => {
+                eprintln!("error: {m}");
+                2
+            }
+            Err(CliError::Failed(m)) => {
+                eprintln!("error: {m}");
+                1
+            }
         }
     }
 
-    fn run(args: &RunArgs) -> i32 {
-        let config = match args.config.to_config() {
-            Ok(c) => c,
-            Err(message) => {
-                eprintln!("error: {message}");
-                return 2;
-            }
-        };
-        let mut session = match Session::new(config) {
-            Ok(s) => s,
-            Err(SessionError::Config(e)) => {
-                eprintln!(
-                    "error: invalid value for --{}: {}",
-                    e.parameter.replace('_', "-"),
-                    e.message
-                );
-                return 2;
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                return 1;
-            }
-        };
-        let mut remaining = args.steps;
-        while remaining > 0 {
-            let batch = remaining.min(1 << 20) as usize;
-            if session.step(batch) < batch {
-                break;
-            }
-            remaining -= batch as u64;
+    /// A session trained for `steps` (stopping early, with a warning, if training diverges).
+    fn trained(config: Config, steps: u64) -> Result<Session, CliError> {
+        let mut session = Session::new(config).map_err(|e| match e {
+            SessionError::Config(e) => invalid(e),
+            e => CliError::Failed(e.to_string()),
+        })?;
+        let mut remaining = steps;
+        while remaining > 0 && session.diverged().is_none() {
+            let batch = remaining.min(1 << 20);
+            session.step(batch as usize);
+            remaining -= batch;
         }
         if let Some(why) = session.diverged() {
             eprintln!("warning: {why}; reporting the last finite parameters");
         }
-        let written = write_output(args.out.as_ref(), |w| match args.format {
+        Ok(session)
+    }
+
+    fn failed(e: impl std::fmt::Display) -> CliError {
+        CliError::Failed(e.to_string())
+    }
+
+    fn run(args: &RunArgs) -> Result<(), CliError> {
+        let session = trained(args.system.to_config(Some(&args.noise))?, args.steps)?;
+        write_output(args.out.as_ref(), |w| match args.format {
             Format::Json => {
                 serde_json::to_writer(&mut *w, &run_report(&session))
                     .map_err(std::io::Error::other)?;
                 writeln!(w)
             }
             Format::Csv => write_points_csv(&session, w),
-        });
-        match written {
-            Ok(()) => 0,
-            Err(e) => {
-                eprintln!("error: cannot write output: {e}");
-                1
+        })
+        .map_err(|e| failed(format!("cannot write output: {e}")))
+    }
+
+    fn perturb(args: &PerturbArgs) -> Result<(), CliError> {
+        if !(args.epsilon.is_finite() && args.epsilon > 0.0) {
+            return Err(usage_error(format!(
+                "invalid value for --epsilon: must be a positive finite number, got {}",
+                args.epsilon
+            )));
+        }
+        if let Some(h) = args.horizon.filter(|h| !(h.is_finite() && *h > 0.0)) {
+            return Err(usage_error(format!(
+                "invalid value for --horizon: must be a positive finite number, got {h}"
+            )));
+        }
+        let session = trained(args.system.to_config(Some(&args.noise))?, args.steps)?;
+        let experiment =
+            attention_perturbation(&session, args.epsilon, args.horizon).map_err(failed)?;
+        write_output(args.out.as_ref(), |w| match args.format {
+            Format::Json => {
+                serde_json::to_writer(&mut *w, &experiment).map_err(std::io::Error::other)?;
+                writeln!(w)
+            }
+            Format::Csv => {
+                writeln!(w, "t,deviation_high_attention,deviation_low_attention")?;
+                let (hi, lo) = (&experiment.high_attention, &experiment.low_attention);
+                for i in 0..hi.times.len() {
+                    writeln!(w, "{},{},{}", hi.times[i], hi.deviation[i], lo.deviation[i])?;
+                }
+                Ok(())
+            }
+        })
+        .map_err(|e| failed(format!("cannot write output: {e}")))
+    }
+
+    /// Runs the grid on all cores with a progress bar on stderr (hidden when stderr is not a
+    /// terminal). Rows come back in grid order, so the output does not depend on scheduling.
+    fn run_sweep(spec: SweepSpec) -> Result<SweepReport, CliError> {
+        let grid = spec.grid();
+        let bar = ProgressBar::new(grid.len() as u64);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{bar:40}] {pos}/{len} runs, {elapsed} elapsed, ~{eta} left",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        let rows: Result<Vec<SweepRow>, String> = grid
+            .par_iter()
+            .map(|config| {
+                let row = run_one(config, spec.steps, spec.epsilon);
+                bar.inc(1);
+                row
+            })
+            .collect();
+        bar.finish();
+        let rows = rows.map_err(failed)?;
+        let summary = summarize_rows(&spec, &rows);
+        Ok(SweepReport {
+            spec,
+            rows,
+            summary,
+        })
+    }
+
+    fn sweep(args: &SweepArgs) -> Result<(), CliError> {
+        let spec = args
+            .grid
+            .to_spec(args.system.to_config(None)?, args.steps)?;
+        let report = run_sweep(spec)?;
+        write_output(args.out.as_ref(), |w| match args.format {
+            Format::Json => {
+                serde_json::to_writer_pretty(&mut *w, &report).map_err(std::io::Error::other)?;
+                writeln!(w)
+            }
+            Format::Csv => write_csv(&report, w),
+        })
+        .map_err(|e| failed(format!("cannot write output: {e}")))
+    }
+
+    fn figure(args: &FigureArgs) -> Result<(), CliError> {
+        if !figures::supported(&args.out) {
+            return Err(usage_error(format!(
+                "invalid value for --out: {} must end in .svg or .png",
+                args.out.display()
+            )));
+        }
+        match args.kind {
+            FigureKind::Fig5 | FigureKind::Phase => {
+                let session = trained(args.system.to_config(Some(&args.noise))?, args.steps)?;
+                let draw = if matches!(args.kind, FigureKind::Fig5) {
+                    figures::fig5
+                } else {
+                    figures::phase
+                };
+                draw(&session, &args.out).map_err(failed)
+            }
+            FigureKind::Sweep => {
+                let spec = args
+                    .grid
+                    .to_spec(args.system.to_config(None)?, args.steps)?;
+                figures::sweep(&run_sweep(spec)?, &args.out).map_err(failed)
             }
         }
+    }
+
+    fn findings(args: &FindingsArgs) -> Result<(), CliError> {
+        let base = args.system.to_config(None)?;
+        let spec = args.grid.to_spec(base.clone(), args.steps)?;
+        let report = run_sweep(spec)?;
+        std::fs::create_dir_all(&args.out_dir)
+            .map_err(|e| failed(format!("cannot create {}: {e}", args.out_dir.display())))?;
+        let out = |name: &str| args.out_dir.join(name);
+        write_output(Some(&out("sweep.csv")), |w| write_csv(&report, w)).map_err(failed)?;
+        figures::sweep(&report, &out("sweep.svg")).map_err(failed)?;
+        // One representative run at the paper's setting (σ = 2, seed 0) with the first model.
+        let example = Config {
+            sigma: 2.0,
+            seed: 0,
+            model: report.spec.models[0],
+            ..base
+        };
+        let session = trained(example, args.steps)?;
+        figures::fig5(&session, &out("fig5.svg")).map_err(failed)?;
+        figures::phase(&session, &out("phase.svg")).map_err(failed)?;
+        // Links relative to the report's folder.
+        let base_dir = args.report.parent().unwrap_or(std::path::Path::new(""));
+        let rel = |name: &str| {
+            let p = out(name);
+            p.strip_prefix(base_dir)
+                .unwrap_or(&p)
+                .to_string_lossy()
+                .into_owned()
+        };
+        let figs = [
+            (
+                "Pearson r against σ, mean and 95% interval per model",
+                rel("sweep.svg"),
+            ),
+            (
+                "Attention and ∂V/∂n against time, σ = 2, seed 0 (the paper's Figure 5)",
+                rel("fig5.svg"),
+            ),
+            (
+                "Observations coloured by attention, σ = 2, seed 0",
+                rel("phase.svg"),
+            ),
+        ];
+        let command = std::iter::once("lyapunov-lens".to_string())
+            .chain(std::env::args().skip(1))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let text = findings::render(&report, &command, &figs);
+        std::fs::write(&args.report, text)
+            .map_err(|e| failed(format!("cannot write {}: {e}", args.report.display())))?;
+        eprintln!(
+            "wrote {} and {}/",
+            args.report.display(),
+            args.out_dir.display()
+        );
+        Ok(())
     }
 
     fn write_output(

@@ -128,3 +128,164 @@ fn help_documents_every_option() {
         assert!(text.contains(flag), "--help lacks {flag}");
     }
 }
+
+#[test]
+fn sweep_csv_has_one_row_per_run_then_summaries_with_intervals() {
+    let out = cli(&[
+        "sweep", "--sigmas", "0,2", "--seeds", "3", "--steps", "50", "--n", "200", "--format",
+        "csv",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (runs, summary) = text
+        .split_once("\n\n")
+        .expect("two tables separated by a blank line");
+    let runs: Vec<&str> = runs.lines().collect();
+    assert!(runs[0].starts_with("model,sigma,seed,steps,pearson"));
+    assert_eq!(runs.len(), 1 + 2 * 3, "header + 2 sigmas × 3 seeds");
+    let summary: Vec<&str> = summary.lines().collect();
+    assert_eq!(
+        summary[0],
+        "model,sigma,metric,n,missing,mean,sd,ci95_low,ci95_high"
+    );
+    assert_eq!(summary.len(), 1 + 2 * 7, "header + 2 sigmas × 7 metrics");
+    let pearson_at_2 = summary
+        .iter()
+        .find(|l| l.starts_with("paper-linear,2,pearson,"))
+        .unwrap();
+    let cells: Vec<&str> = pearson_at_2.split(',').collect();
+    let (mean, lo, hi): (f64, f64, f64) = (
+        cells[5].parse().unwrap(),
+        cells[7].parse().unwrap(),
+        cells[8].parse().unwrap(),
+    );
+    assert!(lo < mean && mean < hi, "{pearson_at_2}");
+    // At σ = 0 the paper's model stays uniform: Pearson undefined in all 3 runs.
+    assert!(summary.contains(&"paper-linear,0,pearson,0,3,,,,"));
+}
+
+#[test]
+fn sweep_json_is_deterministic() {
+    let args = [
+        "sweep",
+        "--sigmas",
+        "1",
+        "--seed-list",
+        "4,7",
+        "--steps",
+        "30",
+        "--n",
+        "100",
+        "--format",
+        "json",
+    ];
+    let (a, b) = (cli(&args), cli(&args));
+    assert!(a.status.success());
+    assert_eq!(
+        a.stdout, b.stdout,
+        "the same arguments give the same numbers"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    assert_eq!(v["rows"].as_array().unwrap().len(), 2);
+    assert_eq!(v["rows"][1]["seed"], 7);
+}
+
+#[test]
+fn perturb_reports_both_curves_and_the_ratio() {
+    let out = cli(&[
+        "perturb", "--steps", "300", "--n", "300", "--format", "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["ratio_low_over_high"].as_f64().unwrap() > 0.0);
+    for side in ["high_attention", "low_attention"] {
+        assert_eq!(v[side]["deviation"].as_array().unwrap().len(), 201);
+        let (dv, first) = (
+            v[side]["delta_v"].as_f64().unwrap(),
+            v[side]["delta_v_first_order"].as_f64().unwrap(),
+        );
+        assert!(
+            ((dv - first) / first).abs() < 0.01,
+            "{side}: ΔV {dv} vs ε|∇V| {first}"
+        );
+    }
+    let untrained = cli(&["perturb", "--steps", "0"]);
+    assert_eq!(untrained.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&untrained.stderr).contains("uniform"));
+}
+
+#[test]
+fn figures_are_written_as_svg_or_png() {
+    let dir = std::env::temp_dir().join(format!("ll-fig-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (kind, file) in [("fig5", "a.svg"), ("phase", "b.png")] {
+        let path = dir.join(file);
+        let out = cli(&[
+            "figure",
+            "--kind",
+            kind,
+            "--steps",
+            "50",
+            "--n",
+            "200",
+            "--out",
+            path.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{kind}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.len() > 1000);
+        if file.ends_with(".svg") {
+            assert!(String::from_utf8_lossy(&bytes).contains("<svg"));
+        } else {
+            assert_eq!(&bytes[1..4], b"PNG");
+        }
+    }
+    let bad = cli(&[
+        "figure",
+        "--kind",
+        "fig5",
+        "--out",
+        dir.join("c.pdf").to_str().unwrap(),
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn sweep_bad_arguments_exit_2() {
+    for args in [
+        &["sweep", "--sigmas", "-1"][..],
+        &["sweep", "--sigmas", "abc"][..],
+        &["sweep", "--models", "nope"][..],
+        &["sweep", "--epsilon", "0"][..],
+        &["sweep", "--seeds", "3", "--seed-list", "1,2"][..],
+    ] {
+        let out = cli(args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr)
+                .trim_end()
+                .lines()
+                .count(),
+            1,
+            "{args:?}"
+        );
+    }
+}
