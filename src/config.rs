@@ -113,6 +113,17 @@ pub const RUN_PARAMETERS: [ParamSpec; 7] = [
     },
 ];
 
+/// The page-only control: optimizer steps per animation frame.
+pub const STEPS_PER_FRAME: ParamSpec = ParamSpec {
+    name: "steps_per_frame",
+    label: "steps per frame",
+    min: 1.0,
+    max: 200.0,
+    default: 20.0,
+    step: 1.0,
+    help: "Optimizer steps run before each redraw. More trains faster; fewer lets you watch each step.",
+};
+
 /// Every numeric parameter: the system's rates, then the run parameters.
 pub fn parameters() -> impl Iterator<Item = &'static ParamSpec> {
     lotka_volterra::PARAMETERS

@@ -12,6 +12,7 @@
 pub mod adam;
 pub mod colormap;
 pub mod config;
+pub mod csv_import;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod figures;
 pub mod findings;
@@ -24,12 +25,14 @@ pub mod normal_derivative;
 pub mod orbit_period;
 pub mod paper_linear;
 pub mod perturbation;
+pub mod presets;
 pub mod report;
 pub mod rk4;
 pub mod session;
 pub mod summary_stats;
 pub mod sweep;
 pub mod system;
+pub mod url_state;
 pub mod verdict;
 
 #[cfg(target_arch = "wasm32")]

@@ -13,6 +13,7 @@ mod cli {
     use clap::{Args, Parser, Subcommand, ValueEnum};
     use indicatif::{ProgressBar, ProgressStyle};
     use lyapunov_lens::config::{self, Config, ConfigError};
+    use lyapunov_lens::csv_import::parse_observations_csv;
     use lyapunov_lens::gaussian_noise::MAX_SEED;
     use lyapunov_lens::model::ModelKind;
     use lyapunov_lens::perturbation::{attention_perturbation, DEFAULT_EPSILON};
@@ -221,6 +222,10 @@ normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln
         /// Number of Adam steps to train before reporting.
         #[arg(long, default_value_t = 0)]
         steps: u64,
+        /// Train on observations from a CSV file (t, prey, predator; header and delimiter are
+        /// detected) instead of simulating. ∂V/∂n uses --alpha..--delta.
+        #[arg(long)]
+        input: Option<PathBuf>,
         /// json: one object with config, points (t, x, y, x_obs, y_obs, attention, dv_dn) and
         /// metrics. csv: the per-point table.
         #[arg(long, value_enum, default_value_t = Format::Json)]
@@ -349,10 +354,28 @@ normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln
 
     /// A session trained for `steps` (stopping early, with a warning, if training diverges).
     fn trained(config: Config, steps: u64) -> Result<Session, CliError> {
+        trained_on(config, None, steps)
+    }
+
+    /// As [`trained`], on the observations in `input` when given.
+    fn trained_on(
+        config: Config,
+        input: Option<&PathBuf>,
+        steps: u64,
+    ) -> Result<Session, CliError> {
         let mut session = Session::new(config).map_err(|e| match e {
             SessionError::Config(e) => invalid(e),
             e => CliError::Failed(e.to_string()),
         })?;
+        if let Some(path) = input {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| usage_error(format!("--input {}: {e}", path.display())))?;
+            let series = parse_observations_csv(&text)
+                .map_err(|e| usage_error(format!("--input {}: {e}", path.display())))?;
+            session
+                .import(series)
+                .map_err(|e| usage_error(format!("--input {}: {e}", path.display())))?;
+        }
         let mut remaining = steps;
         while remaining > 0 && session.diverged().is_none() {
             let batch = remaining.min(1 << 20);
@@ -370,7 +393,11 @@ normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln
     }
 
     fn run(args: &RunArgs) -> Result<(), CliError> {
-        let session = trained(args.system.to_config(Some(&args.noise))?, args.steps)?;
+        let session = trained_on(
+            args.system.to_config(Some(&args.noise))?,
+            args.input.as_ref(),
+            args.steps,
+        )?;
         write_output(args.out.as_ref(), |w| match args.format {
             Format::Json => {
                 serde_json::to_writer(&mut *w, &run_report(&session))

@@ -8,6 +8,7 @@
 
 use crate::adam::Adam;
 use crate::config::{Config, ConfigError};
+use crate::csv_import::ImportedSeries;
 use crate::gaussian_noise::add_gaussian_noise;
 use crate::lotka_volterra::LotkaVolterra;
 use crate::metrics::{Metrics, MetricsWorkspace};
@@ -67,15 +68,35 @@ struct CleanData {
 }
 
 impl CleanData {
-    fn build(config: &Config) -> Result<Self, SessionError> {
+    fn build(config: &Config, source: &DataSource) -> Result<Self, SessionError> {
         let system = LotkaVolterra::new(config.alpha, config.beta, config.gamma, config.delta)
             .map_err(SessionError::Integration)?;
-        let times = uniform_times(config.t_end, config.n);
-        let initial = [config.x0, config.y0];
-        let trajectory = integrate(&system, &initial, &times)
-            .map_err(|e| SessionError::Integration(e.to_string()))?;
+        let trajectory = match source {
+            DataSource::Simulated => {
+                let times = uniform_times(config.t_end, config.n);
+                integrate(&system, &[config.x0, config.y0], &times)
+                    .map_err(|e| SessionError::Integration(e.to_string()))?
+            }
+            DataSource::Imported(series) => match &series.clean {
+                Some(clean) => Trajectory {
+                    times: series.times.clone(),
+                    states: clean.clone(),
+                },
+                None => {
+                    let first = [series.observations[[0, 0]], series.observations[[0, 1]]];
+                    integrate(&system, &first, &series.times).map_err(|e| {
+                        SessionError::Integration(format!(
+                            "the Lotka–Volterra target through the first observation ({}, {}) cannot be computed: {e}",
+                            first[0], first[1]
+                        ))
+                    })?
+                }
+            },
+        };
         let dv_dn = normal_derivative_along(&system, &trajectory);
-        let period = measure_period(&system, &initial, config.t_end);
+        let initial = [trajectory.states[[0, 0]], trajectory.states[[0, 1]]];
+        let span = trajectory.times.last().unwrap_or(&1.0) - trajectory.times[0];
+        let period = measure_period(&system, &initial, span);
         Ok(CleanData {
             system,
             trajectory,
@@ -85,9 +106,23 @@ impl CleanData {
     }
 }
 
+/// Where the observations come from.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum DataSource {
+    /// The Lotka–Volterra trajectory of the config, plus seeded Gaussian noise.
+    #[default]
+    Simulated,
+    /// A series imported from a file. The observations are the file's. The training target and
+    /// the curve on which ∂V/∂n is measured are the file's clean states if it has them, and
+    /// otherwise the Lotka–Volterra solution with the current α..δ through the first
+    /// observation, sampled at the file's times.
+    Imported(Box<ImportedSeries>),
+}
+
 /// The lab state. See the module documentation.
 pub struct Session {
     config: Config,
+    source: DataSource,
     clean: CleanData,
     observations: Array2<f64>,
     model: Box<dyn AttentionModel>,
@@ -108,7 +143,8 @@ pub struct Session {
 impl Session {
     pub fn new(config: Config) -> Result<Self, SessionError> {
         config.validate()?;
-        let clean = CleanData::build(&config)?;
+        let source = DataSource::Simulated;
+        let clean = CleanData::build(&config, &source)?;
         let observations = add_gaussian_noise(&clean.trajectory.states, config.sigma, config.seed);
         let model = config.model.build(clean.trajectory.states.ncols());
         let n_params = model.parameters().len();
@@ -134,6 +170,7 @@ impl Session {
             loss_stride: 1,
             diverged: None,
             config,
+            source,
             clean,
             observations,
             model,
@@ -147,14 +184,30 @@ impl Session {
     pub fn set_config(&mut self, config: Config) -> Result<Recomputed, SessionError> {
         config.validate()?;
         let mut done = Recomputed::default();
-        if self.config.trajectory_differs(&config) {
-            self.clean = CleanData::build(&config)?;
+        let imported = matches!(self.source, DataSource::Imported(_));
+        let rates_differ = (
+            self.config.alpha,
+            self.config.beta,
+            self.config.gamma,
+            self.config.delta,
+        ) != (config.alpha, config.beta, config.gamma, config.delta);
+        // Imported data keep their observations; only the rates change the target and ∂V/∂n.
+        let rebuild = if imported {
+            rates_differ
+        } else {
+            self.config.trajectory_differs(&config)
+        };
+        if rebuild {
+            self.clean = CleanData::build(&config, &self.source)?;
             done.trajectory = true;
         }
-        if done.trajectory || self.config.observations_differ(&config) {
+        if !imported && (done.trajectory || self.config.observations_differ(&config)) {
             self.observations =
                 add_gaussian_noise(&self.clean.trajectory.states, config.sigma, config.seed);
             done.observations = true;
+        }
+        if imported && done.trajectory {
+            done.observations = true; // the same points, but their target moved: retrain
         }
         let model_changed = config.model != self.config.model;
         self.optimizer.lr = config.lr;
@@ -172,6 +225,47 @@ impl Session {
         Ok(done)
     }
 
+    /// Trains on an imported series from now on. On error (e.g. the first observation is not a
+    /// valid starting state for the Lotka–Volterra target) the session is unchanged.
+    pub fn import(&mut self, series: ImportedSeries) -> Result<Recomputed, SessionError> {
+        let source = DataSource::Imported(Box::new(series));
+        let clean = CleanData::build(&self.config, &source)?;
+        if let DataSource::Imported(series) = &source {
+            self.observations = series.observations.clone();
+        }
+        self.clean = clean;
+        self.source = source;
+        self.reset_model();
+        Ok(Recomputed {
+            trajectory: true,
+            observations: true,
+            model: true,
+        })
+    }
+
+    /// Goes back to simulated data from the current config.
+    pub fn clear_import(&mut self) -> Result<Recomputed, SessionError> {
+        let clean = CleanData::build(&self.config, &DataSource::Simulated)?;
+        self.observations = add_gaussian_noise(
+            &clean.trajectory.states,
+            self.config.sigma,
+            self.config.seed,
+        );
+        self.clean = clean;
+        self.source = DataSource::Simulated;
+        self.reset_model();
+        Ok(Recomputed {
+            trajectory: true,
+            observations: true,
+            model: true,
+        })
+    }
+
+    /// Where the observations come from.
+    pub fn source(&self) -> &DataSource {
+        &self.source
+    }
+
     /// Restarts the model from its initial (uniform-attention) parameters with a fresh optimizer.
     pub fn reset_model(&mut self) {
         self.model = self.config.model.build(self.dim());
@@ -179,7 +273,7 @@ impl Session {
         self.optimizer = Adam::new(self.config.lr, n_params);
         self.gradient = vec![0.0; n_params];
         self.last_good = self.model.parameters().to_vec();
-        self.attention.resize(self.config.n, 0.0);
+        self.attention.resize(self.observations.nrows(), 0.0);
         self.loss_history.clear();
         self.loss_stride = 1;
         self.diverged = None;

@@ -289,3 +289,52 @@ fn sweep_bad_arguments_exit_2() {
         );
     }
 }
+
+#[test]
+fn input_csv_trains_on_the_file_and_bad_csv_names_the_line() {
+    let dir = std::env::temp_dir().join(format!("ll-input-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let exported = dir.join("points.csv");
+    assert!(cli(&[
+        "run",
+        "--n",
+        "120",
+        "--steps",
+        "20",
+        "--format",
+        "csv",
+        "--out",
+        exported.to_str().unwrap()
+    ])
+    .status
+    .success());
+    let again = cli(&[
+        "run",
+        "--input",
+        exported.to_str().unwrap(),
+        "--steps",
+        "20",
+    ]);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let original: serde_json::Value =
+        serde_json::from_slice(&cli(&["run", "--n", "120", "--steps", "20"]).stdout).unwrap();
+    let imported: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(
+        imported["points"], original["points"],
+        "export then import reproduces the run"
+    );
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "t;prey;predator\n0;1;2\n1;x;3\n").unwrap();
+    let out = cli(&["run", "--input", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("line 3, column 2") && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(dir).ok();
+}

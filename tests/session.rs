@@ -182,3 +182,87 @@ fn noise_free_data_trains_without_a_false_divergence() {
     assert_eq!(s.step(300), 300);
     assert!(s.diverged().is_none());
 }
+
+mod import {
+    use super::*;
+    use lyapunov_lens::csv_import::parse_observations_csv;
+    use lyapunov_lens::report::write_points_csv;
+
+    #[test]
+    fn an_exported_table_imports_back_and_trains() {
+        let mut original = Session::new(Config {
+            n: 200,
+            ..Config::default()
+        })
+        .unwrap();
+        original.step(50);
+        let mut csv = Vec::new();
+        write_points_csv(&original, &mut csv).unwrap();
+        let series = parse_observations_csv(std::str::from_utf8(&csv).unwrap()).unwrap();
+        let mut s = Session::new(Config::default()).unwrap();
+        let done = s.import(series).unwrap();
+        assert!(done.observations && done.model);
+        assert_eq!(
+            s.observations(),
+            original.observations(),
+            "exact round trip of the data"
+        );
+        assert_eq!(s.clean(), original.clean());
+        assert_eq!(s.dv_dn(), original.dv_dn());
+        s.step(50);
+        assert_eq!(
+            s.attention(),
+            original.attention(),
+            "same data, same training, same attention"
+        );
+        // σ and seed do not touch imported data; the rates move the target.
+        let before = s.observations().clone();
+        assert!(
+            !s.set_config(Config {
+                sigma: 0.1,
+                seed: 3,
+                ..Config::default()
+            })
+            .unwrap()
+            .observations
+        );
+        assert_eq!(s.observations(), &before);
+        let done = s
+            .set_config(Config {
+                alpha: 1.2,
+                sigma: 0.1,
+                seed: 3,
+                ..Config::default()
+            })
+            .unwrap();
+        assert!(done.trajectory && done.model);
+        assert_eq!(s.observations(), &before);
+    }
+
+    #[test]
+    fn plain_observations_get_the_lv_target_through_the_first_point() {
+        let text = "t,prey,predator\n0,10,5\n0.5,12,4\n1.2,13,5\n2,12,7\n";
+        let mut s = Session::new(Config::default()).unwrap();
+        s.import(parse_observations_csv(text).unwrap()).unwrap();
+        assert_eq!(s.times(), &[0.0, 0.5, 1.2, 2.0]);
+        assert_eq!(s.clean().row(0).to_vec(), vec![10.0, 5.0]);
+        assert_eq!(s.attention().len(), 4);
+        s.step(10);
+        assert!(s.metrics().loss.is_finite());
+        s.clear_import().unwrap();
+        assert_eq!(s.observations().nrows(), 1000);
+    }
+
+    #[test]
+    fn an_unusable_import_leaves_the_session_intact() {
+        let mut s = Session::new(Config::default()).unwrap();
+        s.step(5);
+        let before = s.observations().clone();
+        let err = s
+            .import(parse_observations_csv("0,-1,5\n1,2,3\n").unwrap())
+            .unwrap_err();
+        assert!(err.to_string().contains("first observation"), "{err}");
+        assert_eq!(s.observations(), &before);
+        assert_eq!(s.steps(), 5);
+    }
+}

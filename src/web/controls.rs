@@ -9,16 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
-/// The page-only control: optimizer steps per animation frame.
-pub const STEPS_PER_FRAME: ParamSpec = ParamSpec {
-    name: "steps_per_frame",
-    label: "steps per frame",
-    min: 1.0,
-    max: 200.0,
-    default: 20.0,
-    step: 1.0,
-    help: "Optimizer steps run before each redraw. More trains faster; fewer lets you watch each step.",
-};
+pub use crate::config::STEPS_PER_FRAME;
 
 /// The learning-rate slider moves log10(lr) between these.
 const LR_LOG_RANGE: (f64, f64) = (-4.0, 0.0);

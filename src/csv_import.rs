@@ -1,0 +1,240 @@
+//! Observations from a CSV file: time, prey, predator.
+//!
+//! - Comments start with `#` (whole lines or the rest of a line); blank lines are skipped.
+//! - The delimiter is sniffed from the first lines: comma, semicolon, tab, or runs of whitespace.
+//! - A first line with any non-numeric field is a header. Columns are then found by name
+//!   (`t`/`time`, `prey`/`x`/`x_obs`, `predator`/`y`/`y_obs`); unknown names mean the first three
+//!   columns in that order. The page's own export (`t,x,y,x_obs,y_obs,…`) imports as observations
+//!   `x_obs, y_obs` with clean states `x, y`.
+//! - Times must increase strictly; the steps may be uneven.
+//!
+//! Every error names the line (1-based, as an editor shows it), the column where it applies, and
+//! what was expected.
+
+use ndarray::Array2;
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsvError {
+    pub line: usize,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for CsvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.column {
+            Some(c) => write!(f, "line {}, column {}: {}", self.line, c, self.message),
+            None => write!(f, "line {}: {}", self.line, self.message),
+        }
+    }
+}
+
+impl std::error::Error for CsvError {}
+
+/// A parsed series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedSeries {
+    pub times: Vec<f64>,
+    /// Observed (prey, predator), N×2.
+    pub observations: Array2<f64>,
+    /// Clean states, when the file has them (the page's own export).
+    pub clean: Option<Array2<f64>>,
+    /// How the file was read, for the page to report: e.g. "comma-separated, with header".
+    pub description: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Delimiter {
+    Char(char),
+    Whitespace,
+}
+
+impl Delimiter {
+    fn split<'a>(&self, line: &'a str) -> Vec<&'a str> {
+        match self {
+            Delimiter::Char(c) => line.split(*c).map(str::trim).collect(),
+            Delimiter::Whitespace => line.split_whitespace().collect(),
+        }
+    }
+    fn name(&self) -> &'static str {
+        match self {
+            Delimiter::Char(',') => "comma",
+            Delimiter::Char(';') => "semicolon",
+            Delimiter::Char('\t') => "tab",
+            Delimiter::Char(_) => "character",
+            Delimiter::Whitespace => "whitespace",
+        }
+    }
+}
+
+/// (line number, content) of every non-blank, non-comment line.
+fn content_lines(text: &str) -> Vec<(usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| {
+            (
+                i + 1,
+                l.split('#')
+                    .next()
+                    .unwrap_or("")
+                    .trim_end_matches('\r')
+                    .trim(),
+            )
+        })
+        .filter(|(_, l)| !l.is_empty())
+        .collect()
+}
+
+/// The delimiter that splits the first line into at least 3 fields and agrees with the most of
+/// the first 5 lines (ties go to comma, semicolon, tab, whitespace, in that order). A line that
+/// disagrees is then reported by the row check, with its number.
+fn sniff(lines: &[(usize, &str)]) -> Option<Delimiter> {
+    let sample = &lines[..lines.len().min(5)];
+    let mut best: Option<(Delimiter, usize)> = None;
+    for d in [
+        Delimiter::Char(','),
+        Delimiter::Char(';'),
+        Delimiter::Char('\t'),
+        Delimiter::Whitespace,
+    ] {
+        let width = d.split(sample[0].1).len();
+        if width < 3 {
+            continue;
+        }
+        let agree = sample
+            .iter()
+            .filter(|(_, l)| d.split(l).len() == width)
+            .count();
+        if best.is_none_or(|(_, b)| agree > b) {
+            best = Some((d, agree));
+        }
+    }
+    best.map(|(d, _)| d)
+}
+
+fn column_of(names: &[String], wanted: &[&str]) -> Option<usize> {
+    names.iter().position(|n| wanted.contains(&n.as_str()))
+}
+
+pub fn parse_observations_csv(text: &str) -> Result<ImportedSeries, CsvError> {
+    let lines = content_lines(text);
+    let Some(&(first_line, first)) = lines.first() else {
+        return Err(CsvError {
+            line: 1,
+            column: None,
+            message: "the file has no data: expected lines of time, prey, predator".into(),
+        });
+    };
+    let delimiter = sniff(&lines).ok_or_else(|| CsvError {
+        line: first_line,
+        column: None,
+        message: "expected at least 3 columns (time, prey, predator) separated consistently by commas, semicolons, tabs or spaces".into(),
+    })?;
+    let header_fields = delimiter.split(first);
+    let has_header = header_fields.iter().any(|f| f.parse::<f64>().is_err());
+    let names: Vec<String> = header_fields
+        .iter()
+        .map(|f| f.trim_matches('"').to_ascii_lowercase())
+        .collect();
+    // Column indices: time, observed prey, observed predator, and optional clean prey/predator.
+    let (cols, clean_cols) = if has_header {
+        let t = column_of(&names, &["t", "time"]);
+        let (ox, oy) = (
+            column_of(&names, &["x_obs", "prey_obs"]),
+            column_of(&names, &["y_obs", "predator_obs"]),
+        );
+        let (x, y) = (
+            column_of(&names, &["x", "prey"]),
+            column_of(&names, &["y", "predator"]),
+        );
+        match (t, ox, oy, x, y) {
+            (Some(t), Some(ox), Some(oy), x, y) => ([t, ox, oy], x.zip(y)),
+            (Some(t), _, _, Some(x), Some(y)) => ([t, x, y], None),
+            _ => ([0, 1, 2], None),
+        }
+    } else {
+        ([0, 1, 2], None)
+    };
+    let width = header_fields.len();
+    let rows = if has_header { &lines[1..] } else { &lines[..] };
+    let mut times = Vec::with_capacity(rows.len());
+    let mut obs = Vec::with_capacity(rows.len() * 2);
+    let mut clean = Vec::new();
+    for &(line, text) in rows {
+        let fields = delimiter.split(text);
+        if fields.len() != width {
+            return Err(CsvError {
+                line,
+                column: None,
+                message: format!(
+                    "expected {width} {}-separated fields, found {}",
+                    delimiter.name(),
+                    fields.len()
+                ),
+            });
+        }
+        let number = |c: usize| -> Result<f64, CsvError> {
+            let raw = fields[c].trim_matches('"');
+            match raw.parse::<f64>() {
+                Ok(v) if v.is_finite() => Ok(v),
+                _ => Err(CsvError {
+                    line,
+                    column: Some(c + 1),
+                    message: format!("expected a finite number, found '{raw}'"),
+                }),
+            }
+        };
+        let t = number(cols[0])?;
+        if let Some(&prev) = times.last() {
+            if t <= prev {
+                return Err(CsvError {
+                    line,
+                    column: Some(cols[0] + 1),
+                    message: format!(
+                        "time {t} is not after the previous time {prev}: times must increase"
+                    ),
+                });
+            }
+        }
+        times.push(t);
+        obs.push(number(cols[1])?);
+        obs.push(number(cols[2])?);
+        if let Some((x, y)) = clean_cols {
+            clean.push(number(x)?);
+            clean.push(number(y)?);
+        }
+    }
+    if times.len() < 2 {
+        let line = rows.first().map_or(first_line, |r| r.0);
+        return Err(CsvError {
+            line,
+            column: None,
+            message: format!("expected at least 2 data rows, found {}", times.len()),
+        });
+    }
+    let n = times.len();
+    let observations = Array2::from_shape_vec((n, 2), obs).expect("two values per row");
+    let clean =
+        clean_cols.map(|_| Array2::from_shape_vec((n, 2), clean).expect("two values per row"));
+    let description = format!(
+        "{n} rows, {}-separated, {}{}",
+        delimiter.name(),
+        if has_header {
+            "with a header"
+        } else {
+            "no header"
+        },
+        if clean.is_some() {
+            ", with clean states"
+        } else {
+            ""
+        }
+    );
+    Ok(ImportedSeries {
+        times,
+        observations,
+        clean,
+        description,
+    })
+}

@@ -1,0 +1,107 @@
+use lyapunov_lens::config::Config;
+use lyapunov_lens::model::ModelKind;
+use lyapunov_lens::presets::{find, PRESETS};
+use lyapunov_lens::url_state::{parse_hash, to_hash, PageState};
+
+#[test]
+fn a_hash_round_trips_exactly() {
+    let state = PageState {
+        config: Config {
+            sigma: 0.7,
+            seed: 42,
+            lr: 0.0316227766016838,
+            x0: 12.5,
+            model: ModelKind::PaperLinearUnscaled,
+            ..Config::default()
+        },
+        steps_per_frame: 7,
+        playing: false,
+        preset: Some("low-noise"),
+        hidden: vec!["sigma".into(), "lr".into()],
+    };
+    let hash = to_hash(&state);
+    let (back, notices) = parse_hash(&hash);
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(back, state, "{hash}");
+}
+
+#[test]
+fn the_issue_example_parses_without_notices() {
+    let (s, notices) =
+        parse_hash("#alpha=1&beta=0.1&gamma=1.5&delta=0.75&x0=10&y0=5&t_end=15&n=1000&sigma=2&seed=0&lr=0.01&steps_per_frame=20");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(s, PageState::default());
+    assert_eq!(parse_hash(""), (PageState::default(), vec![]));
+}
+
+#[test]
+fn garbage_is_clamped_or_defaulted_with_a_notice_and_the_rest_applies() {
+    let (s, notices) = parse_hash("#sigma=abc&n=-5&alpha=1e99&seed=3&bogus=1&model=transformer&playing=maybe&hide=sigma,nope&beta=0.2");
+    let c = &s.config;
+    assert_eq!(c.sigma, 2.0, "malformed: default");
+    assert_eq!(c.n, 50, "out of range: clamped to the slider minimum");
+    assert_eq!(c.alpha, 3.0, "out of range: clamped to the slider maximum");
+    assert_eq!((c.seed, c.beta), (3, 0.2), "the rest still applies");
+    assert_eq!(c.model, ModelKind::PaperLinear);
+    assert_eq!(s.hidden, vec!["sigma".to_string()]);
+    for needle in [
+        "sigma",
+        "n: -5",
+        "alpha: 1e99",
+        "bogus",
+        "transformer",
+        "playing",
+        "nope",
+    ] {
+        assert!(
+            notices.iter().any(|n| n.contains(needle)),
+            "no notice mentions {needle}: {notices:?}"
+        );
+    }
+    assert!(c.validate().is_ok());
+    let (_, nan) = parse_hash("#sigma=NaN&lr=inf");
+    assert_eq!(nan.len(), 2);
+}
+
+#[test]
+fn percent_encoding_and_presets_with_overrides() {
+    let (s, notices) = parse_hash("#preset=near-extinction&hide=sigma%2Clr&seed=9");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(
+        (s.config.x0, s.config.y0, s.config.t_end),
+        (30.0, 1.0, 40.0)
+    );
+    assert_eq!(s.config.seed, 9, "explicit keys override the preset");
+    assert_eq!(s.hidden, vec!["sigma".to_string(), "lr".to_string()]);
+    let (_, bad) = parse_hash("#preset=nonsense");
+    assert!(bad[0].contains("nonsense"));
+}
+
+#[test]
+fn every_preset_is_valid_distinct_and_commented() {
+    let mut seen = Vec::new();
+    for p in &PRESETS {
+        let (config, spf) = p.settings();
+        config.validate().unwrap();
+        assert!(spf >= 1);
+        assert!(p.commentary.len() > 80 && p.title.len() > 5);
+        assert!(find(p.id).is_some());
+        assert!(
+            !seen.contains(&config),
+            "{} duplicates another preset",
+            p.id
+        );
+        seen.push(config);
+    }
+    assert!([
+        "paper",
+        "noise-ablation",
+        "low-noise",
+        "near-extinction",
+        "small-orbit"
+    ]
+    .iter()
+    .all(|id| find(id).is_some()));
+    assert_eq!(find("noise-ablation").unwrap().settings().0.sigma, 0.0);
+    assert_eq!(find("paper").unwrap().settings().0, Config::default());
+}
