@@ -52,7 +52,7 @@ test-e2e:
 
 # Regenerates the README's picture of the app from the built bundle.
 screenshot: setup build
-	node tests/e2e/screenshot.mjs www/screenshot.png
+	node tests/e2e/screenshot.mjs www/screenshot.png --full-page
 
 # FINDINGS.md and findings/ (sweep table and SVG figures), regenerated from scratch.
 FINDINGS_ARGS := findings --sigmas 0,0.5,1,2,4 --seeds 20 --steps 3000 --models paper-linear,paper-linear-unscaled --out-dir findings --report FINDINGS.md

@@ -25,6 +25,7 @@ pub mod normal_derivative;
 pub mod orbit_period;
 pub mod paper_linear;
 pub mod perturbation;
+pub mod phase_plane;
 pub mod presets;
 pub mod report;
 pub mod rk4;

@@ -1,6 +1,6 @@
 //! The page's whole state in the URL hash, for links a teacher can hand out:
 //! `#alpha=1&beta=0.1&…&sigma=2&seed=0&lr=0.01&steps_per_frame=20&model=paper-linear&playing=1`,
-//! plus `preset=ID` and `hide=sigma,lr` (controls to hide).
+//! plus `preset=ID`, `hide=sigma,lr` (controls to hide) and `big=1` (large text).
 //!
 //! Parsing never fails. A malformed value falls back to its default, an out-of-range one is
 //! clamped to the slider's range, and an unknown key is ignored; each is reported in a notice,
@@ -21,6 +21,8 @@ pub struct PageState {
     pub preset: Option<&'static str>,
     /// Controls hidden from students, by name.
     pub hidden: Vec<String>,
+    /// Large-text mode for projectors.
+    pub big: bool,
 }
 
 impl Default for PageState {
@@ -31,6 +33,7 @@ impl Default for PageState {
             playing: true,
             preset: None,
             hidden: Vec::new(),
+            big: false,
         }
     }
 }
@@ -107,11 +110,25 @@ pub fn parse_hash(hash: &str) -> (PageState, Vec<String>) {
                 Ok(m) => state.config.model = m,
                 Err(e) => notices.push(format!("model: {e}; using {}", state.config.model)),
             },
-            "playing" => match value.as_str() {
-                "1" | "true" | "yes" => state.playing = true,
-                "0" | "false" | "no" => state.playing = false,
-                _ => notices.push(format!("playing: '{value}' is not 1 or 0; playing")),
-            },
+            "playing" | "big" => {
+                let flag = match value.as_str() {
+                    "1" | "true" | "yes" | "" => Some(true),
+                    "0" | "false" | "no" => Some(false),
+                    _ => None,
+                };
+                let target = if key == "playing" {
+                    &mut state.playing
+                } else {
+                    &mut state.big
+                };
+                match flag {
+                    Some(f) => *target = f,
+                    None => notices.push(format!(
+                        "{key}: '{value}' is not 1 or 0; using {}",
+                        u8::from(*target)
+                    )),
+                }
+            }
             "hide" => {
                 let known = control_names();
                 for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
@@ -181,6 +198,9 @@ pub fn to_hash(state: &PageState) -> String {
     parts.push(format!("playing={}", u8::from(state.playing)));
     if !state.hidden.is_empty() {
         parts.push(format!("hide={}", state.hidden.join(",")));
+    }
+    if state.big {
+        parts.push("big=1".into());
     }
     format!("#{}", parts.join("&"))
 }

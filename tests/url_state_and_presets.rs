@@ -18,6 +18,7 @@ fn a_hash_round_trips_exactly() {
         playing: false,
         preset: Some("low-noise"),
         hidden: vec!["sigma".into(), "lr".into()],
+        big: true,
     };
     let hash = to_hash(&state);
     let (back, notices) = parse_hash(&hash);
@@ -36,7 +37,9 @@ fn the_issue_example_parses_without_notices() {
 
 #[test]
 fn garbage_is_clamped_or_defaulted_with_a_notice_and_the_rest_applies() {
-    let (s, notices) = parse_hash("#sigma=abc&n=-5&alpha=1e99&seed=3&bogus=1&model=transformer&playing=maybe&hide=sigma,nope&beta=0.2");
+    let (s, notices) =
+        parse_hash("#sigma=abc&n=-5&alpha=1e99&seed=3&bogus=1&model=transformer&playing=maybe&hide=sigma,nope&beta=0.2&big");
+    assert!(s.big, "a bare flag means on");
     let c = &s.config;
     assert_eq!(c.sigma, 2.0, "malformed: default");
     assert_eq!(c.n, 50, "out of range: clamped to the slider minimum");

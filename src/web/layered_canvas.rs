@@ -30,6 +30,16 @@ impl PlotArea {
             self.py.end as f64 - fy * (self.py.end - self.py.start) as f64,
         )
     }
+    /// The data point under a device-pixel position, if it is inside the plotting area.
+    pub fn to_data(&self, px: f64, py: f64) -> Option<(f64, f64)> {
+        let fx = (px - self.px.start as f64) / self.width();
+        let fy = (self.py.end as f64 - py) / self.height();
+        let inside = (0.0..=1.0).contains(&fx) && (0.0..=1.0).contains(&fy);
+        inside.then_some((
+            self.x.start + fx * (self.x.end - self.x.start),
+            self.y.start + fy * (self.y.end - self.y.start),
+        ))
+    }
     pub fn width(&self) -> f64 {
         (self.px.end - self.px.start) as f64
     }
@@ -47,6 +57,8 @@ pub struct LayeredCanvas {
     aspect: f64,
     /// devicePixelRatio at the last resize.
     pub dpr: f64,
+    /// 1 normally, larger in large-text mode.
+    pub text_scale: f64,
 }
 
 impl LayeredCanvas {
@@ -72,6 +84,7 @@ impl LayeredCanvas {
             hot_ctx,
             aspect,
             dpr: 1.0,
+            text_scale: 1.0,
         })
     }
 
@@ -108,7 +121,7 @@ impl LayeredCanvas {
 
     /// Font size in device pixels for a CSS size.
     pub fn font(&self, css_px: f64) -> f64 {
-        css_px * self.dpr
+        css_px * self.dpr * self.text_scale
     }
 
     pub fn clear_hot(&self) {
@@ -131,7 +144,7 @@ impl LayeredCanvas {
             CanvasBackend::with_canvas_object(self.cold.clone()).ok_or("no 2D context")?;
         let root: DrawingArea<CanvasBackend, Shift> = backend.into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let dpr = self.dpr;
+        let dpr = self.dpr * self.text_scale;
         let font = (FONT, 13.0 * dpr).into_font();
         let mut chart = ChartBuilder::on(&root)
             .margin_top((10.0 * dpr) as i32)
@@ -150,6 +163,16 @@ impl LayeredCanvas {
             .label_style(font.clone().color(&RGBColor(60, 60, 67)))
             .axis_desc_style(font.color(&RGBColor(30, 30, 35)))
             .y_label_formatter(y_label)
+            .x_label_formatter(&|v| {
+                // Whole numbers without a trailing ".0" (steps, times like 5, 10, 15).
+                if v.fract() == 0.0 && v.abs() < 1e15 {
+                    format!("{}", *v as i64)
+                } else {
+                    // At most 3 decimals, without trailing zeros (0.6, not 0.6000000000000001).
+                    let text = format!("{v:.3}");
+                    text.trim_end_matches('0').trim_end_matches('.').to_string()
+                }
+            })
             .x_labels(6)
             .y_labels(6)
             .draw()

@@ -4,28 +4,44 @@
 //! The exported surface is one object, [`App`]: `new(root_id)`, `start()`, `stop()` and `tick(t)`.
 
 mod controls;
+mod explanations;
+mod file_io;
 mod layered_canvas;
 mod loss_plot;
 mod normal_derivative_plot;
+mod perturbation_plot;
 mod phase_portrait;
 mod stats_panel;
+mod tools_panel;
 
-use crate::config::Config;
+use crate::csv_import::parse_observations_csv;
 use crate::gaussian_noise::fresh_seed;
+use crate::perturbation::{attention_perturbation, perturb_at};
+use crate::presets;
+use crate::report::{run_report, write_points_csv};
 use crate::session::Session;
+use crate::url_state::{parse_hash, to_hash, PageState};
 use controls::Controls;
 use loss_plot::LossPlot;
 use normal_derivative_plot::NormalDerivativePlot;
+use perturbation_plot::PerturbationPlot;
 use phase_portrait::PhasePortrait;
 use stats_panel::{FrameTiming, StatsPanel};
 use std::cell::RefCell;
 use std::rc::Rc;
+use tools_panel::ToolsPanel;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Event, HtmlElement, KeyboardEvent, MouseEvent};
+use web_sys::{Document, Event, HtmlElement, HtmlInputElement, KeyboardEvent, MouseEvent};
 
 /// Stats are rewritten at most this often (ms): readable, and no DOM churn every frame.
 const STATS_INTERVAL_MS: f64 = 200.0;
+/// The URL hash is rewritten at most this often (ms) while controls move.
+const HASH_INTERVAL_MS: f64 = 300.0;
+/// Text scale in large-text mode.
+const BIG_TEXT_SCALE: f64 = 1.4;
+/// Controls that do not apply to imported data (they shape the simulation).
+const SIMULATION_ONLY: [&str; 6] = ["sigma", "seed", "n", "t_end", "x0", "y0"];
 
 /// Which layers need redrawing.
 #[derive(Default)]
@@ -39,9 +55,13 @@ struct Dirty {
     /// A deliberate action (control, button, key) happened: refresh the stats this frame
     /// instead of waiting for the next 200 ms tick.
     stats_now: bool,
+    /// The state changed since the URL hash was last written.
+    hash: bool,
 }
 
 struct Lab {
+    document: Document,
+    root: HtmlElement,
     session: Session,
     steps_per_frame: usize,
     playing: bool,
@@ -51,15 +71,24 @@ struct Lab {
     reset_requested: bool,
     dirty: Dirty,
     controls: Controls,
+    tools: ToolsPanel,
     phase: PhasePortrait,
     fig5: NormalDerivativePlot,
     loss: LossPlot,
+    perturbation: PerturbationPlot,
     stats: StatsPanel,
     notice: HtmlElement,
     notice_text: HtmlElement,
+    notice_action: HtmlElement,
     tooltip: HtmlElement,
     timing: FrameTiming,
     last_stats_ms: f64,
+    /// Page state a link carries beyond the config.
+    preset: Option<&'static str>,
+    hidden: Vec<String>,
+    big: bool,
+    last_hash_ms: f64,
+    last_hash: String,
 }
 
 fn now_ms() -> f64 {
@@ -89,12 +118,14 @@ impl Lab {
                 &mut self.phase.canvas,
                 &mut self.fig5.canvas,
                 &mut self.loss.canvas,
+                &mut self.perturbation.canvas,
             ] {
                 canvas.fit();
             }
             self.dirty.phase_cold = true;
             self.dirty.fig5_cold = true;
             self.dirty.loss_cold = true;
+            self.perturbation.redraw();
         }
         let wanted = std::mem::take(&mut self.queued_steps)
             + if self.playing {
@@ -107,14 +138,18 @@ impl Lab {
         } else {
             0
         };
-        if taken > 0 || wanted > 0 {
+        if wanted > 0 {
             self.dirty.hot = true;
             self.dirty.stats = true;
         }
-        if self.session.diverged().is_some() && self.playing {
-            self.playing = false;
-            self.controls.set_playing(false);
-            self.dirty.stats = true;
+        if let Some(why) = self.session.diverged().map(str::to_owned) {
+            if self.playing || wanted > 0 {
+                self.set_playing(false);
+                self.show_notice_with_action(
+                    &format!("Training paused: {why}. Lower the learning rate, or reset the model to start again from uniform attention."),
+                    "Reset model",
+                );
+            }
         }
         self.draw();
         let due = stamp_ms - self.last_stats_ms >= STATS_INTERVAL_MS;
@@ -126,6 +161,10 @@ impl Lab {
             self.phase.update_labels(&self.session);
             self.last_stats_ms = stamp_ms;
             self.dirty.stats = false;
+        }
+        if self.dirty.hash && stamp_ms - self.last_hash_ms >= HASH_INTERVAL_MS {
+            self.write_hash();
+            self.last_hash_ms = stamp_ms;
         }
         self.timing.record(stamp_ms, now_ms() - start, taken as u64);
     }
@@ -157,6 +196,16 @@ impl Lab {
         }
     }
 
+    /// Marks which layers a session change invalidated.
+    fn recomputed(&mut self, done: crate::session::Recomputed) {
+        self.dirty.phase_cold |= done.trajectory || done.observations;
+        self.dirty.fig5_cold |= done.trajectory || done.observations;
+        self.dirty.loss_cold |= done.model;
+        self.dirty.hot = true;
+        self.dirty.stats_now = true;
+        self.dirty.hash = true;
+    }
+
     /// Applies the controls to the session; a rejected change puts the controls back.
     fn apply_controls(&mut self) {
         let result = self
@@ -168,12 +217,10 @@ impl Lab {
             });
         match result {
             Ok(done) => {
-                self.dirty.phase_cold |= done.trajectory || done.observations;
-                self.dirty.fig5_cold |= done.trajectory;
-                self.dirty.loss_cold |= done.model;
-                self.dirty.hot = true;
-                self.dirty.stats = true;
-                self.hide_notice();
+                self.recomputed(done);
+                if self.notice_action.hidden() {
+                    self.hide_notice();
+                }
             }
             Err(message) => {
                 self.show_notice(&format!(
@@ -187,7 +234,14 @@ impl Lab {
 
     fn show_notice(&self, text: &str) {
         self.notice_text.set_text_content(Some(text));
+        self.notice_action.set_hidden(true);
         self.notice.set_hidden(false);
+    }
+
+    fn show_notice_with_action(&self, text: &str, action: &str) {
+        self.show_notice(text);
+        self.notice_action.set_text_content(Some(action));
+        self.notice_action.set_hidden(false);
     }
 
     fn hide_notice(&self) {
@@ -198,12 +252,14 @@ impl Lab {
         self.playing = playing;
         self.controls.set_playing(playing);
         self.dirty.stats_now = true;
+        self.dirty.hash = true;
     }
 
     fn toggle_play(&mut self) {
         if self.session.diverged().is_some() && !self.playing {
-            self.show_notice(
-                "Training diverged. Lower the learning rate or press Reset model, then play.",
+            self.show_notice_with_action(
+                "Training diverged. Lower the learning rate or reset the model, then play.",
+                "Reset model",
             );
             return;
         }
@@ -220,7 +276,278 @@ impl Lab {
             };
             seed.set_value(next);
         }
+        self.user_changed_controls();
+    }
+
+    /// A control moved by hand: apply it next frame; the state no longer is a preset.
+    fn user_changed_controls(&mut self) {
         self.controls_changed = true;
+        if self.preset.take().is_some() {
+            self.tools.preset.set_value("");
+        }
+    }
+
+    /// Applies a whole page state (from a link, a preset or a hash edit).
+    fn apply_page_state(&mut self, state: &PageState) {
+        self.controls.show(&state.config, state.steps_per_frame);
+        self.controls_changed = true;
+        self.set_playing(state.playing);
+        self.preset = state.preset;
+        self.tools.preset.set_value(state.preset.unwrap_or(""));
+        self.show_commentary();
+        self.hidden = state.hidden.clone();
+        self.apply_hidden();
+        self.set_big(state.big);
+        self.dirty.hash = true;
+    }
+
+    fn show_commentary(&self) {
+        match self.preset.and_then(presets::find) {
+            Some(p) => {
+                self.tools
+                    .commentary
+                    .set_text_content(Some(&format!("{}: {}", p.title, p.commentary)));
+                self.tools.commentary.set_hidden(false);
+            }
+            None => self.tools.commentary.set_hidden(true),
+        }
+    }
+
+    fn choose_preset(&mut self, id: &str) {
+        let Some(p) = presets::find(id) else {
+            self.preset = None;
+            self.show_commentary();
+            return;
+        };
+        let (config, spf) = p.settings();
+        let state = PageState {
+            config,
+            steps_per_frame: spf,
+            playing: self.playing,
+            preset: Some(p.id),
+            hidden: self.hidden.clone(),
+            big: self.big,
+        };
+        self.apply_page_state(&state);
+    }
+
+    /// Hides the rows of the controls named in `self.hidden` (teacher links) and shows the rest.
+    fn apply_hidden(&self) {
+        for name in crate::url_state::control_names() {
+            let hide = self.hidden.iter().any(|h| h == name);
+            if let Some(row) = self
+                .document
+                .get_element_by_id(name)
+                .and_then(|e| e.parent_element())
+            {
+                if let Some(row) = row.dyn_ref::<HtmlElement>() {
+                    row.set_hidden(hide);
+                }
+            }
+        }
+    }
+
+    fn set_big(&mut self, big: bool) {
+        self.big = big;
+        let _ = self.root.class_list().toggle_with_force("big", big);
+        let _ = self
+            .tools
+            .big_text
+            .set_attribute("aria-pressed", if big { "true" } else { "false" });
+        let scale = if big { BIG_TEXT_SCALE } else { 1.0 };
+        for canvas in [
+            &mut self.phase.canvas,
+            &mut self.fig5.canvas,
+            &mut self.loss.canvas,
+            &mut self.perturbation.canvas,
+        ] {
+            canvas.text_scale = scale;
+        }
+        self.dirty.resize = true;
+        self.dirty.hash = true;
+    }
+
+    fn page_state(&self) -> PageState {
+        PageState {
+            config: self.session.config().clone(),
+            steps_per_frame: self.steps_per_frame,
+            playing: self.playing,
+            preset: self.preset,
+            hidden: self.hidden.clone(),
+            big: self.big,
+        }
+    }
+
+    fn write_hash(&mut self) {
+        self.dirty.hash = false;
+        let hash = to_hash(&self.page_state());
+        if hash == self.last_hash {
+            return;
+        }
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            if history
+                .replace_state_with_url(&JsValue::NULL, "", Some(&hash))
+                .is_ok()
+            {
+                self.last_hash = hash;
+            }
+        }
+    }
+
+    /// The user edited the hash by hand (or followed a link on the same page).
+    fn hash_changed(&mut self) {
+        let hash = web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default();
+        if hash == self.last_hash {
+            return;
+        }
+        let (state, notices) = parse_hash(&hash);
+        self.apply_page_state(&state);
+        self.last_hash = hash;
+        if !notices.is_empty() {
+            self.show_notice(&format!(
+                "Some settings in the link were changed: {}.",
+                notices.join("; ")
+            ));
+        }
+    }
+
+    fn perturb(&mut self) {
+        let horizon = self
+            .session
+            .period()
+            .map(|p| p * self.tools.horizon_periods());
+        let result = attention_perturbation(&self.session, self.tools.epsilon(), horizon);
+        self.perturbation.show(result);
+    }
+
+    /// A click on the phase portrait: set the initial condition there, or kick the nearest point.
+    fn phase_click(&mut self, event: &MouseEvent) {
+        let (cx, cy) = (event.offset_x() as f64, event.offset_y() as f64);
+        if self.tools.click_sets_initial.checked() {
+            let Some((x, y)) = self.phase.data_at(cx, cy) else {
+                return;
+            };
+            for (name, v) in [("x0", x), ("y0", y)] {
+                if let (Some(s), Some(spec)) =
+                    (self.controls.slider(name), crate::config::parameter(name))
+                {
+                    let snapped = (v / spec.step).round() * spec.step;
+                    s.set_value(snapped.clamp(spec.min, spec.max));
+                }
+            }
+            self.user_changed_controls();
+            return;
+        }
+        if let Some(i) = self.phase.nearest(&self.session, cx, cy) {
+            let horizon = self.session.period().unwrap_or(self.session.config().t_end)
+                * self.tools.horizon_periods();
+            let n = self.session.attention().len();
+            self.perturbation.show_clicked(
+                perturb_at(&self.session, i, self.tools.epsilon(), horizon),
+                n,
+            );
+        }
+    }
+
+    fn aids_changed(&mut self) {
+        self.phase.aids.direction_field = self.tools.direction_field.checked();
+        self.phase.aids.nullclines = self.tools.nullclines.checked();
+        self.phase.aids.equilibrium = self.tools.equilibrium.checked();
+        self.dirty.phase_cold = true;
+    }
+
+    fn export(&self, what: &str) {
+        let result = match what {
+            "csv" => {
+                let mut bytes = Vec::new();
+                write_points_csv(&self.session, &mut bytes)
+                    .map_err(|e| JsValue::from_str(&e.to_string()))
+                    .and_then(|_| {
+                        file_io::download_text(
+                            &self.document,
+                            &String::from_utf8_lossy(&bytes),
+                            "lyapunov-lens-points.csv",
+                            "text/csv",
+                        )
+                    })
+            }
+            "json" => serde_json::to_string(&run_report(&self.session))
+                .map_err(|e| JsValue::from_str(&e.to_string()))
+                .and_then(|text| {
+                    file_io::download_text(
+                        &self.document,
+                        &text,
+                        "lyapunov-lens-run.json",
+                        "application/json",
+                    )
+                }),
+            "png-phase" => file_io::download_png(
+                &self.document,
+                &[&self.phase.canvas],
+                "lyapunov-lens-phase-portrait.png",
+            ),
+            "png-fig5" => file_io::download_png(
+                &self.document,
+                &[&self.fig5.canvas],
+                "lyapunov-lens-normal-derivative.png",
+            ),
+            _ => file_io::download_png(
+                &self.document,
+                &[&self.phase.canvas, &self.fig5.canvas, &self.loss.canvas],
+                "lyapunov-lens-figure.png",
+            ),
+        };
+        if let Err(e) = result {
+            self.show_notice(&format!("Export failed: {e:?}"));
+        }
+    }
+
+    /// Trains on an uploaded file's observations, or says why not and keeps the current data.
+    fn import_text(&mut self, name: &str, text: Result<String, String>) {
+        let parsed = text.and_then(|t| parse_observations_csv(&t).map_err(|e| e.to_string()));
+        let result = parsed.and_then(|series| {
+            let description = series.description.clone();
+            self.session
+                .import(series)
+                .map(|done| (done, description))
+                .map_err(|e| e.to_string())
+        });
+        match result {
+            Ok((done, description)) => {
+                self.recomputed(done);
+                self.set_imported_mode(true);
+                self.show_notice(&format!(
+                    "Imported {name}: {description}. ∂V/∂n uses the current α, β, γ, δ."
+                ));
+            }
+            Err(e) => self.show_notice(&format!(
+                "Could not import {name}: {e}. The previous data are kept."
+            )),
+        }
+        self.tools.import_csv.set_value("");
+    }
+
+    fn clear_import(&mut self) {
+        match self.session.clear_import() {
+            Ok(done) => {
+                self.recomputed(done);
+                self.set_imported_mode(false);
+                self.hide_notice();
+            }
+            Err(e) => self.show_notice(&format!("Could not return to simulated data: {e}")),
+        }
+    }
+
+    /// With imported data, the simulation's controls do not apply: disable them.
+    fn set_imported_mode(&self, imported: bool) {
+        for name in SIMULATION_ONLY {
+            if let Some(s) = self.controls.slider(name) {
+                s.input.set_disabled(imported);
+            }
+        }
+        self.tools.clear_import.set_hidden(!imported);
     }
 
     fn hover(&mut self, event: &MouseEvent) {
@@ -297,20 +624,30 @@ fn figure(
 
 #[wasm_bindgen]
 impl App {
-    /// Builds the lab inside the element with id `root_id`, at the default settings.
+    /// Builds the lab inside the element with id `root_id`, in the state the URL hash describes
+    /// (the defaults when there is none).
     #[wasm_bindgen(constructor)]
     pub fn new(root_id: &str) -> Result<App, JsValue> {
         console_error_panic_hook::set_once();
         let window = web_sys::window().ok_or("no window")?;
         let document = window.document().ok_or("no document")?;
-        let root = document
+        let root: HtmlElement = document
             .get_element_by_id(root_id)
-            .ok_or_else(|| format!("no element #{root_id}"))?;
+            .ok_or_else(|| format!("no element #{root_id}"))?
+            .dyn_into()?;
         root.set_inner_html("");
 
-        let config = Config::default();
-        let steps_per_frame = controls::STEPS_PER_FRAME.default as usize;
-        let session = Session::new(config.clone()).map_err(|e| e.to_string())?;
+        let hash = window.location().hash().unwrap_or_default();
+        let (state, mut notices) = parse_hash(&hash);
+        let session = match Session::new(state.config.clone()) {
+            Ok(s) => s,
+            Err(e) => {
+                notices.push(format!(
+                    "the linked settings could not be used ({e}); showing the defaults"
+                ));
+                Session::new(PageState::default().config).map_err(|e| e.to_string())?
+            }
+        };
 
         let header: HtmlElement = element(&document, "header", "")?;
         header.set_inner_html(
@@ -319,15 +656,25 @@ impl App {
              <a href=\"https://arxiv.org/abs/2505.06503\">arXiv 2505.06503</a> claims? The lab measures it live.</p>",
         );
         root.append_child(&header)?;
+        let explain: HtmlElement = element(&document, "details", "explain")?;
+        explain.set_id("explain");
+        explain.set_inner_html(explanations::HTML);
+        root.append_child(&explain)?;
 
         let layout: HtmlElement = element(&document, "div", "layout")?;
-        let controls = Controls::new(&document, &config, steps_per_frame)?;
+        let controls = Controls::new(&document, session.config(), state.steps_per_frame)?;
+        let tools = ToolsPanel::new(&document, &controls.panel)?;
         layout.append_child(&controls.panel)?;
 
         let figures: HtmlElement = element(&document, "section", "figures")?;
         figures.set_attribute("aria-label", "Figures")?;
         let stats = StatsPanel::new(&document)?;
         figures.append_child(&stats.verdict)?;
+        let one_draw: HtmlElement = element(&document, "p", "hint")?;
+        one_draw.set_text_content(Some(
+            "This verdict is for one noise draw. Press New noise to see whether it holds for others.",
+        ));
+        figures.append_child(&one_draw)?;
         figures.append_child(&stats.stats)?;
 
         let notice: HtmlElement = element(&document, "div", "notice")?;
@@ -335,17 +682,23 @@ impl App {
         notice.set_attribute("role", "alert")?;
         notice.set_hidden(true);
         let notice_text: HtmlElement = element(&document, "span", "")?;
+        let notice_action: HtmlElement = element(&document, "button", "")?;
+        notice_action.set_id("notice-action");
+        notice_action.set_attribute("type", "button")?;
+        notice_action.set_hidden(true);
         let dismiss: HtmlElement = element(&document, "button", "dismiss")?;
         dismiss.set_text_content(Some("×"));
         dismiss.set_attribute("aria-label", "Dismiss")?;
         dismiss.set_attribute("type", "button")?;
         notice.append_child(&notice_text)?;
+        notice.append_child(&notice_action)?;
         notice.append_child(&dismiss)?;
         figures.append_child(&notice)?;
 
         let phase = PhasePortrait::new(&document)?;
         let fig5 = NormalDerivativePlot::new(&document)?;
         let loss = LossPlot::new(&document)?;
+        let perturbation = PerturbationPlot::new(&document)?;
         let tooltip: HtmlElement = element(&document, "div", "tooltip")?;
         tooltip.set_hidden(true);
         phase.canvas.wrapper.append_child(&tooltip)?;
@@ -353,7 +706,7 @@ impl App {
         row.append_child(&figure(
             &document,
             &phase.canvas.wrapper,
-            "Phase portrait. Dots: noisy observations, coloured by attention. Line: the clean orbit. Bands: level sets of V. Hover a dot for its numbers.",
+            "Phase portrait. Dots: noisy observations, coloured by attention. Line: the clean orbit. Bands: level sets of V. Hover a dot for its numbers; click one to kick the orbit there.",
         )?)?;
         row.append_child(&figure(
             &document,
@@ -361,18 +714,29 @@ impl App {
             "Attention and ∂V/∂n along the orbit (the paper's Figure 5). If the claim holds, attention peaks where ∂V/∂n dips.",
         )?)?;
         figures.append_child(&row)?;
-        figures.append_child(&figure(
+        let row: HtmlElement = element(&document, "div", "plots")?;
+        row.append_child(&figure(
             &document,
             &loss.canvas.wrapper,
             "Training loss: mean over t of ‖r_t − x_t‖².",
         )?)?;
+        let pert_fig = figure(
+            &document,
+            &perturbation.canvas.wrapper,
+            "Perturbation experiment: how far a kicked orbit drifts from the unkicked one, at the highest- (vermillion) and lowest-attention (green) points.",
+        )?;
+        pert_fig.append_child(&perturbation.result)?;
+        row.append_child(&pert_fig)?;
+        figures.append_child(&row)?;
         layout.append_child(&figures)?;
         root.append_child(&layout)?;
 
         let lab = Rc::new(RefCell::new(Lab {
+            document: document.clone(),
+            root: root.clone(),
             session,
-            steps_per_frame,
-            playing: true,
+            steps_per_frame: state.steps_per_frame,
+            playing: state.playing,
             running: false,
             queued_steps: 0,
             controls_changed: false,
@@ -380,19 +744,42 @@ impl App {
             dirty: Dirty {
                 resize: true,
                 stats: true,
+                stats_now: true,
                 ..Dirty::default()
             },
             controls,
+            tools,
             phase,
             fig5,
             loss,
+            perturbation,
             stats,
             notice,
             notice_text,
+            notice_action,
             tooltip,
             timing: FrameTiming::default(),
             last_stats_ms: f64::NEG_INFINITY,
+            preset: None,
+            hidden: Vec::new(),
+            big: false,
+            last_hash_ms: f64::NEG_INFINITY,
+            last_hash: hash.clone(),
         }));
+        {
+            let mut l = lab.borrow_mut();
+            l.apply_page_state(&state);
+            l.controls_changed = false; // the session already has this config
+            l.last_hash = hash;
+            l.dirty.hash = false;
+            if !notices.is_empty() {
+                l.show_notice(&format!(
+                    "Some settings in the link were changed: {}.",
+                    notices.join("; ")
+                ));
+                l.dirty.hash = true; // show the corrected state in the address bar
+            }
+        }
 
         let mut listeners = Vec::new();
         let mut listen =
@@ -419,14 +806,14 @@ impl App {
                         if let Some(s) = lab.controls.slider(name) {
                             s.show(s.value());
                         }
-                        lab.controls_changed = true;
+                        lab.user_changed_controls();
                     }),
                 )?;
             }
             listen(
                 &l.controls.model,
                 "change",
-                Box::new(|lab, _| lab.controls_changed = true),
+                Box::new(|lab, _| lab.user_changed_controls()),
             )?;
             listen(
                 &l.controls.play,
@@ -450,11 +837,69 @@ impl App {
             )?;
             listen(&dismiss, "click", Box::new(|lab, _| lab.hide_notice()))?;
             listen(
+                &l.notice_action,
+                "click",
+                Box::new(|lab, _| {
+                    lab.reset_requested = true;
+                    lab.hide_notice();
+                }),
+            )?;
+            listen(
+                &l.tools.preset,
+                "change",
+                Box::new(|lab, _| {
+                    let id = lab.tools.preset.value();
+                    lab.choose_preset(&id);
+                }),
+            )?;
+            for input in [&l.tools.epsilon, &l.tools.horizon] {
+                listen(input, "input", Box::new(|lab, _| lab.tools.show_readouts()))?;
+            }
+            listen(&l.tools.perturb, "click", Box::new(|lab, _| lab.perturb()))?;
+            for input in [
+                &l.tools.direction_field,
+                &l.tools.nullclines,
+                &l.tools.equilibrium,
+            ] {
+                listen(input, "change", Box::new(|lab, _| lab.aids_changed()))?;
+            }
+            for (button, what) in [
+                (&l.tools.export_png, "png"),
+                (&l.tools.export_png_phase, "png-phase"),
+                (&l.tools.export_png_fig5, "png-fig5"),
+                (&l.tools.export_csv, "csv"),
+                (&l.tools.export_json, "json"),
+            ] {
+                listen(button, "click", Box::new(move |lab, _| lab.export(what)))?;
+            }
+            listen(
+                &l.tools.clear_import,
+                "click",
+                Box::new(|lab, _| lab.clear_import()),
+            )?;
+            listen(
+                &l.tools.big_text,
+                "click",
+                Box::new(|lab, _| {
+                    let big = !lab.big;
+                    lab.set_big(big);
+                }),
+            )?;
+            listen(
                 &l.phase.canvas.hot,
                 "mousemove",
                 Box::new(|lab, e| {
                     if let Some(m) = e.dyn_ref::<MouseEvent>() {
                         lab.hover(m);
+                    }
+                }),
+            )?;
+            listen(
+                &l.phase.canvas.hot,
+                "click",
+                Box::new(|lab, e| {
+                    if let Some(m) = e.dyn_ref::<MouseEvent>() {
+                        lab.phase_click(m);
                     }
                 }),
             )?;
@@ -472,6 +917,7 @@ impl App {
                 "resize",
                 Box::new(|lab, _| lab.dirty.resize = true),
             )?;
+            listen(&window, "hashchange", Box::new(|lab, _| lab.hash_changed()))?;
             listen(
                 &window,
                 "keydown",
@@ -488,7 +934,7 @@ impl App {
                         .map(|el| el.tag_name());
                     if matches!(
                         tag.as_deref(),
-                        Some("INPUT" | "SELECT" | "TEXTAREA" | "BUTTON")
+                        Some("INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "SUMMARY")
                     ) {
                         return; // the focused control handles its own keys
                     }
@@ -503,6 +949,27 @@ impl App {
                     }
                 }),
             )?;
+        }
+        // The file input reads asynchronously, so its handler keeps its own handle on the lab.
+        {
+            let input: HtmlInputElement = lab.borrow().tools.import_csv.clone();
+            let lab_for_file = lab.clone();
+            let reader_input = input.clone();
+            let closure: Listener = Closure::new(move |_e: Event| {
+                let lab = lab_for_file.clone();
+                let started = file_io::read_chosen_file(&reader_input, move |name, text| {
+                    if let Ok(mut lab) = lab.try_borrow_mut() {
+                        lab.import_text(&name, text);
+                    }
+                });
+                if let Err(e) = started {
+                    if let Ok(lab) = lab_for_file.try_borrow() {
+                        lab.show_notice(&format!("Could not read the file: {e:?}"));
+                    }
+                }
+            });
+            input.add_event_listener_with_callback("change", closure.as_ref().unchecked_ref())?;
+            listeners.push(closure);
         }
         Ok(App {
             lab,

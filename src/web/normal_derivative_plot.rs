@@ -93,7 +93,7 @@ impl NormalDerivativePlot {
         let dpr = self.canvas.dpr;
         normalise_min_max(session.attention(), &mut self.attention_normalised);
         ctx.set_line_width(1.8 * dpr);
-        polyline(ctx, area, times, &self.dvdn_normalised, DVDN_COLOR);
+        // Attention first: it is jagged, and the smooth reference curve must stay readable on top.
         polyline(
             ctx,
             area,
@@ -101,6 +101,7 @@ impl NormalDerivativePlot {
             &self.attention_normalised,
             ATTENTION_COLOR,
         );
+        polyline(ctx, area, times, &self.dvdn_normalised, DVDN_COLOR);
         // Markers: dashed verticals at argmax attention and argmin ∂V/∂n.
         let attention = session.attention();
         let uniform = attention.windows(2).all(|w| w[0] == w[1]);

@@ -5,6 +5,7 @@
 use super::layered_canvas::{context, padded, LayeredCanvas, PlotArea, FONT};
 use crate::colormap::{css_hex, level, level_colors, LEVELS};
 use crate::level_sets::shade_level_sets;
+use crate::phase_plane::{classify, direction_field};
 use crate::session::Session;
 use crate::system::System;
 use wasm_bindgen::prelude::*;
@@ -13,6 +14,24 @@ use web_sys::{Document, HtmlCanvasElement, ImageData};
 
 /// Right margin (CSS px) that holds the colorbar.
 const COLORBAR_MARGIN: f64 = 78.0;
+
+/// Phase-plane aids drawn on the cold layer, each toggled from the tools panel.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Aids {
+    pub direction_field: bool,
+    pub nullclines: bool,
+    pub equilibrium: bool,
+}
+
+impl Default for Aids {
+    fn default() -> Self {
+        Aids {
+            direction_field: false,
+            nullclines: false,
+            equilibrium: true,
+        }
+    }
+}
 
 pub struct PhasePortrait {
     pub canvas: LayeredCanvas,
@@ -30,6 +49,7 @@ pub struct PhasePortrait {
     /// CSS font for the colorbar labels, rebuilt with the cold layer.
     label_font: String,
     pub hovered: Option<usize>,
+    pub aids: Aids,
 }
 
 impl PhasePortrait {
@@ -53,6 +73,7 @@ impl PhasePortrait {
             colorbar_bottom: String::new(),
             label_font: String::new(),
             hovered: None,
+            aids: Aids::default(),
         })
     }
 
@@ -146,24 +167,96 @@ impl PhasePortrait {
         }
         ctx.stroke();
 
-        // The equilibrium, a centre.
-        let (ex, ey) = area.to_px(eq[0], eq[1]);
-        let r = 6.0 * dpr;
-        ctx.set_stroke_style_str("#b4003c");
-        ctx.set_line_width(2.0 * dpr);
-        ctx.begin_path();
-        ctx.move_to(ex - r, ey);
-        ctx.line_to(ex + r, ey);
-        ctx.move_to(ex, ey - r);
-        ctx.line_to(ex, ey + r);
-        ctx.stroke();
-        ctx.set_fill_style_str("#b4003c");
-        ctx.set_font(&format!("{}px {FONT}", self.canvas.font(12.0)));
-        let _ = ctx.fill_text(
-            &format!("equilibrium ({:.2}, {:.2}), a centre", eq[0], eq[1]),
-            ex + r + 3.0 * dpr,
-            ey - r,
-        );
+        if self.aids.direction_field {
+            let cols = 22;
+            let rows = ((cols as f64) * area.height() / area.width())
+                .round()
+                .max(4.0) as usize;
+            let cell = area.width() / cols as f64;
+            ctx.set_stroke_style_str("rgba(60, 70, 90, 0.45)");
+            ctx.set_fill_style_str("rgba(60, 70, 90, 0.45)");
+            ctx.set_line_width(1.0 * dpr);
+            let field = direction_field(
+                system,
+                (area.x.start, area.x.end),
+                (area.y.start, area.y.end),
+                cols,
+                rows,
+            );
+            for [x, y, dx, dy] in field {
+                if dx == 0.0 && dy == 0.0 {
+                    continue;
+                }
+                let (px, py) = area.to_px(x, y);
+                // Arrow along the flow's direction on screen (y grows downward).
+                let (ux, uy) = (
+                    dx * area.width() / (area.x.end - area.x.start),
+                    -dy * area.height() / (area.y.end - area.y.start),
+                );
+                let norm = ux.hypot(uy).max(1e-12);
+                let (ux, uy) = (ux / norm * cell * 0.32, uy / norm * cell * 0.32);
+                ctx.begin_path();
+                ctx.move_to(px - ux, py - uy);
+                ctx.line_to(px + ux, py + uy);
+                ctx.stroke();
+                ctx.begin_path();
+                ctx.move_to(px + ux, py + uy);
+                ctx.line_to(px + ux * 0.45 - uy * 0.35, py + uy * 0.45 + ux * 0.35);
+                ctx.line_to(px + ux * 0.45 + uy * 0.35, py + uy * 0.45 - ux * 0.35);
+                ctx.fill();
+            }
+        }
+        if self.aids.nullclines {
+            let dash = js_sys::Array::of2(&(6.0 * dpr).into(), &(4.0 * dpr).into());
+            let _ = ctx.set_line_dash(&dash);
+            ctx.set_line_width(1.5 * dpr);
+            ctx.set_stroke_style_str("#7a5195");
+            ctx.set_fill_style_str("#7a5195");
+            let (nx, _) = area.to_px(eq[0], 0.0);
+            let (_, ny) = area.to_px(0.0, eq[1]);
+            ctx.begin_path();
+            ctx.move_to(nx, area.py.start as f64);
+            ctx.line_to(nx, area.py.end as f64);
+            ctx.move_to(area.px.start as f64, ny);
+            ctx.line_to(area.px.end as f64, ny);
+            ctx.stroke();
+            let _ = ctx.set_line_dash(&js_sys::Array::new());
+            let _ = ctx.fill_text(
+                "x = γ/δ: dy/dt = 0",
+                nx + 4.0 * dpr,
+                area.py.start as f64 + 14.0 * dpr,
+            );
+            ctx.set_text_align("right");
+            let _ = ctx.fill_text(
+                "y = α/β: dx/dt = 0",
+                area.px.end as f64 - 4.0 * dpr,
+                ny - 4.0 * dpr,
+            );
+            ctx.set_text_align("left");
+        }
+        if self.aids.equilibrium {
+            let (ex, ey) = area.to_px(eq[0], eq[1]);
+            let r = 6.0 * dpr;
+            ctx.set_stroke_style_str("#b4003c");
+            ctx.set_line_width(2.0 * dpr);
+            ctx.begin_path();
+            ctx.move_to(ex - r, ey);
+            ctx.line_to(ex + r, ey);
+            ctx.move_to(ex, ey - r);
+            ctx.line_to(ex, ey + r);
+            ctx.stroke();
+            let label = format!(
+                "equilibrium ({:.2}, {:.2}), {}",
+                eq[0],
+                eq[1],
+                classify(system, eq)
+            );
+            ctx.set_stroke_style_str("rgba(255, 255, 255, 0.85)");
+            ctx.set_line_width(3.0 * dpr);
+            let _ = ctx.stroke_text(&label, ex + r + 3.0 * dpr, ey - r);
+            ctx.set_fill_style_str("#b4003c");
+            let _ = ctx.fill_text(&label, ex + r + 3.0 * dpr, ey - r);
+        }
 
         // Colorbar title (static).
         let (bx, _, _, _) = self.colorbar_rect(&area);
@@ -287,6 +380,12 @@ impl PhasePortrait {
         ctx.set_text_align("left");
         let _ = ctx.fill_text(&self.colorbar_top, bx + bw + 4.0 * dpr, by + 10.0 * dpr);
         let _ = ctx.fill_text(&self.colorbar_bottom, bx + bw + 4.0 * dpr, by + bh);
+    }
+
+    /// The data point under a position in CSS pixels of the canvas.
+    pub fn data_at(&self, css_x: f64, css_y: f64) -> Option<(f64, f64)> {
+        let dpr = self.canvas.dpr;
+        self.area.as_ref()?.to_data(css_x * dpr, css_y * dpr)
     }
 
     /// The observation nearest to a point given in CSS pixels of the canvas, within 20 px.

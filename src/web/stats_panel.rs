@@ -113,6 +113,13 @@ impl StatsPanel {
         set("data-fps", format!("{fps:.1}"));
         set("data-frame-ms", format!("{frame_ms:.3}"));
         set("data-steps-per-second", format!("{steps_per_second:.0}"));
+        let imported = matches!(session.source(), crate::session::DataSource::Imported(_));
+        set(
+            "data-source",
+            (if imported { "imported" } else { "simulated" }).to_string(),
+        );
+        set("data-n", n.to_string());
+        set("data-diverged", session.diverged().is_some().to_string());
         let text = format!(
             "step {} · loss {:.5} · Pearson r {} · Spearman ρ {} · peak offset {} periods · ESS {:.1} of {n} · {fps:.0} fps · frame work {frame_ms:.2} ms (p95) · {steps_per_second:.0} steps/s",
             session.steps(),

@@ -123,12 +123,13 @@ export async function launchBrowser() {
 /**
  * Opens the lab at `origin` in a fresh context. Requests to any host other than 127.0.0.1 are
  * aborted (and so show up as console errors). Every console error and page error from the moment
- * the page is created is pushed to `problems`. Returns { context, page, problems, loadedAt }.
+ * the page is created is pushed to `problems`. `path` (default '/') is what follows the origin in
+ * the URL opened, e.g. '/#sigma=0&playing=0'. Returns { context, page, problems, loadedAt }.
  */
 export async function openLab(
   browser,
   origin,
-  { width = 1400, height = 900, deviceScaleFactor = 1, timeout = 15_000 } = {},
+  { width = 1400, height = 900, deviceScaleFactor = 1, timeout = 15_000, path: urlPath = '/' } = {},
 ) {
   const context = await browser.newContext({
     viewport: { width, height },
@@ -154,7 +155,7 @@ export async function openLab(
   });
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.stack || err.message || err}`));
   page.on('crash', () => problems.push('page crashed'));
-  await page.goto(origin + '/', { waitUntil: 'load', timeout });
+  await page.goto(origin + urlPath, { waitUntil: 'load', timeout });
   const loadedAt = Date.now();
   return { context, page, problems, loadedAt };
 }

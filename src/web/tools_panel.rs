@@ -1,0 +1,317 @@
+//! The classroom tools below the main controls: presets with commentary, the perturbation
+//! experiment, phase-plane aids, export and import, and large text.
+
+use crate::presets::PRESETS;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, HtmlElement, HtmlInputElement, HtmlSelectElement};
+
+fn element<T: JsCast>(document: &Document, tag: &str) -> Result<T, JsValue> {
+    document
+        .create_element(tag)?
+        .dyn_into::<T>()
+        .map_err(|_| JsValue::from_str("wrong element type"))
+}
+
+fn button(document: &Document, id: &str, text: &str, title: &str) -> Result<HtmlElement, JsValue> {
+    let b: HtmlElement = element(document, "button")?;
+    b.set_id(id);
+    b.set_text_content(Some(text));
+    b.set_title(title);
+    b.set_attribute("type", "button")?;
+    Ok(b)
+}
+
+fn fieldset(document: &Document, title: &str) -> Result<HtmlElement, JsValue> {
+    let f: HtmlElement = element(document, "fieldset")?;
+    let legend: HtmlElement = element(document, "legend")?;
+    legend.set_text_content(Some(title));
+    f.append_child(&legend)?;
+    Ok(f)
+}
+
+/// A labelled range input with a readout, like the main sliders.
+fn slider(
+    document: &Document,
+    id: &str,
+    label: &str,
+    help: &str,
+    (min, max, step, value): (f64, f64, f64, f64),
+) -> Result<(HtmlElement, HtmlInputElement, HtmlElement), JsValue> {
+    let row: HtmlElement = element(document, "div")?;
+    row.set_class_name("control");
+    let l: web_sys::HtmlLabelElement = element(document, "label")?;
+    l.set_html_for(id);
+    l.set_text_content(Some(label));
+    l.set_title(help);
+    let input: HtmlInputElement = element(document, "input")?;
+    input.set_type("range");
+    input.set_id(id);
+    input.set_title(help);
+    input.set_min(&min.to_string());
+    input.set_max(&max.to_string());
+    input.set_step(&step.to_string());
+    input.set_value_as_number(value);
+    let readout: HtmlElement = element(document, "output")?;
+    readout.set_class_name("readout");
+    readout.set_attribute("for", id)?;
+    row.append_child(&l)?;
+    row.append_child(&input)?;
+    row.append_child(&readout)?;
+    Ok((row, input, readout))
+}
+
+fn checkbox(
+    document: &Document,
+    id: &str,
+    label: &str,
+    help: &str,
+    checked: bool,
+) -> Result<(HtmlElement, HtmlInputElement), JsValue> {
+    let row: HtmlElement = element(document, "div")?;
+    row.set_class_name("check");
+    let input: HtmlInputElement = element(document, "input")?;
+    input.set_type("checkbox");
+    input.set_id(id);
+    input.set_checked(checked);
+    input.set_title(help);
+    let l: web_sys::HtmlLabelElement = element(document, "label")?;
+    l.set_html_for(id);
+    l.set_text_content(Some(label));
+    l.set_title(help);
+    row.append_child(&input)?;
+    row.append_child(&l)?;
+    Ok((row, input))
+}
+
+pub struct ToolsPanel {
+    pub preset: HtmlSelectElement,
+    pub commentary: HtmlElement,
+    pub epsilon: HtmlInputElement,
+    epsilon_readout: HtmlElement,
+    pub horizon: HtmlInputElement,
+    horizon_readout: HtmlElement,
+    pub perturb: HtmlElement,
+    pub direction_field: HtmlInputElement,
+    pub nullclines: HtmlInputElement,
+    pub equilibrium: HtmlInputElement,
+    pub click_sets_initial: HtmlInputElement,
+    pub export_png: HtmlElement,
+    pub export_png_phase: HtmlElement,
+    pub export_png_fig5: HtmlElement,
+    pub export_csv: HtmlElement,
+    pub export_json: HtmlElement,
+    pub import_csv: HtmlInputElement,
+    pub clear_import: HtmlElement,
+    pub big_text: HtmlElement,
+}
+
+impl ToolsPanel {
+    /// Builds the tools into `panel`.
+    pub fn new(document: &Document, panel: &HtmlElement) -> Result<Self, JsValue> {
+        // Presets.
+        let presets = fieldset(document, "Presets")?;
+        let row: HtmlElement = element(document, "div")?;
+        row.set_class_name("control");
+        let l: web_sys::HtmlLabelElement = element(document, "label")?;
+        l.set_html_for("preset");
+        l.set_text_content(Some("preset"));
+        let preset: HtmlSelectElement = element(document, "select")?;
+        preset.set_id("preset");
+        preset
+            .set_title("Set every control to a prepared scenario, with a note on what to look for");
+        let none: web_sys::HtmlOptionElement = element(document, "option")?;
+        none.set_value("");
+        none.set_text_content(Some("(custom)"));
+        preset.append_child(&none)?;
+        for p in &PRESETS {
+            let o: web_sys::HtmlOptionElement = element(document, "option")?;
+            o.set_value(p.id);
+            o.set_text_content(Some(p.title));
+            preset.append_child(&o)?;
+        }
+        row.append_child(&l)?;
+        row.append_child(&preset)?;
+        presets.append_child(&row)?;
+        let commentary: HtmlElement = element(document, "p")?;
+        commentary.set_id("preset-commentary");
+        commentary.set_class_name("commentary");
+        commentary.set_hidden(true);
+        presets.append_child(&commentary)?;
+        panel.append_child(&presets)?;
+
+        // Perturbation experiment.
+        let pert = fieldset(document, "Perturbation experiment")?;
+        let (row, epsilon, epsilon_readout) = slider(
+            document,
+            "epsilon",
+            "ε kick size",
+            "Size of the kick along the orbit normal (log scale). Small kicks measure the linear response.",
+            (-4.0, -1.0, 0.1, -3.0),
+        )?;
+        pert.append_child(&row)?;
+        let (row, horizon, horizon_readout) = slider(
+            document,
+            "horizon",
+            "horizon (periods)",
+            "How long to follow the kicked orbit, in measured periods.",
+            (0.25, 4.0, 0.25, 1.0),
+        )?;
+        pert.append_child(&row)?;
+        let perturb = button(
+            document,
+            "perturb",
+            "Perturb at highest & lowest attention",
+            "Kick the clean state by ε along the orbit normal at the highest- and the lowest-attention time and compare how far the orbits drift apart",
+        )?;
+        pert.append_child(&perturb)?;
+        let hint: HtmlElement = element(document, "p")?;
+        hint.set_class_name("hint");
+        hint.set_text_content(Some("Or click a dot on the phase portrait to kick there."));
+        pert.append_child(&hint)?;
+        panel.append_child(&pert)?;
+
+        // Phase-plane aids.
+        let aids = fieldset(document, "Phase plane")?;
+        let (row, direction_field) = checkbox(
+            document,
+            "show-direction-field",
+            "direction field",
+            "Arrows showing which way the flow goes at each point",
+            false,
+        )?;
+        aids.append_child(&row)?;
+        let (row, nullclines) = checkbox(document, "show-nullclines", "nullclines", "Lines where one population stops changing: x = γ/δ (dy/dt = 0) and y = α/β (dx/dt = 0)", false)?;
+        aids.append_child(&row)?;
+        let (row, equilibrium) = checkbox(
+            document,
+            "show-equilibrium",
+            "equilibrium and its type",
+            "Mark the equilibrium (γ/δ, α/β) and say what kind it is",
+            true,
+        )?;
+        aids.append_child(&row)?;
+        let (row, click_sets_initial) = checkbox(
+            document,
+            "click-sets-initial",
+            "click sets x₀, y₀",
+            "While checked, a click on the phase portrait moves the initial condition there",
+            false,
+        )?;
+        aids.append_child(&row)?;
+        panel.append_child(&aids)?;
+
+        // Export and import.
+        let data = fieldset(document, "Export and import")?;
+        let buttons: HtmlElement = element(document, "div")?;
+        buttons.set_class_name("buttons");
+        let export_png = button(
+            document,
+            "export-png",
+            "PNG: figure",
+            "Download the phase portrait, Figure 5 and the loss as one PNG",
+        )?;
+        let export_png_phase = button(
+            document,
+            "export-png-phase",
+            "PNG: phase",
+            "Download the phase portrait as PNG",
+        )?;
+        let export_png_fig5 = button(
+            document,
+            "export-png-normal-derivative",
+            "PNG: Fig. 5",
+            "Download attention and ∂V/∂n against time as PNG",
+        )?;
+        let export_csv = button(document, "export-csv", "CSV", "Download the per-point table (t, x, y, x_obs, y_obs, attention, dv_dn), as the CLI prints it")?;
+        let export_json = button(
+            document,
+            "export-json",
+            "JSON",
+            "Download config, points and metrics, as the CLI prints them",
+        )?;
+        for b in [
+            &export_png,
+            &export_png_phase,
+            &export_png_fig5,
+            &export_csv,
+            &export_json,
+        ] {
+            buttons.append_child(b)?;
+        }
+        data.append_child(&buttons)?;
+        let row: HtmlElement = element(document, "div")?;
+        row.set_class_name("import");
+        let l: web_sys::HtmlLabelElement = element(document, "label")?;
+        l.set_html_for("import-csv");
+        l.set_text_content(Some("Import observations (CSV: t, prey, predator)"));
+        let import_csv: HtmlInputElement = element(document, "input")?;
+        import_csv.set_type("file");
+        import_csv.set_id("import-csv");
+        import_csv.set_accept(".csv,.tsv,.txt,text/csv,text/plain");
+        import_csv.set_title("Train on your own data: time, prey, predator. A header and the delimiter are detected; # starts a comment.");
+        row.append_child(&l)?;
+        row.append_child(&import_csv)?;
+        data.append_child(&row)?;
+        let clear_import = button(
+            document,
+            "clear-import",
+            "Back to simulated data",
+            "Forget the imported series and simulate again",
+        )?;
+        clear_import.set_hidden(true);
+        data.append_child(&clear_import)?;
+        panel.append_child(&data)?;
+
+        let view = fieldset(document, "View")?;
+        let big_text = button(
+            document,
+            "big-text",
+            "Large text",
+            "Larger text and lines for a projector",
+        )?;
+        big_text.set_attribute("aria-pressed", "false")?;
+        view.append_child(&big_text)?;
+        panel.append_child(&view)?;
+
+        let tools = ToolsPanel {
+            preset,
+            commentary,
+            epsilon,
+            epsilon_readout,
+            horizon,
+            horizon_readout,
+            perturb,
+            direction_field,
+            nullclines,
+            equilibrium,
+            click_sets_initial,
+            export_png,
+            export_png_phase,
+            export_png_fig5,
+            export_csv,
+            export_json,
+            import_csv,
+            clear_import,
+            big_text,
+        };
+        tools.show_readouts();
+        Ok(tools)
+    }
+
+    pub fn epsilon(&self) -> f64 {
+        10f64.powf(self.epsilon.value_as_number())
+    }
+
+    /// Horizon in periods.
+    pub fn horizon_periods(&self) -> f64 {
+        self.horizon.value_as_number()
+    }
+
+    pub fn show_readouts(&self) {
+        self.epsilon_readout
+            .set_text_content(Some(&format!("{:.0e}", self.epsilon())));
+        self.horizon_readout
+            .set_text_content(Some(&format!("{:.2}", self.horizon_periods())));
+    }
+}
