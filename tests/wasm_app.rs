@@ -25,6 +25,12 @@ fn by_id<T: JsCast>(id: &str) -> T {
 }
 
 fn mount() -> App {
+    // Start from a link whose lr is off the log slider's grid (10^−1.7 = 0.01995 ≠ 0.02).
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash("lr=0.02")
+        .unwrap();
     let root: HtmlElement = document()
         .create_element("main")
         .unwrap()
@@ -173,6 +179,15 @@ fn the_lab_trains_draws_and_reacts_to_its_controls() {
     click("reset");
     run(&app, &mut clock, 1);
     assert_eq!(epoch(), 0);
+
+    // The linked lr survived the sigma move: the slider keeps its exact value, and the hash,
+    // rewritten at most every 300 ms, says so.
+    run(&app, &mut clock, 30);
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    assert!(
+        hash.contains("&lr=0.02&") && hash.contains("sigma=0.5"),
+        "{hash}"
+    );
 
     // Keyboard: S steps, Space plays.
     let init = web_sys::KeyboardEventInit::new();

@@ -5,6 +5,7 @@
 use crate::config::{self, Config};
 use crate::model::ModelKind;
 use crate::system::ParamSpec;
+use std::cell::Cell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlElement, HtmlInputElement, HtmlSelectElement};
@@ -18,6 +19,10 @@ pub struct Slider {
     pub spec: &'static ParamSpec,
     pub input: HtmlInputElement,
     readout: HtmlElement,
+    /// The exact value last set by the program (a link, a preset). A range input snaps to its
+    /// step (lr = 0.02 would read back as 10^−1.7 = 0.01995), so until the user moves this
+    /// slider, its value is this one, not the snapped position.
+    exact: Cell<Option<f64>>,
 }
 
 impl Slider {
@@ -27,6 +32,9 @@ impl Slider {
 
     /// The value in the parameter's own units.
     pub fn value(&self) -> f64 {
+        if let Some(v) = self.exact.get() {
+            return v;
+        }
         let raw = self.input.value_as_number();
         if self.is_log() {
             10f64.powf(raw)
@@ -38,7 +46,13 @@ impl Slider {
     pub fn set_value(&self, value: f64) {
         let raw = if self.is_log() { value.log10() } else { value };
         self.input.set_value_as_number(raw);
+        self.exact.set(Some(value));
         self.show(value);
+    }
+
+    /// The user moved this slider: from now on its position is its value.
+    pub fn user_moved(&self) {
+        self.exact.set(None);
     }
 
     pub fn show(&self, value: f64) {
@@ -180,6 +194,7 @@ impl Controls {
                     spec,
                     input,
                     readout,
+                    exact: Cell::new(None),
                 };
                 let value = if spec.name == "steps_per_frame" {
                     steps_per_frame as f64

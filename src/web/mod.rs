@@ -804,6 +804,7 @@ impl App {
                     "input",
                     Box::new(move |lab, _| {
                         if let Some(s) = lab.controls.slider(name) {
+                            s.user_moved();
                             s.show(s.value());
                         }
                         lab.user_changed_controls();
