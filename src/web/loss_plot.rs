@@ -73,7 +73,7 @@ impl LossPlot {
             0.0..x_max,
             y_lo..y_hi,
             "optimizer step",
-            "loss (log scale)",
+            "loss (log)",
             14.0,
             &decade_label,
         )?;

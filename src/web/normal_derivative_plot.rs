@@ -69,7 +69,7 @@ impl NormalDerivativePlot {
         let mut x = x0 + 8.0 * dpr;
         for (color, text) in [
             (ATTENTION_COLOR, "attention a_t"),
-            (DVDN_COLOR, "∂V/∂n (steepness of V across the orbit)"),
+            (DVDN_COLOR, "∂V/∂n (steepness of V)"),
         ] {
             ctx.set_stroke_style_str(color);
             ctx.set_line_width(2.5 * dpr);
