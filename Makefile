@@ -11,7 +11,7 @@ export PATH := $(TOOLS)/node/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export LL_TOOLS := $(TOOLS)
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: run test setup fmt-check clippy test-native test-reference test-wasm build test-e2e findings findings-check screenshot bench bench-browser
+.PHONY: run test setup fmt-check clippy test-native test-reference test-wasm build test-e2e findings findings-check screenshot bench bench-browser bench-sweep
 
 run: setup
 	trunk serve index.html --release
@@ -74,6 +74,16 @@ findings-check:
 # in the same run. The peers need torch and jax; they are installed into a venv on first use.
 bench:
 	@bash benches/run_with_peers.sh
+
+# Issue 5's target: 5 sigmas x 20 seeds x 3000 steps at N = 1000 (100 runs, perturbation checks
+# included) on all cores. Prints the wall time of 3 repeats and their median.
+bench-sweep:
+	cargo build --release --quiet
+	@for i in 1 2 3; do \
+	  s=$$(date +%s.%N); \
+	  ./target/release/lyapunov-lens sweep --sigmas 0,0.5,1,2,4 --seeds 20 --steps 3000 --format csv --out /dev/null; \
+	  e=$$(date +%s.%N); awk -v s=$$s -v e=$$e 'BEGIN { print e - s }'; \
+	done | sort -n | awk '{ t[NR] = $$1 } END { printf "sweep of 100 runs (5 sigmas x 20 seeds x 3000 steps, N = 1000, %d cores): %.2f s, %.2f s, %.2f s; median %.2f s\n", '"$$(nproc)"', t[1], t[2], t[3], t[2] }'
 
 # Per-frame and per-step timings of the real page in headless Chromium (N = 1000 and 5000).
 bench-browser: setup
