@@ -43,6 +43,14 @@ pub fn supported(path: &Path) -> bool {
     )
 }
 
+/// `render(path, draw)` for a drawing function generic over the backend: Rust closures are not
+/// generic, so the same body is instantiated once per backend.
+macro_rules! render_with {
+    ($path:expr, |$root:ident| $draw:expr) => {
+        render($path, |$root| $draw, |$root| $draw)
+    };
+}
+
 /// Draws with `draw` on an SVG or PNG backend, by the extension of `path`.
 fn render(
     path: &Path,
@@ -73,11 +81,7 @@ fn render(
 
 /// The paper's Figure 5 for one run: attention and ∂V/∂n against time, min–max normalised.
 pub fn fig5(session: &Session, path: &Path) -> DrawResult {
-    render(
-        path,
-        |root| draw_fig5(session, root),
-        |root| draw_fig5(session, root),
-    )
+    render_with!(path, |root| draw_fig5(session, root))
 }
 
 fn draw_fig5<DB: DrawingBackend>(session: &Session, root: DrawingArea<DB, Shift>) -> DrawResult {
@@ -162,11 +166,7 @@ fn draw_fig5<DB: DrawingBackend>(session: &Session, root: DrawingArea<DB, Shift>
 /// The phase portrait of one run: observations coloured by attention (viridis), clean orbit,
 /// equilibrium, colorbar.
 pub fn phase(session: &Session, path: &Path) -> DrawResult {
-    render(
-        path,
-        |root| draw_phase(session, root),
-        |root| draw_phase(session, root),
-    )
+    render_with!(path, |root| draw_phase(session, root))
 }
 
 fn draw_phase<DB: DrawingBackend>(session: &Session, root: DrawingArea<DB, Shift>) -> DrawResult {
@@ -282,11 +282,7 @@ fn draw_phase<DB: DrawingBackend>(session: &Session, root: DrawingArea<DB, Shift
 
 /// Pearson r (mean with 95% t-interval) against σ, one line per model.
 pub fn sweep(report: &SweepReport, path: &Path) -> DrawResult {
-    render(
-        path,
-        |root| draw_sweep(report, root),
-        |root| draw_sweep(report, root),
-    )
+    render_with!(path, |root| draw_sweep(report, root))
 }
 
 fn draw_sweep<DB: DrawingBackend>(

@@ -2,12 +2,12 @@
 //! range input per parameter (id = parameter name) with a label, a live readout and a tooltip,
 //! the model select and the buttons.
 
+use super::elements::{button, element, fieldset, labelled_row};
 use crate::config::{self, Config};
 use crate::model::ModelKind;
 use crate::system::ParamSpec;
 use std::cell::Cell;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
 pub use crate::config::STEPS_PER_FRAME;
@@ -76,33 +76,17 @@ pub struct Controls {
     pub new_noise: HtmlElement,
 }
 
-fn element<T: JsCast>(document: &Document, tag: &str) -> Result<T, JsValue> {
-    document
-        .create_element(tag)?
-        .dyn_into::<T>()
-        .map_err(|_| JsValue::from_str("wrong element type"))
-}
-
-fn button(document: &Document, id: &str, text: &str, title: &str) -> Result<HtmlElement, JsValue> {
-    let b: HtmlElement = element(document, "button")?;
-    b.set_id(id);
-    b.set_text_content(Some(text));
-    b.set_title(title);
-    b.set_attribute("type", "button")?;
-    Ok(b)
-}
-
 impl Controls {
     pub fn new(
         document: &Document,
         config: &Config,
         steps_per_frame: usize,
     ) -> Result<Self, JsValue> {
-        let panel: HtmlElement = element(document, "section")?;
+        let panel: HtmlElement = element(document, "section", "")?;
         panel.set_class_name("controls");
         panel.set_attribute("aria-label", "Controls")?;
 
-        let buttons: HtmlElement = element(document, "div")?;
+        let buttons: HtmlElement = element(document, "div", "")?;
         buttons.set_class_name("buttons");
         let play = button(document, "play", "Pause", "Play or pause training (Space)")?;
         play.set_attribute("aria-pressed", "true")?;
@@ -129,18 +113,18 @@ impl Controls {
         }
         panel.append_child(&buttons)?;
 
-        let model: HtmlSelectElement = element(document, "select")?;
+        let model: HtmlSelectElement = element(document, "select", "")?;
         model.set_id("model");
         model.set_title("Which attention model to train");
         for kind in ModelKind::ALL {
-            let option: web_sys::HtmlOptionElement = element(document, "option")?;
+            let option: web_sys::HtmlOptionElement = element(document, "option", "")?;
             option.set_value(kind.name());
             option.set_text_content(Some(kind.name()));
             option.set_title(kind.description());
             model.append_child(&option)?;
         }
         model.set_value(config.model.name());
-        let row = Self::row(document, "model", "model", "Which attention model to train")?;
+        let row = labelled_row(document, "model", "model", "Which attention model to train")?;
         row.append_child(&model)?;
         panel.append_child(&row)?;
 
@@ -166,13 +150,10 @@ impl Controls {
         ];
         let mut sliders = Vec::new();
         for (title, specs) in groups {
-            let fieldset: HtmlElement = element(document, "fieldset")?;
-            let legend: HtmlElement = element(document, "legend")?;
-            legend.set_text_content(Some(title));
-            fieldset.append_child(&legend)?;
+            let group = fieldset(document, title)?;
             for spec in specs {
-                let row = Self::row(document, spec.name, spec.label, spec.help)?;
-                let input: HtmlInputElement = element(document, "input")?;
+                let row = labelled_row(document, spec.name, spec.label, spec.help)?;
+                let input: HtmlInputElement = element(document, "input", "")?;
                 input.set_type("range");
                 input.set_id(spec.name);
                 input.set_title(spec.help);
@@ -184,12 +165,12 @@ impl Controls {
                 input.set_min(&min.to_string());
                 input.set_max(&max.to_string());
                 input.set_step(&step.to_string());
-                let readout: HtmlElement = element(document, "output")?;
+                let readout: HtmlElement = element(document, "output", "")?;
                 readout.set_attribute("for", spec.name)?;
                 readout.set_class_name("readout");
                 row.append_child(&input)?;
                 row.append_child(&readout)?;
-                fieldset.append_child(&row)?;
+                group.append_child(&row)?;
                 let slider = Slider {
                     spec,
                     input,
@@ -204,7 +185,7 @@ impl Controls {
                 slider.set_value(value);
                 sliders.push(slider);
             }
-            panel.append_child(&fieldset)?;
+            panel.append_child(&group)?;
         }
         Ok(Controls {
             panel,
@@ -215,17 +196,6 @@ impl Controls {
             reset,
             new_noise,
         })
-    }
-
-    fn row(document: &Document, id: &str, label: &str, help: &str) -> Result<HtmlElement, JsValue> {
-        let row: HtmlElement = element(document, "div")?;
-        row.set_class_name("control");
-        let l: web_sys::HtmlLabelElement = element(document, "label")?;
-        l.set_html_for(id);
-        l.set_text_content(Some(label));
-        l.set_title(help);
-        row.append_child(&l)?;
-        Ok(row)
     }
 
     /// The config the controls describe, starting from `base` (for fields without a control).

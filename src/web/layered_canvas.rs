@@ -194,6 +194,32 @@ impl LayeredCanvas {
     }
 }
 
+/// Strokes a line through `points` (data coordinates) in `color`, skipping non-finite points
+/// (e.g. log10 of a zero).
+pub fn polyline(
+    ctx: &CanvasRenderingContext2d,
+    area: &PlotArea,
+    points: impl IntoIterator<Item = (f64, f64)>,
+    color: &str,
+) {
+    ctx.set_stroke_style_str(color);
+    ctx.begin_path();
+    let mut started = false;
+    for (x, y) in points {
+        if !(x.is_finite() && y.is_finite()) {
+            continue;
+        }
+        let (px, py) = area.to_px(x, y);
+        if started {
+            ctx.line_to(px, py);
+        } else {
+            ctx.move_to(px, py);
+            started = true;
+        }
+    }
+    ctx.stroke();
+}
+
 pub fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsValue> {
     let ctx = canvas
         .get_context("2d")?

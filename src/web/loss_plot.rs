@@ -1,7 +1,7 @@
 //! Loss against optimizer step on a log scale. The axes (cold layer) are redrawn only when the
 //! history outgrows them: the step axis doubles, the loss axis spans whole decades.
 
-use super::layered_canvas::{LayeredCanvas, PlotArea};
+use super::layered_canvas::{polyline, LayeredCanvas, PlotArea};
 use crate::session::Session;
 use wasm_bindgen::prelude::*;
 use web_sys::Document;
@@ -85,22 +85,18 @@ impl LossPlot {
         self.canvas.clear_hot();
         let Some(area) = &self.area else { return };
         let ctx = &self.canvas.hot_ctx;
-        ctx.set_stroke_style_str("#5a3e9b");
         ctx.set_line_width(1.6 * self.canvas.dpr);
-        ctx.begin_path();
-        let mut started = false;
-        for &(step, loss) in session.loss_history() {
-            if !(loss.is_finite() && loss > 0.0) {
-                continue;
-            }
-            let (px, py) = area.to_px(step as f64, loss.log10());
-            if started {
-                ctx.line_to(px, py);
-            } else {
-                ctx.move_to(px, py);
-                started = true;
-            }
-        }
-        ctx.stroke();
+        let log_loss = |&(step, loss): &(u64, f64)| {
+            (
+                step as f64,
+                if loss > 0.0 { loss.log10() } else { f64::NAN },
+            )
+        };
+        polyline(
+            ctx,
+            area,
+            session.loss_history().iter().map(log_loss),
+            "#5a3e9b",
+        );
     }
 }

@@ -4,6 +4,7 @@
 //! The exported surface is one object, [`App`]: `new(root_id)`, `start()`, `stop()` and `tick(t)`.
 
 mod controls;
+mod elements;
 mod explanations;
 mod file_io;
 mod layered_canvas;
@@ -22,6 +23,7 @@ use crate::report::{run_report, write_points_csv};
 use crate::session::Session;
 use crate::url_state::{parse_hash, to_hash, PageState};
 use controls::Controls;
+use elements::element;
 use loss_plot::LossPlot;
 use normal_derivative_plot::NormalDerivativePlot;
 use perturbation_plot::PerturbationPlot;
@@ -598,15 +600,6 @@ type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
 pub struct App {
     lab: Rc<RefCell<Lab>>,
     _listeners: Vec<Listener>,
-}
-
-fn element<T: JsCast>(document: &Document, tag: &str, class: &str) -> Result<T, JsValue> {
-    let e = document.create_element(tag)?;
-    if !class.is_empty() {
-        e.set_class_name(class);
-    }
-    e.dyn_into::<T>()
-        .map_err(|_| JsValue::from_str("wrong element type"))
 }
 
 fn figure(

@@ -2,12 +2,12 @@
 //! argmax attention and argmin ∂V/∂n marked. Cold layer: axes and legend. Hot layer: both curves
 //! and the markers (∂V/∂n is redrawn too, so the canvas with the id holds both curves).
 
-use super::layered_canvas::{LayeredCanvas, PlotArea};
+use super::layered_canvas::{polyline, LayeredCanvas, PlotArea};
 use crate::colormap::normalise_min_max;
 use crate::metrics::{argmax, argmin};
 use crate::session::Session;
 use wasm_bindgen::prelude::*;
-use web_sys::{CanvasRenderingContext2d, Document};
+use web_sys::Document;
 
 /// Okabe–Ito orange and blue: distinguishable with every common colour-vision deficiency.
 pub const ATTENTION_COLOR: &str = "#e69f00";
@@ -97,11 +97,21 @@ impl NormalDerivativePlot {
         polyline(
             ctx,
             area,
-            times,
-            &self.attention_normalised,
+            times
+                .iter()
+                .copied()
+                .zip(self.attention_normalised.iter().copied()),
             ATTENTION_COLOR,
         );
-        polyline(ctx, area, times, &self.dvdn_normalised, DVDN_COLOR);
+        polyline(
+            ctx,
+            area,
+            times
+                .iter()
+                .copied()
+                .zip(self.dvdn_normalised.iter().copied()),
+            DVDN_COLOR,
+        );
         // Markers: dashed verticals at argmax attention and argmin ∂V/∂n.
         let attention = session.attention();
         let uniform = attention.windows(2).all(|w| w[0] == w[1]);
@@ -129,21 +139,4 @@ impl NormalDerivativePlot {
         }
         let _ = ctx.set_line_dash(&js_sys::Array::new());
     }
-}
-
-fn polyline(ctx: &CanvasRenderingContext2d, area: &PlotArea, xs: &[f64], ys: &[f64], color: &str) {
-    if ys.is_empty() {
-        return;
-    }
-    ctx.set_stroke_style_str(color);
-    ctx.begin_path();
-    for (i, (&x, &y)) in xs.iter().zip(ys).enumerate() {
-        let (px, py) = area.to_px(x, y);
-        if i == 0 {
-            ctx.move_to(px, py);
-        } else {
-            ctx.line_to(px, py);
-        }
-    }
-    ctx.stroke();
 }

@@ -3,7 +3,7 @@
 //! with the ratio and ΔV reported in `#perturbation-result`. Drawn once per experiment, not per
 //! frame.
 
-use super::layered_canvas::{LayeredCanvas, PlotArea};
+use super::layered_canvas::{polyline, LayeredCanvas};
 use crate::perturbation::{Perturbation, PerturbationExperiment};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -185,31 +185,11 @@ impl PerturbationPlot {
         let ctx = &self.canvas.hot_ctx;
         ctx.set_line_width(2.0 * self.canvas.dpr);
         for (p, color) in curves {
-            draw_curve(ctx, &area, p, color);
+            let log_dev = p
+                .deviation
+                .iter()
+                .map(|&d| if d > 0.0 { d.log10() } else { f64::NAN });
+            polyline(ctx, &area, p.times.iter().copied().zip(log_dev), color);
         }
     }
-}
-
-fn draw_curve(
-    ctx: &web_sys::CanvasRenderingContext2d,
-    area: &PlotArea,
-    p: &Perturbation,
-    color: &str,
-) {
-    ctx.set_stroke_style_str(color);
-    ctx.begin_path();
-    let mut started = false;
-    for (&t, &d) in p.times.iter().zip(&p.deviation) {
-        if d <= 0.0 || !d.is_finite() {
-            continue;
-        }
-        let (x, y) = area.to_px(t, d.log10());
-        if started {
-            ctx.line_to(x, y);
-        } else {
-            ctx.move_to(x, y);
-            started = true;
-        }
-    }
-    ctx.stroke();
 }

@@ -2,7 +2,7 @@
 //! shaded ImageData field, the clean orbit and the equilibrium. Hot layer: every noisy
 //! observation as a dot coloured by its attention (viridis), and the colorbar.
 
-use super::layered_canvas::{context, padded, LayeredCanvas, PlotArea, FONT};
+use super::layered_canvas::{context, padded, polyline, LayeredCanvas, PlotArea, FONT};
 use crate::colormap::{css_hex, level, level_colors, LEVELS};
 use crate::level_sets::shade_level_sets;
 use crate::phase_plane::{classify, direction_field};
@@ -154,18 +154,13 @@ impl PhasePortrait {
 
         // The clean orbit.
         let dpr = self.canvas.dpr;
-        ctx.set_stroke_style_str("rgba(40, 40, 48, 0.75)");
         ctx.set_line_width(1.25 * dpr);
-        ctx.begin_path();
-        for (i, row) in clean.rows().into_iter().enumerate() {
-            let (px, py) = area.to_px(row[0], row[1]);
-            if i == 0 {
-                ctx.move_to(px, py);
-            } else {
-                ctx.line_to(px, py);
-            }
-        }
-        ctx.stroke();
+        polyline(
+            &ctx,
+            &area,
+            clean.rows().into_iter().map(|r| (r[0], r[1])),
+            "rgba(40, 40, 48, 0.75)",
+        );
 
         if self.aids.direction_field {
             let cols = 22;

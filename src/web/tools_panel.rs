@@ -1,34 +1,10 @@
 //! The classroom tools below the main controls: presets with commentary, the perturbation
 //! experiment, phase-plane aids, export and import, and large text.
 
+use super::elements::{button, element, fieldset, labelled_row};
 use crate::presets::PRESETS;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlElement, HtmlInputElement, HtmlSelectElement};
-
-fn element<T: JsCast>(document: &Document, tag: &str) -> Result<T, JsValue> {
-    document
-        .create_element(tag)?
-        .dyn_into::<T>()
-        .map_err(|_| JsValue::from_str("wrong element type"))
-}
-
-fn button(document: &Document, id: &str, text: &str, title: &str) -> Result<HtmlElement, JsValue> {
-    let b: HtmlElement = element(document, "button")?;
-    b.set_id(id);
-    b.set_text_content(Some(text));
-    b.set_title(title);
-    b.set_attribute("type", "button")?;
-    Ok(b)
-}
-
-fn fieldset(document: &Document, title: &str) -> Result<HtmlElement, JsValue> {
-    let f: HtmlElement = element(document, "fieldset")?;
-    let legend: HtmlElement = element(document, "legend")?;
-    legend.set_text_content(Some(title));
-    f.append_child(&legend)?;
-    Ok(f)
-}
 
 /// A labelled range input with a readout, like the main sliders.
 fn slider(
@@ -38,13 +14,8 @@ fn slider(
     help: &str,
     (min, max, step, value): (f64, f64, f64, f64),
 ) -> Result<(HtmlElement, HtmlInputElement, HtmlElement), JsValue> {
-    let row: HtmlElement = element(document, "div")?;
-    row.set_class_name("control");
-    let l: web_sys::HtmlLabelElement = element(document, "label")?;
-    l.set_html_for(id);
-    l.set_text_content(Some(label));
-    l.set_title(help);
-    let input: HtmlInputElement = element(document, "input")?;
+    let row = labelled_row(document, id, label, help)?;
+    let input: HtmlInputElement = element(document, "input", "")?;
     input.set_type("range");
     input.set_id(id);
     input.set_title(help);
@@ -52,10 +23,9 @@ fn slider(
     input.set_max(&max.to_string());
     input.set_step(&step.to_string());
     input.set_value_as_number(value);
-    let readout: HtmlElement = element(document, "output")?;
+    let readout: HtmlElement = element(document, "output", "")?;
     readout.set_class_name("readout");
     readout.set_attribute("for", id)?;
-    row.append_child(&l)?;
     row.append_child(&input)?;
     row.append_child(&readout)?;
     Ok((row, input, readout))
@@ -68,14 +38,14 @@ fn checkbox(
     help: &str,
     checked: bool,
 ) -> Result<(HtmlElement, HtmlInputElement), JsValue> {
-    let row: HtmlElement = element(document, "div")?;
+    let row: HtmlElement = element(document, "div", "")?;
     row.set_class_name("check");
-    let input: HtmlInputElement = element(document, "input")?;
+    let input: HtmlInputElement = element(document, "input", "")?;
     input.set_type("checkbox");
     input.set_id(id);
     input.set_checked(checked);
     input.set_title(help);
-    let l: web_sys::HtmlLabelElement = element(document, "label")?;
+    let l: web_sys::HtmlLabelElement = element(document, "label", "")?;
     l.set_html_for(id);
     l.set_text_content(Some(label));
     l.set_title(help);
@@ -111,29 +81,29 @@ impl ToolsPanel {
     pub fn new(document: &Document, panel: &HtmlElement) -> Result<Self, JsValue> {
         // Presets.
         let presets = fieldset(document, "Presets")?;
-        let row: HtmlElement = element(document, "div")?;
-        row.set_class_name("control");
-        let l: web_sys::HtmlLabelElement = element(document, "label")?;
-        l.set_html_for("preset");
-        l.set_text_content(Some("preset"));
-        let preset: HtmlSelectElement = element(document, "select")?;
+        let row = labelled_row(
+            document,
+            "preset",
+            "preset",
+            "Set every control to a prepared scenario, with a note on what to look for",
+        )?;
+        let preset: HtmlSelectElement = element(document, "select", "")?;
         preset.set_id("preset");
         preset
             .set_title("Set every control to a prepared scenario, with a note on what to look for");
-        let none: web_sys::HtmlOptionElement = element(document, "option")?;
+        let none: web_sys::HtmlOptionElement = element(document, "option", "")?;
         none.set_value("");
         none.set_text_content(Some("(custom)"));
         preset.append_child(&none)?;
         for p in &PRESETS {
-            let o: web_sys::HtmlOptionElement = element(document, "option")?;
+            let o: web_sys::HtmlOptionElement = element(document, "option", "")?;
             o.set_value(p.id);
             o.set_text_content(Some(p.title));
             preset.append_child(&o)?;
         }
-        row.append_child(&l)?;
         row.append_child(&preset)?;
         presets.append_child(&row)?;
-        let commentary: HtmlElement = element(document, "p")?;
+        let commentary: HtmlElement = element(document, "p", "")?;
         commentary.set_id("preset-commentary");
         commentary.set_class_name("commentary");
         commentary.set_hidden(true);
@@ -165,7 +135,7 @@ impl ToolsPanel {
             "Kick the clean state by ε along the orbit normal at the highest- and the lowest-attention time and compare how far the orbits drift apart",
         )?;
         pert.append_child(&perturb)?;
-        let hint: HtmlElement = element(document, "p")?;
+        let hint: HtmlElement = element(document, "p", "")?;
         hint.set_class_name("hint");
         hint.set_text_content(Some("Or click a dot on the phase portrait to kick there."));
         pert.append_child(&hint)?;
@@ -203,7 +173,7 @@ impl ToolsPanel {
 
         // Export and import.
         let data = fieldset(document, "Export and import")?;
-        let buttons: HtmlElement = element(document, "div")?;
+        let buttons: HtmlElement = element(document, "div", "")?;
         buttons.set_class_name("buttons");
         let export_png = button(
             document,
@@ -240,12 +210,12 @@ impl ToolsPanel {
             buttons.append_child(b)?;
         }
         data.append_child(&buttons)?;
-        let row: HtmlElement = element(document, "div")?;
+        let row: HtmlElement = element(document, "div", "")?;
         row.set_class_name("import");
-        let l: web_sys::HtmlLabelElement = element(document, "label")?;
+        let l: web_sys::HtmlLabelElement = element(document, "label", "")?;
         l.set_html_for("import-csv");
         l.set_text_content(Some("Import observations (CSV: t, prey, predator)"));
-        let import_csv: HtmlInputElement = element(document, "input")?;
+        let import_csv: HtmlInputElement = element(document, "input", "")?;
         import_csv.set_type("file");
         import_csv.set_id("import-csv");
         import_csv.set_accept(".csv,.tsv,.txt,text/csv,text/plain");

@@ -1,0 +1,56 @@
+//! Building the page's DOM: typed elements, buttons, fieldsets and labelled control rows.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, HtmlElement, HtmlLabelElement};
+
+/// A new `tag` element cast to `T`, with `class` if not empty.
+pub fn element<T: JsCast>(document: &Document, tag: &str, class: &str) -> Result<T, JsValue> {
+    let e = document.create_element(tag)?;
+    if !class.is_empty() {
+        e.set_class_name(class);
+    }
+    e.dyn_into::<T>()
+        .map_err(|_| JsValue::from_str("wrong element type"))
+}
+
+/// A `type="button"` button with an id, a label and a tooltip.
+pub fn button(
+    document: &Document,
+    id: &str,
+    text: &str,
+    title: &str,
+) -> Result<HtmlElement, JsValue> {
+    let b: HtmlElement = element(document, "button", "")?;
+    b.set_id(id);
+    b.set_text_content(Some(text));
+    b.set_title(title);
+    b.set_attribute("type", "button")?;
+    Ok(b)
+}
+
+/// A fieldset with a legend.
+pub fn fieldset(document: &Document, title: &str) -> Result<HtmlElement, JsValue> {
+    let f: HtmlElement = element(document, "fieldset", "")?;
+    let legend: HtmlElement = element(document, "legend", "")?;
+    legend.set_text_content(Some(title));
+    f.append_child(&legend)?;
+    Ok(f)
+}
+
+/// A control row (`class="control"`) holding a label for the control with id `for_id`; the
+/// caller appends the control itself.
+pub fn labelled_row(
+    document: &Document,
+    for_id: &str,
+    label: &str,
+    help: &str,
+) -> Result<HtmlElement, JsValue> {
+    let row: HtmlElement = element(document, "div", "control")?;
+    let l: HtmlLabelElement = element(document, "label", "")?;
+    l.set_html_for(for_id);
+    l.set_text_content(Some(label));
+    l.set_title(help);
+    row.append_child(&l)?;
+    Ok(row)
+}
