@@ -1,0 +1,204 @@
+use lyapunov_lens::ftle::{ftle, largest_lyapunov_exponent, largest_singular_value};
+use lyapunov_lens::goodwin::Goodwin;
+use lyapunov_lens::lorenz::Lorenz;
+use lyapunov_lens::lotka_volterra::LotkaVolterra;
+use lyapunov_lens::orbit_period::measure_period;
+use lyapunov_lens::pendulum::Pendulum;
+use lyapunov_lens::rk4::{integrate, uniform_times};
+use lyapunov_lens::rossler::Rossler;
+use lyapunov_lens::system::{LyapunovFunction, System};
+use lyapunov_lens::van_der_pol::VanDerPol;
+
+/// dx/dt = A·x for a fixed 2×2 matrix A.
+struct Linear([f64; 4]);
+impl System for Linear {
+    fn name(&self) -> &'static str {
+        "linear"
+    }
+    fn dim(&self) -> usize {
+        2
+    }
+    fn state_names(&self) -> &'static [&'static str] {
+        &["u", "v"]
+    }
+    fn vector_field(&self, s: &[f64], out: &mut [f64]) {
+        out[0] = self.0[0] * s[0] + self.0[1] * s[1];
+        out[1] = self.0[2] * s[0] + self.0[3] * s[1];
+    }
+    fn jacobian(&self, _: &[f64], out: &mut [f64]) {
+        out.copy_from_slice(&self.0);
+    }
+}
+
+#[test]
+fn ftle_of_linear_systems_equals_the_analytic_value() {
+    // Diagonal: Φ = diag(e^{0.3τ}, e^{−0.5τ}), so FTLE = 0.3 for every τ.
+    for tau in [0.5, 2.0, 10.0] {
+        let f = ftle(&Linear([0.3, 0.0, 0.0, -0.5]), &[1.0, 2.0], tau).unwrap();
+        assert!((f - 0.3).abs() < 1e-9, "τ = {tau}: {f}");
+    }
+    // Shear: Φ = [[1, τ], [0, 1]], σ_max = (τ + √(τ² + 4))/2.
+    for tau in [0.5, 3.0] {
+        let f = ftle(&Linear([0.0, 1.0, 0.0, 0.0]), &[0.0, 0.0], tau).unwrap();
+        let expected = ((tau + (tau * tau + 4.0_f64).sqrt()) / 2.0).ln() / tau;
+        assert!((f - expected).abs() < 1e-9, "τ = {tau}: {f} vs {expected}");
+    }
+    // A centre (rotation) neither grows nor shrinks: FTLE = 0.
+    let f = ftle(&Linear([0.0, 1.0, -1.0, 0.0]), &[1.0, 0.0], 7.0).unwrap();
+    assert!(f.abs() < 1e-9, "{f}");
+}
+
+#[test]
+fn singular_values_of_known_matrices() {
+    assert!((largest_singular_value(&[3.0, 0.0, 0.0, 4.0], 2) - 4.0).abs() < 1e-12);
+    assert!(
+        (largest_singular_value(&[1.0, 1.0, 0.0, 1.0], 2) - (1.0 + 5f64.sqrt()) / 2.0).abs()
+            < 1e-12
+    );
+    let m = [2.0, 0.0, 0.0, 0.0, -5.0, 0.0, 0.0, 0.0, 1.0];
+    assert!((largest_singular_value(&m, 3) - 5.0).abs() < 1e-12);
+}
+
+#[test]
+fn lorenz_largest_lyapunov_exponent_is_0_906_within_5_percent() {
+    let lambda =
+        largest_lyapunov_exponent(&Lorenz::default(), &[1.0, 1.0, 1.0], 20.0, 400.0, 1.0).unwrap();
+    println!("Lorenz largest Lyapunov exponent (Benettin, 400 time units): {lambda:.4}");
+    assert!((lambda / 0.9056 - 1.0).abs() < 0.05, "{lambda}");
+}
+
+#[test]
+fn lorenz_ftle_averaged_over_a_long_run_approaches_it_too() {
+    // FTLE over a long horizon τ converges to the largest exponent; average a few starts on
+    // the attractor to smooth the finite-τ fluctuations.
+    let system = Lorenz::default();
+    let on_attractor = integrate(&system, &[1.0, 1.0, 1.0], &uniform_times(60.0, 7)).unwrap();
+    let starts: Vec<Vec<f64>> = on_attractor
+        .states
+        .rows()
+        .into_iter()
+        .skip(1)
+        .map(|r| r.to_vec())
+        .collect();
+    let mean = starts
+        .iter()
+        .map(|s| ftle(&system, s, 60.0).unwrap())
+        .sum::<f64>()
+        / starts.len() as f64;
+    println!(
+        "Lorenz FTLE, τ = 60, mean of {} starts: {mean:.4}",
+        starts.len()
+    );
+    assert!((mean / 0.9056 - 1.0).abs() < 0.05, "{mean}");
+}
+
+/// Every hand-written Jacobian against central differences of the vector field.
+fn check_jacobian(system: &dyn System, state: &[f64]) {
+    let d = system.dim();
+    let mut analytic = vec![0.0; d * d];
+    system.jacobian(state, &mut analytic);
+    for c in 0..d {
+        let h = 1e-6 * state[c].abs().max(1.0);
+        let (mut plus, mut minus) = (state.to_vec(), state.to_vec());
+        plus[c] += h;
+        minus[c] -= h;
+        let (mut fp, mut fm) = (vec![0.0; d], vec![0.0; d]);
+        system.vector_field(&plus, &mut fp);
+        system.vector_field(&minus, &mut fm);
+        for r in 0..d {
+            let numeric = (fp[r] - fm[r]) / (2.0 * h);
+            let scale = analytic[r * d + c].abs().max(1.0);
+            assert!(
+                (numeric - analytic[r * d + c]).abs() < 1e-6 * scale,
+                "{}: ∂f{r}/∂x{c} = {} vs {numeric}",
+                system.name(),
+                analytic[r * d + c]
+            );
+        }
+    }
+}
+
+#[test]
+fn every_jacobian_matches_finite_differences() {
+    check_jacobian(&LotkaVolterra::default(), &[10.0, 5.0]);
+    check_jacobian(&Pendulum::default(), &[0.7, -0.3]);
+    check_jacobian(&VanDerPol::default(), &[1.3, -0.4]);
+    check_jacobian(&Goodwin::default(), &[0.4, 3.0, 1.1]);
+    check_jacobian(&Lorenz::default(), &[1.0, -2.0, 20.0]);
+    check_jacobian(&Rossler::default(), &[2.0, -1.0, 0.5]);
+}
+
+#[test]
+fn pendulum_conserves_energy_and_swings_with_the_small_angle_period() {
+    let p = Pendulum::default();
+    let traj = integrate(&p, &[1.0, 0.0], &uniform_times(20.0, 2001)).unwrap();
+    let h0 = p.value(&[1.0, 0.0]);
+    let drift = traj
+        .states
+        .rows()
+        .into_iter()
+        .map(|r| (p.value(r.as_slice().unwrap()) - h0).abs())
+        .fold(0.0, f64::max);
+    assert!(drift < 1e-9 * h0.abs(), "energy drift {drift:e}");
+    let small = measure_period(&p, &[0.01, 0.0], 3.0).unwrap();
+    let expected = 2.0 * std::f64::consts::PI * (p.length / p.g).sqrt();
+    assert!(
+        (small / expected - 1.0).abs() < 1e-4,
+        "{small} vs {expected}"
+    );
+}
+
+#[test]
+fn van_der_pol_settles_on_a_limit_cycle_of_amplitude_about_2() {
+    let v = VanDerPol::default();
+    for start in [[0.1, 0.0], [4.0, 0.0]] {
+        let traj = integrate(&v, &start, &uniform_times(60.0, 6001)).unwrap();
+        let late_max = traj
+            .states
+            .rows()
+            .into_iter()
+            .skip(4000)
+            .map(|r| r[0].abs())
+            .fold(0.0, f64::max);
+        assert!(
+            (late_max - 2.0).abs() < 0.05,
+            "from {start:?}: amplitude {late_max}"
+        );
+    }
+}
+
+#[test]
+fn goodwin_oscillates_at_its_defaults_and_not_with_shallow_repression() {
+    let amplitude = |g: &Goodwin| {
+        let traj = integrate(g, &[0.1, 0.2, 2.5], &uniform_times(2000.0, 4001)).unwrap();
+        let late: Vec<f64> = traj
+            .states
+            .rows()
+            .into_iter()
+            .skip(3000)
+            .map(|r| r[2])
+            .collect();
+        late.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+            - late.iter().copied().fold(f64::INFINITY, f64::min)
+    };
+    let sustained = amplitude(&Goodwin::default());
+    let damped = amplitude(&Goodwin {
+        n: 4.0,
+        ..Goodwin::default()
+    });
+    println!("Goodwin late amplitude of Z: n = 10: {sustained:.4}, n = 4: {damped:.2e}");
+    assert!(sustained > 0.1, "{sustained}");
+    assert!(damped < 1e-3, "{damped}");
+}
+
+#[test]
+fn the_chaotic_systems_stay_bounded() {
+    for (system, start, bound) in [
+        (&Lorenz::default() as &dyn System, [1.0, 1.0, 1.0], 60.0),
+        (&Rossler::default(), [1.0, 1.0, 0.0], 40.0),
+    ] {
+        let traj = integrate(system, &start, &uniform_times(200.0, 2001)).unwrap();
+        let max = traj.states.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+        assert!(max < bound, "{}: |state| reached {max}", system.name());
+    }
+}
