@@ -3,7 +3,7 @@
 //! Drawing only: every number comes from a [`Session`] or a [`SweepReport`].
 
 use crate::colormap::{normalise_min_max, viridis};
-use crate::metrics::{argmax, argmin};
+use crate::metrics::{argmax, argmin, is_constant};
 use crate::session::Session;
 use crate::sweep::SweepReport;
 use plotters::coord::Shift;
@@ -130,7 +130,7 @@ fn draw_fig5<DB: DrawingBackend>(session: &Session, root: DrawingArea<DB, Shift>
         .map_err(err)?
         .label("attention")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], ATTENTION.stroke_width(2)));
-    let uniform = session.attention().windows(2).all(|w| w[0] == w[1]);
+    let uniform = is_constant(session.attention());
     let marks = [
         (
             if uniform {

@@ -4,7 +4,7 @@
 
 use super::layered_canvas::{polyline, LayeredCanvas, PlotArea};
 use crate::colormap::normalise_min_max;
-use crate::metrics::{argmax, argmin};
+use crate::metrics::{argmax, argmin, is_constant};
 use crate::session::Session;
 use wasm_bindgen::prelude::*;
 use web_sys::Document;
@@ -114,7 +114,7 @@ impl NormalDerivativePlot {
         );
         // Markers: dashed verticals at argmax attention and argmin ∂V/∂n.
         let attention = session.attention();
-        let uniform = attention.windows(2).all(|w| w[0] == w[1]);
+        let uniform = is_constant(attention);
         let marks = [
             (
                 if uniform { None } else { argmax(attention) },
