@@ -113,10 +113,18 @@ pub struct Metrics {
 pub struct MetricsWorkspace {
     order: Vec<usize>,
     attention_ranks: Vec<f64>,
+    /// Ranks of the reference (∂V/∂n), which changes only with the trajectory: computed once
+    /// and kept until [`MetricsWorkspace::reference_changed`].
     reference_ranks: Vec<f64>,
+    reference_ranked: bool,
 }
 
 impl MetricsWorkspace {
+    /// The reference series will differ from the one last ranked: rank it again next time.
+    pub fn reference_changed(&mut self) {
+        self.reference_ranked = false;
+    }
+
     /// Metrics of `attention` against `reference` (∂V/∂n, or any sensitivity measure where
     /// "small" is "flat"), both sampled at `times`.
     pub fn compute(
@@ -132,7 +140,10 @@ impl MetricsWorkspace {
         if let (Some(reference), false) = (reference, is_constant(attention)) {
             pearson_r = pearson(attention, reference);
             average_ranks(attention, &mut self.order, &mut self.attention_ranks);
-            average_ranks(reference, &mut self.order, &mut self.reference_ranks);
+            if !self.reference_ranked || self.reference_ranks.len() != reference.len() {
+                average_ranks(reference, &mut self.order, &mut self.reference_ranks);
+                self.reference_ranked = true;
+            }
             spearman_r = pearson(&self.attention_ranks, &self.reference_ranks);
             if let (Some(i), Some(j)) = (argmax(attention), argmin(reference)) {
                 let raw = times[i] - times[j];

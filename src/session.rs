@@ -198,7 +198,7 @@ impl Session {
             self.config.trajectory_differs(&config)
         };
         if rebuild {
-            self.clean = CleanData::build(&config, &self.source)?;
+            self.set_clean(CleanData::build(&config, &self.source)?);
             done.trajectory = true;
         }
         if !imported && (done.trajectory || self.config.observations_differ(&config)) {
@@ -233,7 +233,7 @@ impl Session {
         if let DataSource::Imported(series) = &source {
             self.observations = series.observations.clone();
         }
-        self.clean = clean;
+        self.set_clean(clean);
         self.source = source;
         self.reset_model();
         Ok(Recomputed {
@@ -251,7 +251,7 @@ impl Session {
             self.config.sigma,
             self.config.seed,
         );
-        self.clean = clean;
+        self.set_clean(clean);
         self.source = DataSource::Simulated;
         self.reset_model();
         Ok(Recomputed {
@@ -259,6 +259,12 @@ impl Session {
             observations: true,
             model: true,
         })
+    }
+
+    /// Replaces the clean side; the metrics' cached ranks of ∂V/∂n go with it.
+    fn set_clean(&mut self, clean: CleanData) {
+        self.clean = clean;
+        self.workspace.reference_changed();
     }
 
     /// Where the observations come from.

@@ -266,3 +266,20 @@ mod import {
         assert_eq!(s.steps(), 5);
     }
 }
+
+#[test]
+fn metrics_after_a_trajectory_change_equal_a_fresh_session() {
+    // The ranks of ∂V/∂n are cached between frames; a new trajectory must not reuse them.
+    let changed = Config {
+        alpha: 1.4,
+        x0: 12.0,
+        ..Config::default()
+    };
+    let mut s = Session::new(Config::default()).unwrap();
+    s.step(40);
+    s.set_config(changed.clone()).unwrap();
+    s.step(40);
+    let mut fresh = Session::new(changed).unwrap();
+    fresh.step(40);
+    assert_eq!(s.metrics(), fresh.metrics());
+}
