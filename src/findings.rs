@@ -79,10 +79,21 @@ fn in_short(w: &mut String, report: &SweepReport) {
         let r = find(report, m, sigma, "pearson");
         let spread = find(report, m, sigma, "max_over_min").and_then(|s| s.mean);
         let ess = find(report, m, sigma, "ess").and_then(|s| s.mean);
-        let claim = match side(r, 0.0) {
-            Some(true) => "the paper's claim holds in sign: attention is higher where V is flat",
-            Some(false) => "the paper's claim does **not** hold: attention is higher where V is *steep*",
-            None => "the data cannot tell whether attention sits where V is flat: the interval of r contains 0",
+        let rho = find(report, m, sigma, "spearman");
+        // Pearson sees linear association, Spearman any monotone one: say so when they disagree.
+        let claim = match (side(r, 0.0), side(rho, 0.0)) {
+            (Some(true), Some(true)) => "the paper's claim holds in sign: attention is higher where V is flat".to_string(),
+            (Some(false), Some(false)) => "the paper's claim does **not** hold: attention is higher where V is *steep*".to_string(),
+            (Some(a), Some(b)) if a != b => format!(
+                "the two correlations disagree: Pearson r says attention is higher where V is {}, Spearman ρ where it is {} (a monotone but nonlinear relation shows in ρ, not in r)",
+                if a { "flat" } else { "steep" },
+                if b { "flat" } else { "steep" }
+            ),
+            (Some(a), None) | (None, Some(a)) => format!(
+                "only one of the two correlations is distinguishable from 0, and it says attention is higher where V is {}",
+                if a { "flat" } else { "steep" }
+            ),
+            _ => "the data cannot tell whether attention sits where V is flat: both intervals contain 0".to_string(),
         };
         let size = match (spread, ess) {
             (Some(ratio), _) if ratio < NEARLY_UNIFORM => format!(
@@ -92,11 +103,17 @@ fn in_short(w: &mut String, report: &SweepReport) {
             (_, Some(ess)) => format!("The attention is concentrated: its effective sample size is {ess:.1} of {}", spec.base.n),
             _ => String::new(),
         };
+        let reference = if m.is_learned() {
+            ""
+        } else {
+            " This model is a reference, not learned: weights ∝ 1/|∇V|² at the observations."
+        };
         writeln!(
             w,
-            "- `{m}` at σ = {sigma} ({} seeds): {claim} (Pearson r = {}). {size}.",
+            "- `{m}` at σ = {sigma} ({} seeds): {claim} (Pearson r = {}; Spearman ρ = {}). {size}.{reference}",
             spec.seeds.len(),
-            ci(r, 3)
+            ci(r, 3),
+            ci(rho, 3)
         )
         .unwrap();
     }

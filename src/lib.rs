@@ -25,6 +25,7 @@ pub mod lotka_volterra;
 pub mod metrics;
 pub mod model;
 pub mod normal_derivative;
+pub mod oracle_inverse_variance;
 pub mod orbit_period;
 pub mod paper_linear;
 pub mod pendulum;

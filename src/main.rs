@@ -96,7 +96,8 @@ normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln
         sigma: f64,
         #[arg(long, default_value_t = Config::default().seed, help = help("seed"))]
         seed: u64,
-        /// Attention model: paper-linear (r = N·a·x̃) or paper-linear-unscaled (r = a·x̃).
+        /// Attention model: paper-linear (r = N·a·x̃), paper-linear-unscaled (r = a·x̃), or the
+        /// oracle-inverse-variance reference (a ∝ 1/|∇V|², not learned).
         #[arg(long, default_value_t = ModelKind::PaperLinear)]
         model: ModelKind,
     }

@@ -1,6 +1,9 @@
 //! The attention-model abstraction and the registry of available models.
 
+use crate::lotka_volterra::LotkaVolterra;
+use crate::oracle_inverse_variance::OracleInverseVariance;
 use crate::paper_linear::PaperLinear;
+use crate::system::System;
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -42,15 +45,23 @@ pub enum ModelKind {
     /// The literal reading r_t = a_t·x̃_t.
     #[serde(rename = "paper-linear-unscaled")]
     PaperLinearUnscaled,
+    /// Not learned: a_t ∝ 1/|∇V(x̃_t)|², the reference "attention that knows the geometry".
+    #[serde(rename = "oracle-inverse-variance")]
+    OracleInverseVariance,
 }
 
 impl ModelKind {
-    pub const ALL: [ModelKind; 2] = [ModelKind::PaperLinear, ModelKind::PaperLinearUnscaled];
+    pub const ALL: [ModelKind; 3] = [
+        ModelKind::PaperLinear,
+        ModelKind::PaperLinearUnscaled,
+        ModelKind::OracleInverseVariance,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             ModelKind::PaperLinear => "paper-linear",
             ModelKind::PaperLinearUnscaled => "paper-linear-unscaled",
+            ModelKind::OracleInverseVariance => "oracle-inverse-variance",
         }
     }
 
@@ -62,15 +73,25 @@ impl ModelKind {
             ModelKind::PaperLinearUnscaled => {
                 "as paper-linear but r_t = a_t·x̃_t, the literal reading: r is N times too small for any a"
             }
+            ModelKind::OracleInverseVariance => {
+                "not learned: a_t ∝ 1/|∇V(x̃_t)|², inverse-variance weights for estimating V; a reference ceiling"
+            }
         }
     }
 
-    /// A fresh, untrained model of this kind for d-dimensional states.
-    pub fn build(self, dim: usize) -> Box<dyn AttentionModel> {
+    /// A fresh, untrained model of this kind for the given system.
+    pub fn build(self, system: &LotkaVolterra) -> Box<dyn AttentionModel> {
+        let dim = system.dim();
         match self {
             ModelKind::PaperLinear => Box::new(PaperLinear::new(dim, true)),
             ModelKind::PaperLinearUnscaled => Box::new(PaperLinear::new(dim, false)),
+            ModelKind::OracleInverseVariance => Box::new(OracleInverseVariance::new(*system)),
         }
+    }
+
+    /// Whether the model has parameters to train.
+    pub fn is_learned(self) -> bool {
+        !matches!(self, ModelKind::OracleInverseVariance)
     }
 }
 

@@ -57,6 +57,15 @@ const PARAMETER_POINTS: [[f64; 3]; 4] = [
 #[test]
 fn every_model_passes_the_gradient_check_to_1e_minus_6() {
     for kind in ModelKind::ALL {
+        if !kind.is_learned() {
+            assert!(
+                kind.build(&LotkaVolterra::default())
+                    .parameters()
+                    .is_empty(),
+                "{kind} has parameters"
+            );
+            continue;
+        }
         for sigma in [0.0, 0.5, 2.0] {
             let (noisy, clean) = data(300, sigma);
             let data = TrainingData {
@@ -64,7 +73,7 @@ fn every_model_passes_the_gradient_check_to_1e_minus_6() {
                 clean: &clean,
             };
             for theta in PARAMETER_POINTS {
-                let mut model = kind.build(2);
+                let mut model = kind.build(&LotkaVolterra::default());
                 model.parameters_mut().copy_from_slice(&theta);
                 let err = gradient_error(model.as_mut(), &data);
                 assert!(
@@ -112,8 +121,8 @@ fn the_check_rejects_a_gradient_that_is_wrong_by_a_tenth_of_a_percent() {
         noisy: &noisy,
         clean: &clean,
     };
-    for kind in ModelKind::ALL {
-        let mut model = WrongGradient(kind.build(2));
+    for kind in ModelKind::ALL.into_iter().filter(|k| k.is_learned()) {
+        let mut model = WrongGradient(kind.build(&LotkaVolterra::default()));
         model.parameters_mut().copy_from_slice(&PARAMETER_POINTS[1]);
         let err = gradient_error(&mut model, &data);
         assert!(
@@ -126,8 +135,8 @@ fn the_check_rejects_a_gradient_that_is_wrong_by_a_tenth_of_a_percent() {
 #[test]
 fn attention_is_a_distribution_and_uniform_at_initialisation() {
     let (noisy, _) = data(500, 2.0);
-    for kind in ModelKind::ALL {
-        let mut model = kind.build(2);
+    for kind in ModelKind::ALL.into_iter().filter(|k| k.is_learned()) {
+        let mut model = kind.build(&LotkaVolterra::default());
         let mut a = vec![0.0; 500];
         model.attention(&noisy, &mut a);
         assert!(a.iter().all(|&v| (v - 1.0 / 500.0).abs() < 1e-15));
@@ -140,7 +149,7 @@ fn attention_is_a_distribution_and_uniform_at_initialisation() {
 #[test]
 fn scaled_model_reconstructs_the_data_under_uniform_attention() {
     let (noisy, clean) = data(400, 0.0);
-    let mut model = ModelKind::PaperLinear.build(2);
+    let mut model = ModelKind::PaperLinear.build(&LotkaVolterra::default());
     let mut a = vec![0.0; 400];
     model.attention(&noisy, &mut a);
     let r = model.reconstruct(&noisy, &a);
@@ -152,4 +161,61 @@ fn scaled_model_reconstructs_the_data_under_uniform_attention() {
             clean: &clean
         }) < 1e-20
     );
+}
+
+mod oracle {
+    use super::*;
+    use lyapunov_lens::config::Config;
+    use lyapunov_lens::session::Session;
+    use lyapunov_lens::system::LyapunovFunction;
+
+    #[test]
+    fn weights_are_inverse_squared_gradient_norms_and_sum_to_one() {
+        let (noisy, _) = data(400, 0.5);
+        let system = LotkaVolterra::default();
+        let mut oracle = ModelKind::OracleInverseVariance.build(&system);
+        let mut a = vec![0.0; 400];
+        oracle.attention(&noisy, &mut a);
+        assert!((a.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        let inv = |i: usize| {
+            let mut g = [0.0; 2];
+            system.gradient(&[noisy[[i, 0]], noisy[[i, 1]]], &mut g);
+            1.0 / (g[0] * g[0] + g[1] * g[1])
+        };
+        for (i, j) in [(0, 1), (17, 250), (99, 398)] {
+            assert!(
+                (a[i] / a[j] - inv(i) / inv(j)).abs() < 1e-9 * (inv(i) / inv(j)),
+                "{i} vs {j}"
+            );
+        }
+    }
+
+    #[test]
+    fn training_the_oracle_changes_nothing_and_it_aligns_by_construction() {
+        // Without noise the weights are a decreasing function of |∇V| = ∂V/∂n on the orbit itself,
+        // so their ranks are exactly reversed (Spearman −1) while Pearson, a linear measure, sees
+        // little of this very nonlinear relation.
+        let config = Config {
+            model: ModelKind::OracleInverseVariance,
+            sigma: 0.0,
+            ..Config::default()
+        };
+        let mut s = Session::new(config).unwrap();
+        let (before, loss) = (s.attention().to_vec(), s.metrics().loss);
+        assert_eq!(s.step(50), 50);
+        assert_eq!(s.attention(), &before[..]);
+        assert_eq!(s.metrics().loss, loss);
+        let m = s.metrics();
+        assert_eq!(m.spearman, Some(-1.0), "{m:?}");
+        assert!(m.pearson.unwrap() < 0.0);
+        // With noise the weights are taken at the noisy points and the alignment weakens.
+        let noisy = Session::new(Config {
+            model: ModelKind::OracleInverseVariance,
+            sigma: 0.5,
+            ..Config::default()
+        })
+        .unwrap();
+        let rho = noisy.metrics().spearman.unwrap();
+        assert!(rho < -0.2 && rho > -1.0, "σ = 0.5: ρ = {rho}");
+    }
 }
