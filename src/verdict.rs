@@ -1,10 +1,13 @@
 //! One line in plain words saying what the live metrics show, computed from them, never fixed.
 //!
-//! Strength follows |r| of Pearson's r between attention and ∂V/∂n: below 0.1 "no alignment",
-//! then "weak" (< 0.3), "moderate" (< 0.5) and "strong". A negative r means attention is higher
-//! where V is flat (the paper's claim), a positive r the opposite. When the largest weight is
-//! less than 5% above the smallest, the verdict says that attention is nearly uniform, because a
-//! correlation of tiny variations is not a model that focuses.
+//! Both correlations between attention and ∂V/∂n are read: Pearson r (linear) and Spearman ρ
+//! (any monotone relation). When both are at least 0.1 in size and have opposite signs, the line
+//! says that they disagree. Otherwise the direction follows their common sign, and the strength
+//! follows the larger of |r| and |ρ|: below 0.1 "no alignment", then "weak" (< 0.3),
+//! "moderate" (< 0.5) and "strong". Negative means attention is higher where V is flat (the
+//! paper's claim). When the largest weight is less than 5% above the smallest, the line adds
+//! that attention is nearly uniform, because a correlation of tiny variations is not a model
+//! that focuses.
 
 use crate::metrics::Metrics;
 
@@ -19,16 +22,37 @@ pub fn verdict(m: &Metrics) -> String {
             "no alignment can be measured: ∂V/∂n or attention is constant".into()
         };
     };
-    let strength = match r.abs() {
-        a if a < 0.1 => None,
-        a if a < 0.3 => Some("weak"),
-        a if a < 0.5 => Some("moderate"),
-        _ => Some("strong"),
-    };
-    let mut line = match strength {
-        None => format!("no alignment between attention and the steepness of V (r = {r:+.2})"),
-        Some(s) if r < 0.0 => format!("{s} alignment: attention is higher where V is flat (r = {r:+.2})"),
-        Some(s) => format!("{s} anti-alignment: attention is higher where V is steep, against the paper's claim (r = {r:+.2})"),
+    let rho = m.spearman.unwrap_or(r);
+    let numbers = format!("r = {r:+.2}, ρ = {rho:+.2}");
+    let side = |x: f64| if x < 0.0 { "flat" } else { "steep" };
+    let mut line = if r.abs() >= 0.1 && rho.abs() >= 0.1 && (r < 0.0) != (rho < 0.0) {
+        format!(
+            "the two correlations disagree: Pearson says attention is higher where V is {}, Spearman where it is {} ({numbers})",
+            side(r),
+            side(rho)
+        )
+    } else {
+        let size = r.abs().max(rho.abs());
+        let sign = if r.abs() >= rho.abs() { r } else { rho };
+        match size {
+            a if a < 0.1 => {
+                format!("no alignment between attention and the steepness of V ({numbers})")
+            }
+            a => {
+                let strength = if a < 0.3 {
+                    "weak"
+                } else if a < 0.5 {
+                    "moderate"
+                } else {
+                    "strong"
+                };
+                if sign < 0.0 {
+                    format!("{strength} alignment: attention is higher where V is flat ({numbers})")
+                } else {
+                    format!("{strength} anti-alignment: attention is higher where V is steep, against the paper's claim ({numbers})")
+                }
+            }
+        }
     };
     match m.max_over_min {
         Some(ratio) if ratio < NEARLY_UNIFORM => {

@@ -15,15 +15,22 @@ fn metrics(pearson: Option<f64>, max_over_min: Option<f64>) -> Metrics {
     }
 }
 
+fn both(pearson: f64, spearman: f64, max_over_min: Option<f64>) -> Metrics {
+    Metrics {
+        spearman: Some(spearman),
+        ..metrics(Some(pearson), max_over_min)
+    }
+}
+
 #[test]
 fn verdict_follows_the_numbers() {
     assert_eq!(
         verdict(&metrics(Some(-0.72), Some(3.0))),
-        "strong alignment: attention is higher where V is flat (r = -0.72)"
+        "strong alignment: attention is higher where V is flat (r = -0.72, ρ = -0.72)"
     );
     assert_eq!(
         verdict(&metrics(Some(0.05), Some(2.0))),
-        "no alignment between attention and the steepness of V (r = +0.05)"
+        "no alignment between attention and the steepness of V (r = +0.05, ρ = +0.05)"
     );
     assert!(verdict(&metrics(Some(0.4), Some(2.0))).starts_with("moderate anti-alignment"));
     assert!(verdict(&metrics(Some(-0.2), Some(2.0))).starts_with("weak alignment"));
@@ -34,6 +41,24 @@ fn verdict_follows_the_numbers() {
     );
     assert!(verdict(&metrics(None, Some(1.0))).starts_with("attention is exactly uniform"));
     assert!(verdict(&metrics(Some(-0.9), None)).contains("collapsed"));
+}
+
+#[test]
+fn verdict_reads_both_correlations() {
+    // A monotone but nonlinear relation (the oracle at σ = 0): the rank correlation carries it.
+    assert!(
+        verdict(&both(-0.21, -1.0, Some(7e4))).starts_with("strong alignment"),
+        "{}",
+        verdict(&both(-0.21, -1.0, Some(7e4)))
+    );
+    // Opposite signs, both of some size: say so instead of picking one.
+    let v = verdict(&both(0.10, -0.14, Some(1e12)));
+    assert!(
+        v.starts_with("the two correlations disagree") && v.contains("r = +0.10, ρ = -0.14"),
+        "{v}"
+    );
+    // Opposite signs but one is negligible: the other decides.
+    assert!(verdict(&both(-0.43, 0.05, Some(3.0))).starts_with("moderate alignment"));
 }
 
 #[test]
