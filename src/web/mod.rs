@@ -415,12 +415,15 @@ impl Lab {
         }
     }
 
+    /// The perturbation horizon: the slider's number of measured periods (of t_end when the
+    /// period is unknown).
+    fn horizon(&self) -> f64 {
+        self.session.period().unwrap_or(self.session.config().t_end) * self.tools.horizon_periods()
+    }
+
     fn perturb(&mut self) {
-        let horizon = self
-            .session
-            .period()
-            .map(|p| p * self.tools.horizon_periods());
-        let result = attention_perturbation(&self.session, self.tools.epsilon(), horizon);
+        let result =
+            attention_perturbation(&self.session, self.tools.epsilon(), Some(self.horizon()));
         self.perturbation.show(result);
     }
 
@@ -443,11 +446,9 @@ impl Lab {
             return;
         }
         if let Some(i) = self.phase.nearest(&self.session, cx, cy) {
-            let horizon = self.session.period().unwrap_or(self.session.config().t_end)
-                * self.tools.horizon_periods();
             let n = self.session.attention().len();
             self.perturbation.show_clicked(
-                perturb_at(&self.session, i, self.tools.epsilon(), horizon),
+                perturb_at(&self.session, i, self.tools.epsilon(), self.horizon()),
                 n,
             );
         }
