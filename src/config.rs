@@ -2,75 +2,54 @@
 //! The same names are CLI flags (`t_end` is `--t-end`), JSON keys, URL-hash keys and DOM ids.
 
 use crate::gaussian_noise::MAX_SEED;
-use crate::lotka_volterra;
 use crate::model::ModelKind;
+use crate::sensitivity::Measure;
 use crate::system::ParamSpec;
-use serde::{Deserialize, Serialize};
+use crate::systems::SystemKind;
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// Everything that determines a run, except how many steps it trains for.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+///
+/// The system's rates and initial state live in `system_values`, in the order of
+/// [`SystemKind::parameters`]; they are read and written by name through [`Config::get`] and
+/// [`Config::set`]. Serialised flat: `{"system": "lotka-volterra", "alpha": 1, …, "t_end": 15, …}`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
-    pub alpha: f64,
-    pub beta: f64,
-    pub gamma: f64,
-    pub delta: f64,
-    pub x0: f64,
-    pub y0: f64,
+    pub system: SystemKind,
+    system_values: Vec<f64>,
     pub t_end: f64,
     pub n: usize,
     pub sigma: f64,
     pub seed: u64,
     pub model: ModelKind,
     pub lr: f64,
+    /// Heads of the self-attention model.
+    pub heads: usize,
+    /// Half-width W of the self-attention model's local window, in samples.
+    pub window: usize,
+    /// The sensitivity measure attention is compared against.
+    pub measure: Measure,
+    /// Horizon τ of the FTLE and normal-growth measures.
+    pub tau: f64,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config {
-            alpha: 1.0,
-            beta: 0.1,
-            gamma: 1.5,
-            delta: 0.75,
-            x0: 10.0,
-            y0: 5.0,
-            t_end: 15.0,
-            n: 1000,
-            sigma: 2.0,
-            seed: 0,
-            model: ModelKind::PaperLinear,
-            lr: 0.01,
-        }
+        Config::for_system(SystemKind::LotkaVolterra)
     }
 }
 
-/// The run parameters beyond the system's rates. `min..=max` are the slider ranges; validation
+/// The run parameters beyond the system's own. `min..=max` are the slider ranges; validation
 /// ([`Config::validate`]) only enforces what keeps the numbers meaningful.
-pub const RUN_PARAMETERS: [ParamSpec; 7] = [
-    ParamSpec {
-        name: "x0",
-        label: "x₀ initial prey",
-        min: 0.5,
-        max: 60.0,
-        default: 10.0,
-        step: 0.5,
-        help: "Initial prey population: picks which closed orbit the system follows.",
-    },
-    ParamSpec {
-        name: "y0",
-        label: "y₀ initial predators",
-        min: 0.5,
-        max: 60.0,
-        default: 5.0,
-        step: 0.5,
-        help: "Initial predator population: picks which closed orbit the system follows.",
-    },
+pub const RUN_PARAMETERS: [ParamSpec; 8] = [
     ParamSpec {
         name: "t_end",
         label: "t_end duration",
         min: 2.0,
-        max: 60.0,
+        max: 300.0,
         default: 15.0,
         step: 0.5,
         help: "Length of the simulated time window [0, t_end].",
@@ -90,7 +69,7 @@ pub const RUN_PARAMETERS: [ParamSpec; 7] = [
         min: 0.0,
         max: 10.0,
         default: 2.0,
-        step: 0.1,
+        step: 0.05,
         help: "Standard deviation of the Gaussian noise added to each observed coordinate.",
     },
     ParamSpec {
@@ -111,6 +90,33 @@ pub const RUN_PARAMETERS: [ParamSpec; 7] = [
         step: 0.0001,
         help: "Adam learning rate. Changing it keeps what the model has learned.",
     },
+    ParamSpec {
+        name: "tau",
+        label: "τ horizon",
+        min: 0.05,
+        max: 20.0,
+        default: 1.0,
+        step: 0.05,
+        help: "Horizon of the FTLE and normal-growth measures: how far ahead a perturbation is followed.",
+    },
+    ParamSpec {
+        name: "heads",
+        label: "heads",
+        min: 1.0,
+        max: 4.0,
+        default: 2.0,
+        step: 1.0,
+        help: "Attention heads of the self-attention model (1–4).",
+    },
+    ParamSpec {
+        name: "window",
+        label: "W window",
+        min: 2.0,
+        max: 100.0,
+        default: 16.0,
+        step: 1.0,
+        help: "The self-attention model attends to the ±W nearest samples in time.",
+    },
 ];
 
 /// The page-only control: optimizer steps per animation frame.
@@ -124,16 +130,9 @@ pub const STEPS_PER_FRAME: ParamSpec = ParamSpec {
     help: "Optimizer steps run before each redraw. More trains faster; fewer lets you watch each step.",
 };
 
-/// Every numeric parameter: the system's rates, then the run parameters.
-pub fn parameters() -> impl Iterator<Item = &'static ParamSpec> {
-    lotka_volterra::PARAMETERS
-        .iter()
-        .chain(RUN_PARAMETERS.iter())
-}
-
-/// The spec of a numeric parameter by name.
-pub fn parameter(name: &str) -> Option<&'static ParamSpec> {
-    parameters().find(|p| p.name == name)
+/// The run parameter specs by name.
+pub fn run_parameter(name: &str) -> Option<&'static ParamSpec> {
+    RUN_PARAMETERS.iter().find(|p| p.name == name)
 }
 
 /// A parameter with an unusable value.
@@ -155,20 +154,78 @@ impl std::error::Error for ConfigError {}
 pub const MAX_N: usize = 1_000_000;
 
 impl Config {
+    /// A system's defaults: its rates, initial state, time window, noise and horizon.
+    pub fn for_system(system: SystemKind) -> Self {
+        let run = system.run_defaults();
+        let spec = |name| run_parameter(name).expect("a run parameter").default;
+        Config {
+            system,
+            system_values: system.default_values(),
+            t_end: run.t_end,
+            n: spec("n") as usize,
+            sigma: run.sigma,
+            seed: 0,
+            model: ModelKind::PaperLinear,
+            lr: spec("lr"),
+            heads: spec("heads") as usize,
+            window: spec("window") as usize,
+            measure: Measure::default_for(system),
+            tau: run.tau,
+        }
+    }
+
+    /// The same config with one numeric parameter changed: for tests and presets.
+    ///
+    /// # Panics
+    /// If `name` is not a parameter of this config's system or a run parameter, or `value` is
+    /// not finite.
+    pub fn with(mut self, name: &str, value: f64) -> Self {
+        if let Err(e) = self.set(name, value) {
+            panic!("Config::with: {e}");
+        }
+        self
+    }
+
+    /// The system's rates then its initial state, in the order of [`SystemKind::parameters`].
+    pub fn system_values(&self) -> &[f64] {
+        &self.system_values
+    }
+
+    /// The initial state.
+    pub fn initial_state(&self) -> &[f64] {
+        &self.system_values[self.system.rates().len()..]
+    }
+
+    /// Whether `other` has the same system and rates (the same vector field).
+    pub fn same_system(&self, other: &Config) -> bool {
+        let k = self.system.rates().len();
+        self.system == other.system && self.system_values[..k] == other.system_values[..k]
+    }
+
+    /// Every numeric parameter of this config: the system's, then the run parameters.
+    pub fn parameters(&self) -> impl Iterator<Item = &'static ParamSpec> {
+        self.system.parameters().chain(RUN_PARAMETERS.iter())
+    }
+
+    /// The spec of a numeric parameter by name.
+    pub fn parameter(&self, name: &str) -> Option<&'static ParamSpec> {
+        self.parameters().find(|p| p.name == name)
+    }
+
     /// A numeric parameter's value by name.
     pub fn get(&self, name: &str) -> Option<f64> {
+        if let Some(i) = self.system.parameters().position(|p| p.name == name) {
+            return Some(self.system_values[i]);
+        }
         Some(match name {
-            "alpha" => self.alpha,
-            "beta" => self.beta,
-            "gamma" => self.gamma,
-            "delta" => self.delta,
-            "x0" => self.x0,
-            "y0" => self.y0,
             "t_end" => self.t_end,
             "n" => self.n as f64,
             "sigma" => self.sigma,
             "seed" => self.seed as f64,
             "lr" => self.lr,
+            "tau" => self.tau,
+            "heads" => self.heads as f64,
+            "window" => self.window as f64,
             _ => return None,
         })
     }
@@ -176,9 +233,9 @@ impl Config {
     /// Sets a numeric parameter by name. Integer parameters take the nearest integer; the value
     /// is not validated here (see [`Config::validate`]).
     pub fn set(&mut self, name: &str, value: f64) -> Result<(), ConfigError> {
-        let spec = parameter(name).ok_or_else(|| ConfigError {
+        let spec = self.parameter(name).ok_or_else(|| ConfigError {
             parameter: "parameter",
-            message: format!("unknown parameter '{name}'"),
+            message: format!("'{name}' is not a parameter of {}", self.system),
         })?;
         if !value.is_finite() {
             return Err(ConfigError {
@@ -186,38 +243,72 @@ impl Config {
                 message: format!("{value} is not a finite number"),
             });
         }
+        if let Some(i) = self.system.parameters().position(|p| p.name == name) {
+            self.system_values[i] = value;
+            return Ok(());
+        }
+        let count = |v: f64| v.round().max(0.0);
         match name {
-            "alpha" => self.alpha = value,
-            "beta" => self.beta = value,
-            "gamma" => self.gamma = value,
-            "delta" => self.delta = value,
-            "x0" => self.x0 = value,
-            "y0" => self.y0 = value,
             "t_end" => self.t_end = value,
-            "n" => self.n = value.round().max(0.0) as usize,
+            "n" => self.n = count(value) as usize,
             "sigma" => self.sigma = value,
-            "seed" => self.seed = value.round().max(0.0) as u64,
+            "seed" => self.seed = count(value) as u64,
             "lr" => self.lr = value,
-            _ => unreachable!("every spec has a field"),
+            "tau" => self.tau = value,
+            "heads" => self.heads = count(value) as usize,
+            "window" => self.window = count(value) as usize,
+            _ => unreachable!("every run spec has a field"),
         }
         Ok(())
+    }
+
+    /// Switches to another system with its defaults, keeping the seed, model, learning rate and
+    /// the self-attention settings (and the model only if it applies to the new system).
+    pub fn switch_system(&self, system: SystemKind) -> Config {
+        let mut next = Config::for_system(system);
+        next.seed = self.seed;
+        next.lr = self.lr;
+        next.heads = self.heads;
+        next.window = self.window;
+        next.n = self.n;
+        if self.model.check(system).is_ok() {
+            next.model = self.model;
+        }
+        next
     }
 
     /// Checks that every parameter is usable, naming the first one that is not.
     pub fn validate(&self) -> Result<(), ConfigError> {
         let err =
             |parameter: &'static str, message: String| Err(ConfigError { parameter, message });
-        let positive = [
-            ("alpha", self.alpha),
-            ("beta", self.beta),
-            ("gamma", self.gamma),
-            ("delta", self.delta),
-            ("x0", self.x0),
-            ("y0", self.y0),
-            ("t_end", self.t_end),
-            ("lr", self.lr),
-        ];
-        for (name, v) in positive {
+        if self.system_values.len() != self.system.parameters().count() {
+            return err(
+                "system",
+                format!(
+                    "{} needs {} values, got {}",
+                    self.system,
+                    self.system.parameters().count(),
+                    self.system_values.len()
+                ),
+            );
+        }
+        for (spec, &v) in self.system.rates().iter().zip(&self.system_values) {
+            if !(v.is_finite() && v > 0.0) {
+                return err(
+                    spec.name,
+                    format!("must be a positive finite number, got {v}"),
+                );
+            }
+        }
+        for (spec, &v) in self.system.initial_state().iter().zip(self.initial_state()) {
+            if !v.is_finite() {
+                return err(spec.name, format!("must be a finite number, got {v}"));
+            }
+        }
+        if let Err(e) = self.system.build(&self.system_values) {
+            return err("system", e);
+        }
+        for (name, v) in [("t_end", self.t_end), ("lr", self.lr), ("tau", self.tau)] {
             if !(v.is_finite() && v > 0.0) {
                 return err(name, format!("must be a positive finite number, got {v}"));
             }
@@ -246,27 +337,97 @@ impl Config {
                 format!("must be at most 10000, got {}", self.t_end),
             );
         }
+        if self.tau > 1e3 {
+            return err("tau", format!("must be at most 1000, got {}", self.tau));
+        }
+        if !(1..=4).contains(&self.heads) {
+            return err("heads", format!("must be 1 to 4, got {}", self.heads));
+        }
+        if !(1..=1000).contains(&self.window) {
+            return err("window", format!("must be 1 to 1000, got {}", self.window));
+        }
+        if let Err(e) = self.measure.check(self.system) {
+            return err("measure", e);
+        }
+        if let Err(e) = self.model.check(self.system) {
+            return err("model", e);
+        }
         Ok(())
     }
 
     /// Whether `other` needs a new clean trajectory.
     pub fn trajectory_differs(&self, other: &Config) -> bool {
-        (
-            self.alpha, self.beta, self.gamma, self.delta, self.x0, self.y0, self.t_end, self.n,
-        ) != (
-            other.alpha,
-            other.beta,
-            other.gamma,
-            other.delta,
-            other.x0,
-            other.y0,
-            other.t_end,
-            other.n,
-        )
+        self.system != other.system
+            || self.system_values != other.system_values
+            || (self.t_end, self.n) != (other.t_end, other.n)
+    }
+
+    /// Whether `other` needs a new sensitivity measure along the same trajectory.
+    pub fn measure_differs(&self, other: &Config) -> bool {
+        self.measure != other.measure || (self.measure.uses_horizon() && self.tau != other.tau)
     }
 
     /// Whether `other` needs new noisy observations.
     pub fn observations_differ(&self, other: &Config) -> bool {
         self.trajectory_differs(other) || (self.sigma, self.seed) != (other.sigma, other.seed)
+    }
+
+    /// Whether `other` needs a new model (the model's own shape changed).
+    pub fn model_differs(&self, other: &Config) -> bool {
+        self.model != other.model
+            || (self.model.uses_heads_and_window()
+                && (self.heads, self.window) != (other.heads, other.window))
+    }
+}
+
+impl Serialize for Config {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("system", &self.system)?;
+        for (spec, v) in self.system.parameters().zip(&self.system_values) {
+            map.serialize_entry(spec.name, v)?;
+        }
+        map.serialize_entry("t_end", &self.t_end)?;
+        map.serialize_entry("n", &self.n)?;
+        map.serialize_entry("sigma", &self.sigma)?;
+        map.serialize_entry("seed", &self.seed)?;
+        map.serialize_entry("model", &self.model)?;
+        map.serialize_entry("lr", &self.lr)?;
+        map.serialize_entry("heads", &self.heads)?;
+        map.serialize_entry("window", &self.window)?;
+        map.serialize_entry("measure", &self.measure)?;
+        map.serialize_entry("tau", &self.tau)?;
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Config {
+    /// Missing keys take the system's defaults; unknown keys are an error.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let raw = BTreeMap::<String, serde_json::Value>::deserialize(deserializer)?;
+        let system = match raw.get("system") {
+            Some(v) => SystemKind::deserialize(v).map_err(D::Error::custom)?,
+            None => SystemKind::default(),
+        };
+        let mut config = Config::for_system(system);
+        for (key, value) in &raw {
+            match key.as_str() {
+                "system" => {}
+                "model" => {
+                    config.model = ModelKind::deserialize(value).map_err(D::Error::custom)?
+                }
+                "measure" => {
+                    config.measure = Measure::deserialize(value).map_err(D::Error::custom)?
+                }
+                name => {
+                    let v = value
+                        .as_f64()
+                        .ok_or_else(|| D::Error::custom(format!("{name}: not a number")))?;
+                    config.set(name, v).map_err(D::Error::custom)?;
+                }
+            }
+        }
+        Ok(config)
     }
 }

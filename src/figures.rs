@@ -79,7 +79,8 @@ fn render(
     }
 }
 
-/// The paper's Figure 5 for one run: attention and ∂V/∂n against time, min–max normalised.
+/// The paper's Figure 5 for one run: attention and the sensitivity measure (∂V/∂n in the paper)
+/// against time, min–max normalised.
 pub fn fig5(session: &Session, path: &Path) -> DrawResult {
     render_with!(path, |root| draw_fig5(session, root))
 }
@@ -90,12 +91,12 @@ fn draw_fig5<DB: DrawingBackend>(session: &Session, root: DrawingArea<DB, Shift>
     let t_end = *times.last().unwrap_or(&1.0);
     let (mut a, mut d) = (Vec::new(), Vec::new());
     normalise_min_max(session.attention(), &mut a);
-    if let Some(dv) = session.dv_dn() {
-        normalise_min_max(dv, &mut d);
-    }
+    normalise_min_max(session.sensitivity(), &mut d);
     let m = session.metrics();
+    let symbol = session.config().measure.symbol();
     let caption = format!(
-        "Attention vs ∂V/∂n (σ = {}, {} steps): Pearson r = {}",
+        "{}: attention vs {symbol} (σ = {}, {} steps): Pearson r = {}",
+        session.config().system,
         session.config().sigma,
         session.steps(),
         m.pearson.map_or("undefined".into(), |r| format!("{r:+.3}"))
@@ -120,7 +121,7 @@ fn draw_fig5<DB: DrawingBackend>(session: &Session, root: DrawingArea<DB, Shift>
             DVDN.stroke_width(2),
         ))
         .map_err(err)?
-        .label("∂V/∂n")
+        .label(symbol)
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], DVDN.stroke_width(2)));
     chart
         .draw_series(LineSeries::new(
@@ -140,7 +141,7 @@ fn draw_fig5<DB: DrawingBackend>(session: &Session, root: DrawingArea<DB, Shift>
             },
             ATTENTION,
         ),
-        (session.dv_dn().and_then(argmin), DVDN),
+        (argmin(session.sensitivity()), DVDN),
     ];
     for (index, color) in marks {
         if let Some(i) = index {
@@ -165,11 +166,16 @@ fn draw_fig5<DB: DrawingBackend>(session: &Session, root: DrawingArea<DB, Shift>
 
 /// The phase portrait of one run: observations coloured by attention (viridis), clean orbit,
 /// equilibrium, colorbar.
-pub fn phase(session: &Session, path: &Path) -> DrawResult {
-    render_with!(path, |root| draw_phase(session, root))
+/// `projection` picks the two state coordinates plotted (x axis, y axis).
+pub fn phase(session: &Session, projection: (usize, usize), path: &Path) -> DrawResult {
+    render_with!(path, |root| draw_phase(session, projection, root))
 }
 
-fn draw_phase<DB: DrawingBackend>(session: &Session, root: DrawingArea<DB, Shift>) -> DrawResult {
+fn draw_phase<DB: DrawingBackend>(
+    session: &Session,
+    (px, py): (usize, usize),
+    root: DrawingArea<DB, Shift>,
+) -> DrawResult {
     root.fill(&WHITE).map_err(err)?;
     let (main, bar) = root.split_horizontally(SIZE.0 - 110);
     let obs = session.observations();
@@ -204,12 +210,12 @@ fn draw_phase<DB: DrawingBackend>(session: &Session, root: DrawingArea<DB, Shift
         .margin(14)
         .x_label_area_size(40)
         .y_label_area_size(56)
-        .build_cartesian_2d(range(0), range(1))
+        .build_cartesian_2d(range(px), range(py))
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc("prey x")
-        .y_desc("predator y")
+        .x_desc(session.system().state_names()[px])
+        .y_desc(session.system().state_names()[py])
         .light_line_style(WHITE.mix(0.0))
         .draw()
         .map_err(err)?;
@@ -221,28 +227,31 @@ fn draw_phase<DB: DrawingBackend>(session: &Session, root: DrawingArea<DB, Shift
     let mut order: Vec<usize> = (0..attention.len()).collect();
     order.sort_by(|&i, &j| attention[i].total_cmp(&attention[j]));
     chart
-        .draw_series(
-            order
-                .iter()
-                .map(|&i| Circle::new((obs[[i, 0]], obs[[i, 1]]), 3, color(attention[i]).filled())),
-        )
+        .draw_series(order.iter().map(|&i| {
+            Circle::new(
+                (obs[[i, px]], obs[[i, py]]),
+                3,
+                color(attention[i]).filled(),
+            )
+        }))
         .map_err(err)?;
     chart
         .draw_series(LineSeries::new(
-            clean.rows().into_iter().map(|r| (r[0], r[1])),
+            clean.rows().into_iter().map(|r| (r[px], r[py])),
             BLACK.mix(0.7).stroke_width(1),
         ))
         .map_err(err)?;
-    let eq = session.system().equilibrium();
-    chart
-        .draw_series([Cross::new(
-            (eq[0], eq[1]),
-            7,
-            RGBColor(0xb4, 0, 0x3c).stroke_width(2),
-        )])
-        .map_err(err)?
-        .label(format!("equilibrium ({:.2}, {:.2})", eq[0], eq[1]))
-        .legend(|(x, y)| Cross::new((x + 8, y), 5, RGBColor(0xb4, 0, 0x3c).stroke_width(2)));
+    if let Some(eq) = session.system().equilibrium_point() {
+        chart
+            .draw_series([Cross::new(
+                (eq[px], eq[py]),
+                7,
+                RGBColor(0xb4, 0, 0x3c).stroke_width(2),
+            )])
+            .map_err(err)?
+            .label(format!("equilibrium ({:.2}, {:.2})", eq[px], eq[py]))
+            .legend(|(x, y)| Cross::new((x + 8, y), 5, RGBColor(0xb4, 0, 0x3c).stroke_width(2)));
+    }
     chart
         .configure_series_labels()
         .border_style(BLACK)

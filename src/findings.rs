@@ -146,8 +146,16 @@ pub fn render(report: &SweepReport, command: &str, figures: &[(&str, String)]) -
     writeln!(w, "## Setup\n").unwrap();
     writeln!(
         w,
-        "- Lotka–Volterra α = {}, β = {}, γ = {}, δ = {}, (x₀, y₀) = ({}, {}), t ∈ [0, {}], N = {} samples.",
-        b.alpha, b.beta, b.gamma, b.delta, b.x0, b.y0, b.t_end, b.n
+        "- {} ({}), t ∈ [0, {}], N = {} samples; attention is compared with {}.",
+        b.system.title(),
+        b.parameters()
+            .take(b.system.parameters().count())
+            .map(|p| format!("{} = {}", p.name, b.get(p.name).unwrap_or(p.default)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        b.t_end,
+        b.n,
+        b.measure.symbol()
     )
     .unwrap();
     writeln!(

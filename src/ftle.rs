@@ -199,3 +199,179 @@ pub fn largest_lyapunov_exponent<S: System + ?Sized>(
     }
     Ok(log_growth / (steps as f64 * interval))
 }
+
+/// The one-interval propagators Φ(t_i, t_{i+1}) along a trajectory, continued past its end.
+pub struct Propagators {
+    pub dim: usize,
+    /// The trajectory's times, then `extra` more at the last spacing.
+    pub times: Vec<f64>,
+    /// Row-major states at those times (the trajectory's own, then the continuation).
+    pub states: Vec<f64>,
+    /// Φ(t_i, t_{i+1}) row-major d×d, one per interval: `times.len() − 1` of them.
+    pub steps: Vec<[f64; 9]>,
+}
+
+impl Propagators {
+    /// Integrates the tangent-linear system over every sampling interval, each from the
+    /// trajectory's own state with Φ = I, and continues `extra` intervals past the end.
+    pub fn along<S: System + ?Sized>(
+        system: &S,
+        trajectory: &Trajectory,
+        extra: usize,
+    ) -> Result<Self, IntegrationError> {
+        let d = system.dim();
+        assert!(
+            d <= 3,
+            "propagators are implemented for up to 3 state variables"
+        );
+        let n = trajectory.len();
+        let mut times = trajectory.times.clone();
+        let dt = if n >= 2 {
+            times[n - 1] - times[n - 2]
+        } else {
+            1.0
+        };
+        let last = times[n - 1];
+        times.extend((1..=extra).map(|k| last + dt * k as f64));
+        let mut states: Vec<f64> = trajectory.states.iter().copied().collect();
+        states.reserve(extra * d);
+        let tangent = Tangent { system, k: d };
+        let mut rk4 = Rk4::new(tangent.dim());
+        let mut aug = vec![0.0; d + d * d];
+        let mut steps = Vec::with_capacity(times.len().saturating_sub(1));
+        for i in 0..times.len().saturating_sub(1) {
+            aug[..d].copy_from_slice(&states[i * d..(i + 1) * d]);
+            aug[d..].iter_mut().for_each(|v| *v = 0.0);
+            for r in 0..d {
+                aug[d + r * d + r] = 1.0;
+            }
+            advance(&mut rk4, &tangent, &mut aug, times[i], times[i + 1])?;
+            let mut phi = [0.0; 9];
+            phi[..d * d].copy_from_slice(&aug[d..]);
+            steps.push(phi);
+            if i + 1 >= n {
+                states.extend_from_slice(&aug[..d]);
+            }
+        }
+        Ok(Propagators {
+            dim: d,
+            times,
+            states,
+            steps,
+        })
+    }
+
+    /// For every trajectory sample i < `count`, Φ(t_i, t_j) with j the first sample at least
+    /// `tau` later, passed to `visit(i, j, Φ)`. The window products come from a two-stack queue,
+    /// so the cost is a few d×d products per sample whatever τ is.
+    pub fn windows(&self, count: usize, tau: f64, mut visit: impl FnMut(usize, usize, &[f64; 9])) {
+        let d = self.dim;
+        let mut queue = ProductQueue::new(d);
+        let mut j = 0;
+        for i in 0..count.min(self.times.len()) {
+            while j < self.steps.len()
+                && (j <= i || self.times[j] - self.times[i] < tau * (1.0 - 1e-12))
+            {
+                queue.push(&self.steps[j]);
+                j += 1;
+            }
+            let phi = queue.product();
+            visit(i, j, &phi);
+            queue.pop();
+        }
+    }
+}
+
+/// C = A·B for d×d row-major matrices.
+fn mat_mul(a: &[f64; 9], b: &[f64; 9], d: usize) -> [f64; 9] {
+    let mut c = [0.0; 9];
+    for r in 0..d {
+        for k in 0..d {
+            let a_rk = a[r * d + k];
+            for col in 0..d {
+                c[r * d + col] += a_rk * b[k * d + col];
+            }
+        }
+    }
+    c
+}
+
+fn identity(d: usize) -> [f64; 9] {
+    let mut m = [0.0; 9];
+    for r in 0..d {
+        m[r * d + r] = 1.0;
+    }
+    m
+}
+
+/// A FIFO of matrices whose ordered product P_newest···P_oldest is available in O(1), with
+/// amortised O(1) products per push and pop: the back stack keeps a running product, the front
+/// stack keeps each entry's product with everything newer below it.
+struct ProductQueue {
+    d: usize,
+    back: Vec<[f64; 9]>,
+    back_product: [f64; 9],
+    /// (matrix, product of all front entries from the bottom up to this one)
+    front: Vec<([f64; 9], [f64; 9])>,
+}
+
+impl ProductQueue {
+    fn new(d: usize) -> Self {
+        ProductQueue {
+            d,
+            back: Vec::new(),
+            back_product: identity(d),
+            front: Vec::new(),
+        }
+    }
+    fn push(&mut self, m: &[f64; 9]) {
+        self.back_product = mat_mul(m, &self.back_product, self.d);
+        self.back.push(*m);
+    }
+    fn pop(&mut self) {
+        if self.front.is_empty() {
+            // Newest first, so each entry's running product covers it and everything newer.
+            while let Some(m) = self.back.pop() {
+                let below = self.front.last().map_or(identity(self.d), |(_, p)| *p);
+                self.front.push((m, mat_mul(&below, &m, self.d)));
+            }
+            self.back_product = identity(self.d);
+        }
+        self.front.pop();
+    }
+    fn product(&self) -> [f64; 9] {
+        match self.front.last() {
+            Some((_, p)) => mat_mul(&self.back_product, p, self.d),
+            None => self.back_product,
+        }
+    }
+}
+
+/// FTLE(t_i) = ln σ_max(Φ(t_i, t_j)) / (t_j − t_i) at every sample of a trajectory, with t_j the
+/// first time at least τ later (the trajectory is continued past its end as needed). On a
+/// uniform grid the effective horizon is τ rounded up to whole sampling intervals.
+pub fn ftle_series<S: System + ?Sized>(
+    system: &S,
+    trajectory: &Trajectory,
+    tau: f64,
+) -> Result<Vec<f64>, IntegrationError> {
+    let propagators = Propagators::along(system, trajectory, extra_intervals(trajectory, tau))?;
+    let d = propagators.dim;
+    let mut out = vec![0.0; trajectory.len()];
+    propagators.windows(trajectory.len(), tau, |i, j, phi| {
+        let span = propagators.times[j] - propagators.times[i];
+        out[i] = libm::log(largest_singular_value(&phi[..d * d], d)) / span;
+    });
+    Ok(out)
+}
+
+/// How many sampling intervals past the end a horizon τ needs.
+pub fn extra_intervals(trajectory: &Trajectory, tau: f64) -> usize {
+    let n = trajectory.len();
+    let dt = if n >= 2 {
+        trajectory.times[n - 1] - trajectory.times[n - 2]
+    } else {
+        1.0
+    };
+    ((tau / dt) * (1.0 + 1e-12)).ceil().max(1.0) as usize + 1
+}

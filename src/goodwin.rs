@@ -62,6 +62,25 @@ impl Default for Goodwin {
     }
 }
 
+impl Goodwin {
+    /// The repressor level Z* at the unique equilibrium: the root of
+    /// a/(1 + Zⁿ) = (b·d·f / (c·e))·Z, whose left side falls and right side rises in Z.
+    pub fn equilibrium_repressor(&self) -> f64 {
+        let k = self.b * self.d * self.f / (self.c * self.e);
+        let h = |z: f64| self.a / (1.0 + libm::pow(z, self.n)) - k * z;
+        let (mut lo, mut hi) = (0.0, self.a / k);
+        for _ in 0..200 {
+            let mid = 0.5 * (lo + hi);
+            if h(mid) > 0.0 {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        0.5 * (lo + hi)
+    }
+}
+
 impl System for Goodwin {
     fn name(&self) -> &'static str {
         "goodwin"
@@ -86,6 +105,15 @@ impl System for Goodwin {
         out.copy_from_slice(&[
             -self.b, 0.0, dx_dz, self.c, -self.d, 0.0, 0.0, self.e, -self.f,
         ]);
+    }
+    fn poincare_section(&self) -> Option<(usize, f64)> {
+        // The orbit winds around the equilibrium: the repressor crosses Z* upwards once a cycle.
+        Some((2, self.equilibrium_repressor()))
+    }
+    fn equilibrium_point(&self) -> Option<Vec<f64>> {
+        let z = self.equilibrium_repressor();
+        let y = self.f * z / self.e;
+        Some(vec![self.d * y / self.c, y, z])
     }
     fn check_state(&self, s: &[f64]) -> Result<(), String> {
         for (name, &v) in self.state_names().iter().zip(s) {

@@ -94,6 +94,9 @@ impl System for LotkaVolterra {
     fn name(&self) -> &'static str {
         "lotka-volterra"
     }
+    fn equilibrium_point(&self) -> Option<Vec<f64>> {
+        Some(self.equilibrium().to_vec())
+    }
     fn dim(&self) -> usize {
         2
     }

@@ -18,10 +18,13 @@ mod cli {
     use lyapunov_lens::model::ModelKind;
     use lyapunov_lens::perturbation::{attention_perturbation, DEFAULT_EPSILON};
     use lyapunov_lens::report::{run_report, write_points_csv};
+    use lyapunov_lens::sensitivity::Measure;
     use lyapunov_lens::session::{Session, SessionError};
     use lyapunov_lens::sweep::{
         run_one, summarize_rows, write_csv, SweepReport, SweepRow, SweepSpec,
     };
+    use lyapunov_lens::system::ParamSpec;
+    use lyapunov_lens::systems::SystemKind;
     use lyapunov_lens::{figures, findings};
     use rayon::prelude::*;
     use std::io::Write;
@@ -30,9 +33,10 @@ mod cli {
     const ABOUT: &str =
         "See what an attention model learns about a dynamical system (arXiv 2505.06503).";
     const LONG_ABOUT: &str = "\
-Simulates the Lotka–Volterra system dx/dt = αx − βxy, dy/dt = δxy − γy, adds seeded Gaussian
-noise, trains the paper's attention model with Adam, and reports how attention lines up with the
-normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln y.";
+Simulates a dynamical system (Lotka–Volterra by default; `lyapunov-lens systems` lists all six),
+adds seeded Gaussian noise, trains an attention model with Adam, and reports how attention lines
+up with a sensitivity measure: the normal derivative ∂V/∂n of a conserved V where one exists (the
+paper's measure), the finite-time Lyapunov exponent, or the growth of kicks along the orbit normal.";
 
     #[derive(Parser)]
     #[command(name = "lyapunov-lens", version, about = ABOUT, long_about = LONG_ABOUT)]
@@ -43,6 +47,8 @@ normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln
 
     #[derive(Subcommand)]
     enum Command {
+        /// List the dynamical systems with their parameters, defaults and measures.
+        Systems(SystemsArgs),
         /// Simulate, add noise, train for --steps, and print the per-point table and metrics.
         Run(RunArgs),
         /// Kick the clean state by ε along the orbit normal at the highest- and lowest-attention
@@ -66,38 +72,103 @@ normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln
         Csv,
     }
 
-    /// The system, the sampling and the optimizer. Names match the page's controls.
+    /// The system, the sampling, the sensitivity measure and the optimizer. Names match the
+    /// page's controls.
     #[derive(Args)]
     struct SystemArgs {
-        #[arg(long, allow_negative_numbers = true, default_value_t = Config::default().alpha, help = help("alpha"))]
-        alpha: f64,
-        #[arg(long, allow_negative_numbers = true, default_value_t = Config::default().beta, help = help("beta"))]
-        beta: f64,
-        #[arg(long, allow_negative_numbers = true, default_value_t = Config::default().gamma, help = help("gamma"))]
-        gamma: f64,
-        #[arg(long, allow_negative_numbers = true, default_value_t = Config::default().delta, help = help("delta"))]
-        delta: f64,
-        #[arg(long, allow_negative_numbers = true, default_value_t = Config::default().x0, help = help("x0"))]
-        x0: f64,
-        #[arg(long, allow_negative_numbers = true, default_value_t = Config::default().y0, help = help("y0"))]
-        y0: f64,
-        #[arg(long = "t-end", allow_negative_numbers = true, default_value_t = Config::default().t_end, help = help("t_end"))]
-        t_end: f64,
+        /// Dynamical system; `lyapunov-lens systems` lists them with their parameters.
+        #[arg(long, default_value_t = SystemKind::LotkaVolterra)]
+        system: SystemKind,
+        #[command(flatten)]
+        params: SystemParams,
+        #[arg(long = "t-end", allow_negative_numbers = true, help = with_default("t_end", "the system's"))]
+        t_end: Option<f64>,
         #[arg(long, allow_negative_numbers = true, default_value_t = Config::default().n as i64, help = help("n"))]
         n: i64,
         #[arg(long, allow_negative_numbers = true, default_value_t = Config::default().lr, help = help("lr"))]
         lr: f64,
+        /// What attention is compared with: dv-dn (∂V/∂n, where a conserved V exists), ftle, or
+        /// normal-growth (2-D systems) [default: dv-dn where V exists, else ftle].
+        #[arg(long)]
+        measure: Option<Measure>,
+        #[arg(long, allow_negative_numbers = true, help = with_default("tau", "the system's"))]
+        tau: Option<f64>,
+        #[arg(long, allow_negative_numbers = true, default_value_t = Config::default().heads as i64, help = help("heads"))]
+        heads: i64,
+        #[arg(long, allow_negative_numbers = true, default_value_t = Config::default().window as i64, help = help("window"))]
+        window: i64,
+    }
+
+    /// The rates and initial state of every system, as optional flags (`--alpha`, `--rho`,
+    /// `--theta0`, …). Only the chosen system's may be given.
+    struct SystemParams {
+        given: Vec<(&'static str, f64)>,
+    }
+
+    /// Every system parameter name once, with the systems it belongs to.
+    fn system_parameter_names() -> Vec<(&'static str, Vec<SystemKind>)> {
+        let mut names: Vec<(&'static str, Vec<SystemKind>)> = Vec::new();
+        for kind in SystemKind::ALL {
+            for spec in kind.parameters() {
+                match names.iter_mut().find(|(n, _)| *n == spec.name) {
+                    Some((_, kinds)) => kinds.push(kind),
+                    None => names.push((spec.name, vec![kind])),
+                }
+            }
+        }
+        names
+    }
+
+    impl clap::FromArgMatches for SystemParams {
+        fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+            let given = system_parameter_names()
+                .into_iter()
+                .filter_map(|(name, _)| m.get_one::<f64>(name).map(|v| (name, *v)))
+                .collect();
+            Ok(SystemParams { given })
+        }
+        fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+            *self = Self::from_arg_matches(m)?;
+            Ok(())
+        }
+    }
+
+    impl Args for SystemParams {
+        fn augment_args(mut cmd: clap::Command) -> clap::Command {
+            for (name, kinds) in system_parameter_names() {
+                let owners: Vec<String> = kinds
+                    .iter()
+                    .map(|k| {
+                        let spec = k.parameters().find(|p| p.name == name).expect("listed");
+                        format!("{k}: {} [default: {}]", spec.help, spec.default)
+                    })
+                    .collect();
+                cmd = cmd.arg(
+                    clap::Arg::new(name)
+                        .long(name.replace('_', "-"))
+                        .value_name("VALUE")
+                        .value_parser(clap::value_parser!(f64))
+                        .allow_negative_numbers(true)
+                        .help(owners.join(" | ")),
+                );
+            }
+            cmd
+        }
+        fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+            Self::augment_args(cmd)
+        }
     }
 
     /// The noise and the model of one run.
     #[derive(Args)]
     struct NoiseArgs {
-        #[arg(long, allow_negative_numbers = true, default_value_t = Config::default().sigma, help = help("sigma"))]
-        sigma: f64,
+        #[arg(long, allow_negative_numbers = true, help = with_default("sigma", "the system's"))]
+        sigma: Option<f64>,
         #[arg(long, default_value_t = Config::default().seed, help = help("seed"))]
         seed: u64,
-        /// Attention model: paper-linear (r = N·a·x̃), paper-linear-unscaled (r = a·x̃), or the
-        /// oracle-inverse-variance reference (a ∝ 1/|∇V|², not learned).
+        /// Attention model: paper-linear (r = N·a·x̃), paper-linear-unscaled (r = a·x̃),
+        /// self-attention (multi-head, local window), or the oracle-inverse-variance reference
+        /// (a ∝ 1/|∇V|², not learned; systems with a conserved V only).
         #[arg(long, default_value_t = ModelKind::PaperLinear)]
         model: ModelKind,
     }
@@ -123,7 +194,11 @@ normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln
     }
 
     fn help(name: &str) -> &'static str {
-        config::parameter(name).map_or("", |p| p.help)
+        config::run_parameter(name).map_or("", |p| p.help)
+    }
+
+    fn with_default(name: &str, default: &str) -> String {
+        format!("{} [default: {default}]", help(name))
     }
 
     fn usage_error(message: String) -> CliError {
@@ -139,27 +214,53 @@ normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln
 
     impl SystemArgs {
         fn to_config(&self, noise: Option<&NoiseArgs>) -> Result<Config, CliError> {
-            if self.n < 2 {
-                return Err(usage_error(format!(
-                    "invalid value for --n: must be at least 2, got {}",
-                    self.n
-                )));
+            let mut config = Config::for_system(self.system);
+            for &(name, value) in &self.params.given {
+                if config.parameter(name).is_none() {
+                    let own: Vec<String> = self
+                        .system
+                        .parameters()
+                        .map(|p| format!("--{}", p.name.replace('_', "-")))
+                        .collect();
+                    return Err(usage_error(format!(
+                        "--{} is not a parameter of {} (its parameters: {})",
+                        name.replace('_', "-"),
+                        self.system,
+                        own.join(", ")
+                    )));
+                }
+                config.set(name, value).map_err(invalid)?;
             }
-            let defaults = Config::default();
-            let config = Config {
-                alpha: self.alpha,
-                beta: self.beta,
-                gamma: self.gamma,
-                delta: self.delta,
-                x0: self.x0,
-                y0: self.y0,
-                t_end: self.t_end,
-                n: self.n as usize,
-                sigma: noise.map_or(defaults.sigma, |a| a.sigma),
-                seed: noise.map_or(defaults.seed, |a| a.seed),
-                model: noise.map_or(defaults.model, |a| a.model),
-                lr: self.lr,
-            };
+            for (name, value) in [
+                ("n", self.n),
+                ("heads", self.heads),
+                ("window", self.window),
+            ] {
+                if value < 1 {
+                    return Err(usage_error(format!(
+                        "invalid value for --{name}: must be a positive integer, got {value}"
+                    )));
+                }
+                config.set(name, value as f64).map_err(invalid)?;
+            }
+            let optional = [
+                ("t_end", self.t_end),
+                ("tau", self.tau),
+                ("sigma", noise.and_then(|a| a.sigma)),
+            ];
+            for (name, value) in optional {
+                if let Some(v) = value {
+                    config.set(name, v).map_err(invalid)?;
+                }
+            }
+            config.lr = self.lr;
+            if let Some(m) = self.measure {
+                config.measure = m;
+            }
+            if let Some(noise) = noise {
+                config.seed = noise.seed;
+                config.model = noise.model;
+            }
             config.validate().map_err(invalid)?;
             Ok(config)
         }
@@ -185,12 +286,11 @@ normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln
                 ));
             }
             for &sigma in &self.sigmas {
-                Config {
-                    sigma,
-                    ..base.clone()
-                }
-                .validate()
-                .map_err(|e| usage_error(format!("invalid value in --sigmas: {}", e.message)))?;
+                let mut config = base.clone();
+                config.sigma = sigma;
+                config.validate().map_err(|e| {
+                    usage_error(format!("invalid value in --sigmas: {}", e.message))
+                })?;
             }
             if let Some(&seed) = seeds.iter().find(|&&s| s > MAX_SEED) {
                 return Err(usage_error(format!(
@@ -212,6 +312,19 @@ normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln
                 epsilon: self.epsilon,
             })
         }
+    }
+
+    #[derive(Args)]
+    struct SystemsArgs {
+        /// text: a readable list. json: every system with its parameter specs.
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    }
+
+    #[derive(Clone, Copy, ValueEnum)]
+    enum ListFormat {
+        Text,
+        Json,
     }
 
     #[derive(Args)]
@@ -300,6 +413,28 @@ normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln
         /// Output file: .svg or .png.
         #[arg(long)]
         out: PathBuf,
+        /// For --kind phase: the two state coordinates to plot, e.g. 0,2 for x against z
+        /// [default: the system's].
+        #[arg(long)]
+        projection: Option<String>,
+    }
+
+    fn parse_projection(value: &str, dim: usize) -> Result<(usize, usize), CliError> {
+        let bad = || {
+            usage_error(format!(
+                "invalid value for --projection: '{value}' is not two different coordinates 0–{} like 0,2",
+                dim - 1
+            ))
+        };
+        let (a, b) = value.split_once(',').ok_or_else(bad)?;
+        let (a, b): (usize, usize) = (
+            a.trim().parse().map_err(|_| bad())?,
+            b.trim().parse().map_err(|_| bad())?,
+        );
+        if a >= dim || b >= dim || a == b {
+            return Err(bad());
+        }
+        Ok((a, b))
     }
 
     #[derive(Args)]
@@ -334,6 +469,7 @@ normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln
             }
         };
         let result = match cli.command {
+            Command::Systems(args) => systems(&args),
             Command::Run(args) => run(&args),
             Command::Perturb(args) => perturb(&args),
             Command::Sweep(args) => sweep(&args),
@@ -391,6 +527,74 @@ normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln
 
     fn failed(e: impl std::fmt::Display) -> CliError {
         CliError::Failed(e.to_string())
+    }
+
+    fn systems(args: &SystemsArgs) -> Result<(), CliError> {
+        let specs = |specs: &mut dyn Iterator<Item = &ParamSpec>| -> Vec<serde_json::Value> {
+            specs
+                .map(|p| {
+                    serde_json::json!({
+                        "name": p.name, "label": p.label, "min": p.min, "max": p.max,
+                        "default": p.default, "help": p.help,
+                    })
+                })
+                .collect()
+        };
+        write_output(None, |w| match args.format {
+            ListFormat::Json => {
+                let list: Vec<serde_json::Value> = SystemKind::ALL
+                    .iter()
+                    .map(|&k| {
+                        let d = k.run_defaults();
+                        serde_json::json!({
+                            "name": k.name(),
+                            "title": k.title(),
+                            "description": k.description(),
+                            "dim": k.dim(),
+                            "conserved_v": k.has_lyapunov(),
+                            "measures": Measure::available(k).map(|m| m.name()).collect::<Vec<_>>(),
+                            "models": ModelKind::available(k).map(|m| m.name()).collect::<Vec<_>>(),
+                            "rates": specs(&mut k.rates().iter()),
+                            "initial_state": specs(&mut k.initial_state().iter()),
+                            "defaults": {"t_end": d.t_end, "sigma": d.sigma, "tau": d.tau},
+                        })
+                    })
+                    .collect();
+                serde_json::to_writer_pretty(&mut *w, &list).map_err(std::io::Error::other)?;
+                writeln!(w)
+            }
+            ListFormat::Text => {
+                for k in SystemKind::ALL {
+                    let d = k.run_defaults();
+                    let flags = |list: &[ParamSpec]| {
+                        list.iter()
+                            .map(|p| format!("--{} {}", p.name.replace('_', "-"), p.default))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    };
+                    writeln!(w, "{}  ({}-D) {}", k.name(), k.dim(), k.title())?;
+                    writeln!(w, "    {}", k.description())?;
+                    writeln!(w, "    rates:    {}", flags(k.rates()))?;
+                    writeln!(w, "    initial:  {}", flags(k.initial_state()))?;
+                    writeln!(
+                        w,
+                        "    run:      --t-end {} --sigma {} --tau {}",
+                        d.t_end, d.sigma, d.tau
+                    )?;
+                    writeln!(
+                        w,
+                        "    measures: {}",
+                        Measure::available(k)
+                            .map(|m| m.name())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )?;
+                    writeln!(w)?;
+                }
+                Ok(())
+            }
+        })
+        .map_err(|e| failed(format!("cannot write output: {e}")))
     }
 
     fn run(args: &RunArgs) -> Result<(), CliError> {
@@ -497,12 +701,15 @@ normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln
         match args.kind {
             FigureKind::Fig5 | FigureKind::Phase => {
                 let session = trained(args.system.to_config(Some(&args.noise))?, args.steps)?;
-                let draw = if matches!(args.kind, FigureKind::Fig5) {
-                    figures::fig5
+                if matches!(args.kind, FigureKind::Fig5) {
+                    figures::fig5(&session, &args.out).map_err(failed)
                 } else {
-                    figures::phase
-                };
-                draw(&session, &args.out).map_err(failed)
+                    let projection = match &args.projection {
+                        Some(p) => parse_projection(p, session.dim())?,
+                        None => session.config().system.run_defaults().projection,
+                    };
+                    figures::phase(&session, projection, &args.out).map_err(failed)
+                }
             }
             FigureKind::Sweep => {
                 let spec = args
@@ -523,15 +730,12 @@ normal derivative ∂V/∂n of the conserved V = δx − γ ln x + βy − α ln
         write_output(Some(&out("sweep.csv")), |w| write_csv(&report, w)).map_err(failed)?;
         figures::sweep(&report, &out("sweep.svg")).map_err(failed)?;
         // One representative run at the paper's setting (σ = 2, seed 0) with the first model.
-        let example = Config {
-            sigma: 2.0,
-            seed: 0,
-            model: report.spec.models[0],
-            ..base
-        };
+        let mut example = base;
+        (example.sigma, example.seed, example.model) = (2.0, 0, report.spec.models[0]);
         let session = trained(example, args.steps)?;
         figures::fig5(&session, &out("fig5.svg")).map_err(failed)?;
-        figures::phase(&session, &out("phase.svg")).map_err(failed)?;
+        let projection = session.config().system.run_defaults().projection;
+        figures::phase(&session, projection, &out("phase.svg")).map_err(failed)?;
         // Links relative to the report's folder.
         let base_dir = args.report.parent().unwrap_or(std::path::Path::new(""));
         let rel = |name: &str| {

@@ -1,9 +1,9 @@
 //! The attention-model abstraction and the registry of available models.
 
-use crate::lotka_volterra::LotkaVolterra;
+use crate::config::Config;
 use crate::oracle_inverse_variance::OracleInverseVariance;
 use crate::paper_linear::PaperLinear;
-use crate::system::System;
+use crate::systems::SystemKind;
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -79,14 +79,41 @@ impl ModelKind {
         }
     }
 
-    /// A fresh, untrained model of this kind for the given system.
-    pub fn build(self, system: &LotkaVolterra) -> Box<dyn AttentionModel> {
-        let dim = system.dim();
+    /// A fresh, untrained model of this kind for a validated config (see [`ModelKind::check`]).
+    pub fn build(self, config: &Config) -> Box<dyn AttentionModel> {
+        let dim = config.system.dim();
         match self {
             ModelKind::PaperLinear => Box::new(PaperLinear::new(dim, true)),
             ModelKind::PaperLinearUnscaled => Box::new(PaperLinear::new(dim, false)),
-            ModelKind::OracleInverseVariance => Box::new(OracleInverseVariance::new(*system)),
+            ModelKind::OracleInverseVariance => Box::new(OracleInverseVariance::new(
+                config
+                    .system
+                    .build(config.system_values())
+                    .expect("the config was validated"),
+            )),
         }
+    }
+
+    /// Whether the model applies to a system; the error says why not.
+    pub fn check(self, system: SystemKind) -> Result<(), String> {
+        match self {
+            ModelKind::OracleInverseVariance if !system.has_lyapunov() => Err(format!(
+                "oracle-inverse-variance weighs by 1/|∇V|², and {system} has no conserved V"
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The models that apply to a system.
+    pub fn available(system: SystemKind) -> impl Iterator<Item = ModelKind> {
+        ModelKind::ALL
+            .into_iter()
+            .filter(move |m| m.check(system).is_ok())
+    }
+
+    /// Whether the config's `heads` and `window` shape this model.
+    pub fn uses_heads_and_window(self) -> bool {
+        false
     }
 
     /// Whether the model has parameters to train.

@@ -6,18 +6,23 @@
 //! against which the learned models' alignment can be read. Its reconstruction r_t = N·a_t·x̃_t
 //! and loss are reported like any model's, but there is nothing to train.
 
-use crate::lotka_volterra::LotkaVolterra;
 use crate::model::{AttentionModel, ModelKind, TrainingData};
-use crate::system::LyapunovFunction;
+use crate::system::System;
 use ndarray::Array2;
 
 pub struct OracleInverseVariance {
-    system: LotkaVolterra,
+    system: Box<dyn System>,
     weights: Vec<f64>,
 }
 
 impl OracleInverseVariance {
-    pub fn new(system: LotkaVolterra) -> Self {
+    /// # Panics
+    /// If the system has no conserved V (see [`ModelKind::check`]).
+    pub fn new(system: Box<dyn System>) -> Self {
+        assert!(
+            system.lyapunov().is_some(),
+            "oracle-inverse-variance needs a conserved V"
+        );
         OracleInverseVariance {
             system,
             weights: Vec::new(),
@@ -26,11 +31,13 @@ impl OracleInverseVariance {
 
     /// Unnormalised 1/|∇V|² at every observation into `self.weights`; returns their sum.
     fn inverse_variances(&mut self, noisy: &Array2<f64>) -> f64 {
-        let mut grad = [0.0; 2];
+        let v = self.system.lyapunov().expect("checked in new");
+        let d = noisy.ncols();
+        let mut grad = [0.0; 3];
         self.weights.clear();
         for row in noisy.rows() {
-            self.system.gradient(&[row[0], row[1]], &mut grad);
-            let g2 = grad[0] * grad[0] + grad[1] * grad[1];
+            v.gradient(row.as_slice().expect("contiguous rows"), &mut grad[..d]);
+            let g2: f64 = grad[..d].iter().map(|g| g * g).sum();
             // |∇V| is infinite on an axis (V's logarithms): zero weight. At the equilibrium ∇V = 0
             // and the weight is infinite; cap it so one such point does not make the sum infinite.
             self.weights.push(

@@ -51,6 +51,9 @@ impl System for Pendulum {
     fn name(&self) -> &'static str {
         "pendulum"
     }
+    fn equilibrium_point(&self) -> Option<Vec<f64>> {
+        Some(vec![0.0, 0.0])
+    }
     fn dim(&self) -> usize {
         2
     }

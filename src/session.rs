@@ -1,5 +1,5 @@
 //! The whole lab state as a state machine:
-//! config → clean trajectory (+ ∂V/∂n, period) → noisy observations → model + optimizer → metrics.
+//! config → clean trajectory (+ sensitivity measure, period) → noisy observations → model + optimizer → metrics.
 //!
 //! Changing the config recomputes only what depends on what changed: a new σ or seed keeps the
 //! trajectory; a new learning rate keeps the model's weights and the optimizer's moments. New
@@ -10,12 +10,13 @@ use crate::adam::Adam;
 use crate::config::{Config, ConfigError};
 use crate::csv_import::ImportedSeries;
 use crate::gaussian_noise::add_gaussian_noise;
-use crate::lotka_volterra::LotkaVolterra;
 use crate::metrics::{Metrics, MetricsWorkspace};
 use crate::model::{AttentionModel, TrainingData};
 use crate::normal_derivative::normal_derivative_along;
 use crate::orbit_period::measure_period;
 use crate::rk4::{integrate, uniform_times, Trajectory};
+use crate::sensitivity::Measure;
+use crate::system::System;
 use ndarray::Array2;
 use std::fmt;
 
@@ -57,24 +58,30 @@ pub struct Recomputed {
     pub trajectory: bool,
     pub observations: bool,
     pub model: bool,
+    /// The sensitivity measure alone (a new measure or horizon on the same trajectory).
+    pub measure: bool,
 }
 
 /// The clean side: everything that depends only on the system and the initial condition.
 struct CleanData {
-    system: LotkaVolterra,
+    system: Box<dyn System>,
     trajectory: Trajectory,
     dv_dn: Option<Vec<f64>>,
+    /// The config's sensitivity measure along the trajectory.
+    sensitivity: Vec<f64>,
     period: Option<f64>,
 }
 
 impl CleanData {
     fn build(config: &Config, source: &DataSource) -> Result<Self, SessionError> {
-        let system = LotkaVolterra::new(config.alpha, config.beta, config.gamma, config.delta)
+        let system = config
+            .system
+            .build(config.system_values())
             .map_err(SessionError::Integration)?;
         let trajectory = match source {
             DataSource::Simulated => {
                 let times = uniform_times(config.t_end, config.n);
-                integrate(&system, &[config.x0, config.y0], &times)
+                integrate(system.as_ref(), config.initial_state(), &times)
                     .map_err(|e| SessionError::Integration(e.to_string()))?
             }
             DataSource::Imported(series) => match &series.clean {
@@ -83,38 +90,56 @@ impl CleanData {
                     states: clean.clone(),
                 },
                 None => {
-                    let first = [series.observations[[0, 0]], series.observations[[0, 1]]];
-                    integrate(&system, &first, &series.times).map_err(|e| {
+                    let first = series.observations.row(0).to_vec();
+                    integrate(system.as_ref(), &first, &series.times).map_err(|e| {
                         SessionError::Integration(format!(
-                            "the Lotka–Volterra target through the first observation ({}, {}) cannot be computed: {e}",
-                            first[0], first[1]
+                            "the {} target through the first observation {first:?} cannot be computed: {e}",
+                            config.system
                         ))
                     })?
                 }
             },
         };
-        let dv_dn = normal_derivative_along(&system, &trajectory);
-        let initial = [trajectory.states[[0, 0]], trajectory.states[[0, 1]]];
+        // |∇V·n|: n = Jf/|f| points to increasing V on counter-clockwise orbits (Lotka–Volterra)
+        // and to decreasing V on clockwise ones (the pendulum); the magnitude is the steepness
+        // the paper's claim is about, with one orientation for every system.
+        let dv_dn = normal_derivative_along(system.as_ref(), &trajectory)
+            .map(|values| values.into_iter().map(f64::abs).collect());
+        let initial = trajectory.states.row(0).to_vec();
         let span = trajectory.times.last().unwrap_or(&1.0) - trajectory.times[0];
-        let period = measure_period(&system, &initial, span);
-        Ok(CleanData {
+        let period = measure_period(system.as_ref(), &initial, span);
+        let mut clean = CleanData {
             system,
             trajectory,
             dv_dn,
+            sensitivity: Vec::new(),
             period,
-        })
+        };
+        clean.measure(config)?;
+        Ok(clean)
+    }
+
+    /// (Re)computes the config's sensitivity measure along the trajectory.
+    fn measure(&mut self, config: &Config) -> Result<(), SessionError> {
+        self.sensitivity = match (config.measure, &self.dv_dn) {
+            (Measure::NormalDerivative, Some(dv_dn)) => dv_dn.clone(),
+            (measure, _) => measure
+                .along(self.system.as_ref(), &self.trajectory, config.tau)
+                .map_err(SessionError::Integration)?,
+        };
+        Ok(())
     }
 }
 
 /// Where the observations come from.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum DataSource {
-    /// The Lotka–Volterra trajectory of the config, plus seeded Gaussian noise.
+    /// The config's trajectory, plus seeded Gaussian noise.
     #[default]
     Simulated,
     /// A series imported from a file. The observations are the file's. The training target and
-    /// the curve on which ∂V/∂n is measured are the file's clean states if it has them, and
-    /// otherwise the Lotka–Volterra solution with the current α..δ through the first
+    /// the curve on which sensitivity is measured are the file's clean states if it has them,
+    /// and otherwise the config's system, with its current rates, through the first
     /// observation, sampled at the file's times.
     Imported(Box<ImportedSeries>),
 }
@@ -146,7 +171,7 @@ impl Session {
         let source = DataSource::Simulated;
         let clean = CleanData::build(&config, &source)?;
         let observations = add_gaussian_noise(&clean.trajectory.states, config.sigma, config.seed);
-        let model = config.model.build(&clean.system);
+        let model = config.model.build(&config);
         let n_params = model.parameters().len();
         let n = config.n;
         let mut session = Session {
@@ -185,21 +210,19 @@ impl Session {
         config.validate()?;
         let mut done = Recomputed::default();
         let imported = matches!(self.source, DataSource::Imported(_));
-        let rates_differ = (
-            self.config.alpha,
-            self.config.beta,
-            self.config.gamma,
-            self.config.delta,
-        ) != (config.alpha, config.beta, config.gamma, config.delta);
-        // Imported data keep their observations; only the rates change the target and ∂V/∂n.
+        // Imported data keep their observations; only the rates change the target.
         let rebuild = if imported {
-            rates_differ
+            !self.config.same_system(&config)
         } else {
             self.config.trajectory_differs(&config)
         };
         if rebuild {
             self.set_clean(CleanData::build(&config, &self.source)?);
             done.trajectory = true;
+        } else if self.config.measure_differs(&config) {
+            self.clean.measure(&config)?;
+            self.workspace.reference_changed();
+            done.measure = true;
         }
         if !imported && (done.trajectory || self.config.observations_differ(&config)) {
             self.observations =
@@ -209,7 +232,7 @@ impl Session {
         if imported && done.trajectory {
             done.observations = true; // the same points, but their target moved: retrain
         }
-        let model_changed = config.model != self.config.model;
+        let model_changed = self.config.model_differs(&config);
         self.optimizer.lr = config.lr;
         if config.lr != self.config.lr && self.diverged.is_some() {
             // A new learning rate is the suggested way out of a divergence: allow training again.
@@ -228,6 +251,15 @@ impl Session {
     /// Trains on an imported series from now on. On error (e.g. the first observation is not a
     /// valid starting state for the Lotka–Volterra target) the session is unchanged.
     pub fn import(&mut self, series: ImportedSeries) -> Result<Recomputed, SessionError> {
+        if series.observations.ncols() != self.dim() {
+            return Err(SessionError::Integration(format!(
+                "the file has {} observed variables but {} has {}: choose a {}-D system to import it",
+                series.observations.ncols(),
+                self.config.system,
+                self.dim(),
+                series.observations.ncols()
+            )));
+        }
         let source = DataSource::Imported(Box::new(series));
         let clean = CleanData::build(&self.config, &source)?;
         if let DataSource::Imported(series) = &source {
@@ -240,6 +272,7 @@ impl Session {
             trajectory: true,
             observations: true,
             model: true,
+            measure: true,
         })
     }
 
@@ -258,6 +291,7 @@ impl Session {
             trajectory: true,
             observations: true,
             model: true,
+            measure: true,
         })
     }
 
@@ -274,7 +308,7 @@ impl Session {
 
     /// Restarts the model from its initial (uniform-attention) parameters with a fresh optimizer.
     pub fn reset_model(&mut self) {
-        self.model = self.config.model.build(&self.clean.system);
+        self.model = self.config.model.build(&self.config);
         let n_params = self.model.parameters().len();
         self.optimizer = Adam::new(self.config.lr, n_params);
         self.gradient = vec![0.0; n_params];
@@ -359,7 +393,7 @@ impl Session {
             .attention(&self.observations, &mut self.attention);
         self.metrics = self.workspace.compute(
             &self.attention,
-            self.clean.dv_dn.as_deref(),
+            Some(&self.clean.sensitivity),
             &self.clean.trajectory.times,
             self.clean.period,
             loss,
@@ -369,8 +403,8 @@ impl Session {
     pub fn config(&self) -> &Config {
         &self.config
     }
-    pub fn system(&self) -> &LotkaVolterra {
-        &self.clean.system
+    pub fn system(&self) -> &dyn System {
+        self.clean.system.as_ref()
     }
     pub fn dim(&self) -> usize {
         self.clean.trajectory.states.ncols()
@@ -389,6 +423,11 @@ impl Session {
     /// ∂V/∂n along the clean trajectory, if the system has a V.
     pub fn dv_dn(&self) -> Option<&[f64]> {
         self.clean.dv_dn.as_deref()
+    }
+    /// The config's sensitivity measure along the clean trajectory: what the metrics compare
+    /// attention against.
+    pub fn sensitivity(&self) -> &[f64] {
+        &self.clean.sensitivity
     }
     /// Measured orbit period.
     pub fn period(&self) -> Option<f64> {

@@ -30,12 +30,9 @@ impl SweepSpec {
         for &model in &self.models {
             for &sigma in &self.sigmas {
                 for &seed in &self.seeds {
-                    out.push(Config {
-                        model,
-                        sigma,
-                        seed,
-                        ..self.base.clone()
-                    });
+                    let mut config = self.base.clone();
+                    (config.model, config.sigma, config.seed) = (model, sigma, seed);
+                    out.push(config);
                 }
             }
         }

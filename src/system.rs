@@ -47,6 +47,11 @@ pub trait System {
     fn lyapunov(&self) -> Option<&dyn LyapunovFunction> {
         None
     }
+    /// An equilibrium worth marking on the phase portrait (a centre or the point the orbits
+    /// wind around), if the system has one.
+    fn equilibrium_point(&self) -> Option<Vec<f64>> {
+        None
+    }
     /// A Poincaré section (coordinate index, level) crossed once per period in the upward
     /// direction, used to measure the orbit period. `None` for systems without periodic orbits.
     fn poincare_section(&self) -> Option<(usize, f64)> {

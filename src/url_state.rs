@@ -1,6 +1,8 @@
 //! The page's whole state in the URL hash, for links a teacher can hand out:
-//! `#alpha=1&beta=0.1&…&sigma=2&seed=0&lr=0.01&steps_per_frame=20&model=paper-linear&playing=1`,
-//! plus `preset=ID`, `hide=sigma,lr` (controls to hide) and `big=1` (large text).
+//! `#system=lotka-volterra&alpha=1&beta=0.1&…&sigma=2&seed=0&lr=0.01&steps_per_frame=20&model=paper-linear&measure=dv-dn&playing=1`,
+//! plus `preset=ID`, `hide=sigma,lr` (controls to hide), `big=1` (large text), `projection=0,2`
+//! (which coordinates a 3-D system plots) and `head=H` (one self-attention head).
+//! `system=` is applied first (after a preset): it decides which parameter keys exist.
 //!
 //! Parsing never fails. A malformed value falls back to its default, an out-of-range one is
 //! clamped to the slider's range, and an unknown key is ignored; each is reported in a notice,
@@ -11,6 +13,8 @@
 use crate::config::{self, Config, STEPS_PER_FRAME};
 use crate::model::ModelKind;
 use crate::presets;
+use crate::sensitivity::Measure;
+use crate::systems::SystemKind;
 
 /// Everything the page shows that a link can carry.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +27,10 @@ pub struct PageState {
     pub hidden: Vec<String>,
     /// Large-text mode for projectors.
     pub big: bool,
+    /// The state coordinates the phase portrait plots (x axis, y axis).
+    pub projection: (usize, usize),
+    /// Which self-attention head colours the portrait: 0 for all heads together, h for head h.
+    pub head: usize,
 }
 
 impl Default for PageState {
@@ -34,16 +42,37 @@ impl Default for PageState {
             preset: None,
             hidden: Vec::new(),
             big: false,
+            projection: SystemKind::default().run_defaults().projection,
+            head: 0,
         }
     }
 }
 
-/// Names `hide=` accepts: every control's id.
+/// Names `hide=` accepts: every control's id, for every system.
 pub fn control_names() -> Vec<&'static str> {
-    config::parameters()
-        .map(|p| p.name)
-        .chain(["steps_per_frame", "model"])
-        .collect()
+    let mut names: Vec<&'static str> = SystemKind::ALL
+        .iter()
+        .flat_map(|k| k.parameters().map(|p| p.name))
+        .chain(config::RUN_PARAMETERS.iter().map(|p| p.name))
+        .chain([
+            "steps_per_frame",
+            "model",
+            "system",
+            "measure",
+            "projection",
+            "head",
+        ])
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|n| seen.insert(*n));
+    names
+}
+
+/// Parses `i,j` (two distinct state indices below `dim`).
+fn parse_projection(value: &str, dim: usize) -> Option<(usize, usize)> {
+    let (a, b) = value.split_once(',')?;
+    let (a, b) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+    (a < dim && b < dim && a != b).then_some((a, b))
 }
 
 fn percent_decode(s: &str) -> String {
@@ -102,12 +131,50 @@ pub fn parse_hash(hash: &str) -> (PageState, Vec<String>) {
             None => notices.push(format!("preset '{id}' does not exist; no preset applied")),
         }
     }
+    // The system comes next: it decides which parameters exist.
+    if let Some((_, name)) = pairs.iter().find(|(k, _)| k == "system") {
+        match name.parse::<SystemKind>() {
+            Ok(system) if system != state.config.system => {
+                state.config = state.config.switch_system(system);
+                state.projection = system.run_defaults().projection;
+                state.preset = None;
+            }
+            Ok(_) => {}
+            Err(e) => notices.push(format!("system: {e}; using {}", state.config.system)),
+        }
+    }
+    let system = state.config.system;
     for (key, value) in &pairs {
         let key = key.as_str();
         match key {
-            "preset" => {}
+            "preset" | "system" => {}
+            "measure" => match value.parse::<Measure>() {
+                Ok(m) => match m.check(system) {
+                    Ok(()) => state.config.measure = m,
+                    Err(e) => notices.push(format!("measure: {e}; using {}", state.config.measure)),
+                },
+                Err(e) => notices.push(format!("measure: {e}; using {}", state.config.measure)),
+            },
+            "projection" => match parse_projection(value, system.dim()) {
+                Some(p) => state.projection = p,
+                None => notices.push(format!(
+                    "projection: '{value}' is not two different coordinates 0–{} like 0,2; using {},{}",
+                    system.dim() - 1,
+                    state.projection.0,
+                    state.projection.1
+                )),
+            },
+            "head" => match value.trim().parse::<usize>() {
+                Ok(h) if h <= 4 => state.head = h,
+                _ => notices.push(format!(
+                    "head: '{value}' is not 0 (all heads) to 4; showing all heads"
+                )),
+            },
             "model" => match value.parse::<ModelKind>() {
-                Ok(m) => state.config.model = m,
+                Ok(m) => match m.check(system) {
+                    Ok(()) => state.config.model = m,
+                    Err(e) => notices.push(format!("model: {e}; using {}", state.config.model)),
+                },
                 Err(e) => notices.push(format!("model: {e}; using {}", state.config.model)),
             },
             "playing" | "big" => {
@@ -143,10 +210,14 @@ pub fn parse_hash(hash: &str) -> (PageState, Vec<String>) {
                 let spec = if key == STEPS_PER_FRAME.name {
                     Some(&STEPS_PER_FRAME)
                 } else {
-                    config::parameter(key)
+                    state.config.parameter(key)
                 };
                 let Some(spec) = spec else {
-                    notices.push(format!("unknown setting '{key}' ignored"));
+                    if control_names().contains(&key) {
+                        notices.push(format!("'{key}' is not a parameter of {system}; ignored"));
+                    } else {
+                        notices.push(format!("unknown setting '{key}' ignored"));
+                    }
                     continue;
                 };
                 let current = if key == STEPS_PER_FRAME.name {
@@ -187,11 +258,23 @@ pub fn parse_hash(hash: &str) -> (PageState, Vec<String>) {
 /// The hash for a state, every control by name, in a fixed order.
 pub fn to_hash(state: &PageState) -> String {
     let c = &state.config;
-    let mut parts: Vec<String> = config::parameters()
-        .map(|p| format!("{}={}", p.name, c.get(p.name).unwrap_or(p.default)))
-        .collect();
+    let mut parts = vec![format!("system={}", c.system)];
+    parts.extend(
+        c.parameters()
+            .map(|p| format!("{}={}", p.name, c.get(p.name).unwrap_or(p.default))),
+    );
     parts.push(format!("steps_per_frame={}", state.steps_per_frame));
     parts.push(format!("model={}", c.model));
+    parts.push(format!("measure={}", c.measure));
+    if state.projection != c.system.run_defaults().projection {
+        parts.push(format!(
+            "projection={},{}",
+            state.projection.0, state.projection.1
+        ));
+    }
+    if state.head != 0 {
+        parts.push(format!("head={}", state.head));
+    }
     if let Some(p) = state.preset {
         parts.push(format!("preset={p}"));
     }

@@ -30,6 +30,9 @@ impl System for VanDerPol {
     fn name(&self) -> &'static str {
         "van-der-pol"
     }
+    fn equilibrium_point(&self) -> Option<Vec<f64>> {
+        Some(vec![0.0, 0.0])
+    }
     fn dim(&self) -> usize {
         2
     }
