@@ -19,7 +19,9 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub system: SystemKind,
-    system_values: Vec<f64>,
+    /// Rates then initial state, in the order of [`SystemKind::parameters`]; prefer
+    /// [`Config::get`]/[`Config::set`]. [`Config::validate`] checks the length.
+    pub system_values: Vec<f64>,
     pub t_end: f64,
     pub n: usize,
     pub sigma: f64,
@@ -305,8 +307,22 @@ impl Config {
                 return err(spec.name, format!("must be a finite number, got {v}"));
             }
         }
-        if let Err(e) = self.system.build(&self.system_values) {
-            return err("system", e);
+        let system = match self.system.build(&self.system_values) {
+            Ok(system) => system,
+            Err(e) => return err("system", e),
+        };
+        // Name the coordinate: check each one against the defaults for the others.
+        let defaults = self.system.default_values();
+        let start = self.system.rates().len();
+        for (i, spec) in self.system.initial_state().iter().enumerate() {
+            let mut probe = defaults[start..].to_vec();
+            probe[i] = self.initial_state()[i];
+            if let Err(e) = system.check_state(&probe) {
+                return err(spec.name, format!("not a valid initial state: {e}"));
+            }
+        }
+        if let Err(e) = system.check_state(self.initial_state()) {
+            return err("system", format!("not a valid initial state: {e}"));
         }
         for (name, v) in [("t_end", self.t_end), ("lr", self.lr), ("tau", self.tau)] {
             if !(v.is_finite() && v > 0.0) {

@@ -338,3 +338,117 @@ fn input_csv_trains_on_the_file_and_bad_csv_names_the_line() {
     );
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn systems_lists_the_six_systems() {
+    let out = cli(&["systems", "--format", "json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "lotka-volterra",
+            "pendulum",
+            "van-der-pol",
+            "goodwin",
+            "lorenz",
+            "rossler"
+        ]
+    );
+    let text = String::from_utf8(cli(&["systems"]).stdout).unwrap();
+    for name in names {
+        assert!(text.contains(name), "text list lacks {name}");
+    }
+}
+
+#[test]
+fn lorenz_run_reports_finite_ftle_at_every_point() {
+    let out = cli(&[
+        "run", "--system", "lorenz", "--steps", "20", "--n", "300", "--format", "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["config"]["system"], "lorenz");
+    assert_eq!(v["config"]["measure"], "ftle");
+    let points = v["points"].as_array().unwrap();
+    assert_eq!(points.len(), 300);
+    for p in points {
+        let f = p["ftle"]
+            .as_f64()
+            .expect("every point has a number under ftle");
+        assert!(f.is_finite());
+        assert!(p["z_obs"].as_f64().is_some());
+        assert!(p["dv_dn"].is_null(), "Lorenz has no V");
+    }
+    assert!(v["metrics"]["pearson"].as_f64().is_some());
+    // The CSV has the same columns.
+    let csv = cli(&["run", "--system", "lorenz", "--n", "50", "--format", "csv"]);
+    let header = String::from_utf8(csv.stdout).unwrap();
+    assert_eq!(
+        header.lines().next().unwrap(),
+        "t,x,y,z,x_obs,y_obs,z_obs,attention,dv_dn,ftle"
+    );
+}
+
+#[test]
+fn a_parameter_of_another_system_or_an_undefined_measure_is_a_usage_error() {
+    for (args, named) in [
+        (
+            &["run", "--system", "lorenz", "--alpha", "1"][..],
+            "--alpha",
+        ),
+        (
+            &["run", "--system", "lorenz", "--measure", "dv-dn"][..],
+            "--measure",
+        ),
+        (
+            &["run", "--system", "goodwin", "--measure", "normal-growth"][..],
+            "--measure",
+        ),
+        (
+            &[
+                "run",
+                "--system",
+                "rossler",
+                "--model",
+                "oracle-inverse-variance",
+            ][..],
+            "--model",
+        ),
+        (&["run", "--system", "pendulum", "--tau", "0"][..], "--tau"),
+        (&["run", "--system", "nonsense"][..], "--system"),
+        (
+            &[
+                "figure",
+                "--kind",
+                "phase",
+                "--system",
+                "lorenz",
+                "--projection",
+                "0,3",
+                "--out",
+                "/tmp/x.svg",
+            ][..],
+            "--projection",
+        ),
+    ] {
+        let out = cli(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(named),
+            "{args:?} does not name {named}: {stderr}"
+        );
+    }
+}

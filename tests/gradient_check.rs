@@ -1,6 +1,7 @@
 //! Every model's hand-derived gradient against finite differences, and proof that the check
 //! catches a wrong gradient.
 
+use lyapunov_lens::config::Config;
 use lyapunov_lens::gaussian_noise::add_gaussian_noise;
 use lyapunov_lens::lotka_volterra::LotkaVolterra;
 use lyapunov_lens::model::{AttentionModel, ModelKind, TrainingData};
@@ -59,9 +60,7 @@ fn every_model_passes_the_gradient_check_to_1e_minus_6() {
     for kind in ModelKind::ALL {
         if !kind.is_learned() {
             assert!(
-                kind.build(&LotkaVolterra::default())
-                    .parameters()
-                    .is_empty(),
+                kind.build(&Config::default()).parameters().is_empty(),
                 "{kind} has parameters"
             );
             continue;
@@ -73,7 +72,7 @@ fn every_model_passes_the_gradient_check_to_1e_minus_6() {
                 clean: &clean,
             };
             for theta in PARAMETER_POINTS {
-                let mut model = kind.build(&LotkaVolterra::default());
+                let mut model = kind.build(&Config::default());
                 model.parameters_mut().copy_from_slice(&theta);
                 let err = gradient_error(model.as_mut(), &data);
                 assert!(
@@ -122,7 +121,7 @@ fn the_check_rejects_a_gradient_that_is_wrong_by_a_tenth_of_a_percent() {
         clean: &clean,
     };
     for kind in ModelKind::ALL.into_iter().filter(|k| k.is_learned()) {
-        let mut model = WrongGradient(kind.build(&LotkaVolterra::default()));
+        let mut model = WrongGradient(kind.build(&Config::default()));
         model.parameters_mut().copy_from_slice(&PARAMETER_POINTS[1]);
         let err = gradient_error(&mut model, &data);
         assert!(
@@ -136,7 +135,7 @@ fn the_check_rejects_a_gradient_that_is_wrong_by_a_tenth_of_a_percent() {
 fn attention_is_a_distribution_and_uniform_at_initialisation() {
     let (noisy, _) = data(500, 2.0);
     for kind in ModelKind::ALL.into_iter().filter(|k| k.is_learned()) {
-        let mut model = kind.build(&LotkaVolterra::default());
+        let mut model = kind.build(&Config::default());
         let mut a = vec![0.0; 500];
         model.attention(&noisy, &mut a);
         assert!(a.iter().all(|&v| (v - 1.0 / 500.0).abs() < 1e-15));
@@ -149,7 +148,7 @@ fn attention_is_a_distribution_and_uniform_at_initialisation() {
 #[test]
 fn scaled_model_reconstructs_the_data_under_uniform_attention() {
     let (noisy, clean) = data(400, 0.0);
-    let mut model = ModelKind::PaperLinear.build(&LotkaVolterra::default());
+    let mut model = ModelKind::PaperLinear.build(&Config::default());
     let mut a = vec![0.0; 400];
     model.attention(&noisy, &mut a);
     let r = model.reconstruct(&noisy, &a);
@@ -165,7 +164,6 @@ fn scaled_model_reconstructs_the_data_under_uniform_attention() {
 
 mod oracle {
     use super::*;
-    use lyapunov_lens::config::Config;
     use lyapunov_lens::session::Session;
     use lyapunov_lens::system::LyapunovFunction;
 
@@ -173,7 +171,7 @@ mod oracle {
     fn weights_are_inverse_squared_gradient_norms_and_sum_to_one() {
         let (noisy, _) = data(400, 0.5);
         let system = LotkaVolterra::default();
-        let mut oracle = ModelKind::OracleInverseVariance.build(&system);
+        let mut oracle = ModelKind::OracleInverseVariance.build(&Config::default());
         let mut a = vec![0.0; 400];
         oracle.attention(&noisy, &mut a);
         assert!((a.iter().sum::<f64>() - 1.0).abs() < 1e-12);

@@ -1,24 +1,31 @@
 use lyapunov_lens::config::Config;
 use lyapunov_lens::model::ModelKind;
 use lyapunov_lens::presets::{find, PRESETS};
+use lyapunov_lens::sensitivity::Measure;
+use lyapunov_lens::systems::SystemKind;
 use lyapunov_lens::url_state::{parse_hash, to_hash, PageState};
 
 #[test]
 fn a_hash_round_trips_exactly() {
     let state = PageState {
-        config: Config {
-            sigma: 0.7,
-            seed: 42,
-            lr: 0.0316227766016838,
-            x0: 12.5,
-            model: ModelKind::PaperLinearUnscaled,
-            ..Config::default()
+        config: {
+            let mut c = Config::default()
+                .with("sigma", 0.7)
+                .with("seed", 42.0)
+                .with("lr", 0.0316227766016838)
+                .with("x0", 12.5)
+                .with("tau", 2.5);
+            c.model = ModelKind::PaperLinearUnscaled;
+            c.measure = Measure::Ftle;
+            c
         },
         steps_per_frame: 7,
         playing: false,
         preset: Some("low-noise"),
         hidden: vec!["sigma".into(), "lr".into()],
         big: true,
+        projection: (1, 0),
+        head: 2,
     };
     let hash = to_hash(&state);
     let (back, notices) = parse_hash(&hash);
@@ -43,8 +50,16 @@ fn garbage_is_clamped_or_defaulted_with_a_notice_and_the_rest_applies() {
     let c = &s.config;
     assert_eq!(c.sigma, 2.0, "malformed: default");
     assert_eq!(c.n, 50, "out of range: clamped to the slider minimum");
-    assert_eq!(c.alpha, 3.0, "out of range: clamped to the slider maximum");
-    assert_eq!((c.seed, c.beta), (3, 0.2), "the rest still applies");
+    assert_eq!(
+        c.get("alpha"),
+        Some(3.0),
+        "out of range: clamped to the slider maximum"
+    );
+    assert_eq!(
+        (c.seed, c.get("beta")),
+        (3, Some(0.2)),
+        "the rest still applies"
+    );
     assert_eq!(c.model, ModelKind::PaperLinear);
     assert_eq!(s.hidden, vec!["sigma".to_string()]);
     for needle in [
@@ -71,8 +86,8 @@ fn percent_encoding_and_presets_with_overrides() {
     let (s, notices) = parse_hash("#preset=near-extinction&hide=sigma%2Clr&seed=9");
     assert!(notices.is_empty(), "{notices:?}");
     assert_eq!(
-        (s.config.x0, s.config.y0, s.config.t_end),
-        (30.0, 1.0, 40.0)
+        (s.config.get("x0"), s.config.get("y0"), s.config.t_end),
+        (Some(30.0), Some(1.0), 40.0)
     );
     assert_eq!(s.config.seed, 9, "explicit keys override the preset");
     assert_eq!(s.hidden, vec!["sigma".to_string(), "lr".to_string()]);
@@ -107,4 +122,49 @@ fn every_preset_is_valid_distinct_and_commented() {
     .all(|id| find(id).is_some()));
     assert_eq!(find("noise-ablation").unwrap().settings().0.sigma, 0.0);
     assert_eq!(find("paper").unwrap().settings().0, Config::default());
+}
+
+#[test]
+fn a_system_in_the_hash_switches_parameters_and_foreign_keys_are_named() {
+    let (s, notices) =
+        parse_hash("#alpha=2&system=lorenz&rho=35&x0=-3&measure=dv-dn&model=oracle-inverse-variance&projection=1,2");
+    let c = &s.config;
+    assert_eq!(c.system, SystemKind::Lorenz);
+    assert_eq!((c.get("rho"), c.get("x0")), (Some(35.0), Some(-3.0)));
+    assert_eq!(
+        c.measure,
+        Measure::Ftle,
+        "Lorenz has no V: ∂V/∂n is refused"
+    );
+    assert_eq!(c.model, ModelKind::PaperLinear, "and so is the oracle");
+    assert_eq!(s.projection, (1, 2));
+    for needle in ["'alpha' is not a parameter of lorenz", "measure:", "oracle"] {
+        assert!(
+            notices.iter().any(|n| n.contains(needle)),
+            "no notice mentions {needle}: {notices:?}"
+        );
+    }
+    assert!(c.validate().is_ok());
+    let (back, again) = parse_hash(&to_hash(&s));
+    assert!(again.is_empty(), "{again:?}");
+    assert_eq!(back, s);
+    let (_, bad) = parse_hash("#system=lorenz&projection=0,0&head=9&system=nonsense");
+    assert!(bad.iter().any(|n| n.contains("projection")), "{bad:?}");
+    assert!(bad.iter().any(|n| n.contains("head")), "{bad:?}");
+}
+
+#[test]
+fn every_system_preset_and_default_config_validates_and_round_trips() {
+    for kind in SystemKind::ALL {
+        let c = Config::for_system(kind);
+        assert!(c.validate().is_ok(), "{kind}: {:?}", c.validate());
+        let json = serde_json::to_string(&c).unwrap();
+        let back: Config = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, c, "{json}");
+    }
+    let bad: Result<Config, _> = serde_json::from_str(r#"{"system":"lorenz","alpha":1}"#);
+    assert!(bad
+        .unwrap_err()
+        .to_string()
+        .contains("not a parameter of lorenz"));
 }

@@ -39,17 +39,17 @@ pub struct Golden {
 pub fn golden_configs() -> Vec<Config> {
     vec![
         Config::default(),
-        Config {
-            alpha: 1.3,
-            gamma: 0.8,
-            x0: 4.0,
-            y0: 12.0,
+        (Config {
             n: 731,
             sigma: 0.5,
             seed: 4242,
             lr: 0.03,
             ..Config::default()
-        },
+        })
+        .with("alpha", 1.3)
+        .with("gamma", 0.8)
+        .with("x0", 4.0)
+        .with("y0", 12.0),
     ]
 }
 
