@@ -28,6 +28,16 @@ pub trait AttentionModel {
     fn reconstruct(&self, noisy: &Array2<f64>, attention: &[f64]) -> Array2<f64>;
     /// The loss, mean over t of ‖r_t − x_t‖², with ∂loss/∂θ written into `gradient`.
     fn loss_and_gradient(&mut self, data: &TrainingData, gradient: &mut [f64]) -> f64;
+    /// Number of attention heads (1 for single-score models).
+    fn heads(&self) -> usize {
+        1
+    }
+    /// The attention one head gives each point, into `out` (length N, summing to 1). Models
+    /// with one head give [`AttentionModel::attention`].
+    fn head_attention(&mut self, noisy: &Array2<f64>, head: usize, out: &mut [f64]) {
+        let _ = head;
+        self.attention(noisy, out);
+    }
     /// The loss alone.
     fn loss(&mut self, data: &TrainingData) -> f64 {
         let mut gradient = vec![0.0; self.parameters().len()];

@@ -116,6 +116,13 @@ pub fn perturb_at(
     horizon: f64,
 ) -> Result<Perturbation, String> {
     let clean = session.clean();
+    if clean.ncols() != 2 {
+        return Err(format!(
+            "the normal-kick experiment needs a 2-D system (an orbit normal); {} is {}-D. The FTLE measure covers it",
+            session.config().system,
+            clean.ncols()
+        ));
+    }
     if index >= clean.nrows() {
         return Err(format!(
             "no sample {index}: the trajectory has {}",

@@ -210,6 +210,14 @@ impl Session {
         config.validate()?;
         let mut done = Recomputed::default();
         let imported = matches!(self.source, DataSource::Imported(_));
+        if imported && config.system.dim() != self.observations.ncols() {
+            return Err(SessionError::Integration(format!(
+                "the imported data have {} variables and {} has {}: clear the import first",
+                self.observations.ncols(),
+                config.system,
+                config.system.dim()
+            )));
+        }
         // Imported data keep their observations; only the rates change the target.
         let rebuild = if imported {
             !self.config.same_system(&config)
@@ -435,6 +443,20 @@ impl Session {
     }
     pub fn attention(&self) -> &[f64] {
         &self.attention
+    }
+    /// Attention heads of the current model.
+    pub fn heads(&self) -> usize {
+        self.model.heads()
+    }
+    /// The attention of one head (1-based; 0 or out of range gives the model's attention) into
+    /// `out`, resized to N.
+    pub fn head_attention(&mut self, head: usize, out: &mut Vec<f64>) {
+        out.resize(self.observations.nrows(), 0.0);
+        if head == 0 || head > self.model.heads() {
+            out.copy_from_slice(&self.attention);
+        } else {
+            self.model.head_attention(&self.observations, head - 1, out);
+        }
     }
     pub fn reconstruction(&self) -> Array2<f64> {
         self.model.reconstruct(&self.observations, &self.attention)

@@ -217,6 +217,13 @@ impl SystemKind {
         self.rates().iter().chain(self.initial_state())
     }
 
+    /// Names of the state variables, e.g. `["prey x", "predator y"]`.
+    pub fn state_names(self) -> &'static [&'static str] {
+        self.build(&self.default_values())
+            .expect("the defaults are valid")
+            .state_names()
+    }
+
     pub fn dim(self) -> usize {
         self.initial_state().len()
     }

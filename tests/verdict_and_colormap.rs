@@ -1,6 +1,12 @@
 use lyapunov_lens::colormap::{level, level_colors, normalise_min_max, viridis, LEVELS};
 use lyapunov_lens::metrics::Metrics;
-use lyapunov_lens::verdict::verdict;
+use lyapunov_lens::sensitivity::Measure;
+use lyapunov_lens::verdict::verdict as verdict_for;
+
+/// The paper's reading: against ∂V/∂n.
+fn verdict(m: &Metrics) -> String {
+    verdict_for(m, Measure::NormalDerivative)
+}
 
 fn metrics(pearson: Option<f64>, max_over_min: Option<f64>) -> Metrics {
     Metrics {
@@ -80,4 +86,15 @@ fn min_max_normalisation() {
     assert_eq!(out, vec![0.0, 1.0, 0.5]);
     normalise_min_max(&[1.0, 1.0], &mut out);
     assert_eq!(out, vec![0.5, 0.5]);
+}
+
+#[test]
+fn the_verdict_speaks_of_the_chosen_measure() {
+    let m = metrics(Some(-0.6), Some(3.0));
+    let ftle = verdict_for(&m, Measure::Ftle);
+    assert!(ftle.contains("nearby trajectories stay close"), "{ftle}");
+    assert!(!ftle.contains(" V "), "{ftle}");
+    let m = metrics(Some(0.6), Some(3.0));
+    let growth = verdict_for(&m, Measure::NormalGrowth);
+    assert!(growth.contains("kicks off the orbit grow"), "{growth}");
 }

@@ -1,14 +1,18 @@
 //! The control panel, built from the same parameter specs the CLI validates against: one native
 //! range input per parameter (id = parameter name) with a label, a live readout and a tooltip,
-//! the model select and the buttons.
+//! the system, model, measure, projection and head selects, and the buttons. The system's own
+//! sliders are rebuilt when the system changes.
 
 use super::elements::{button, element, fieldset, labelled_row};
 use crate::config::{self, Config};
 use crate::model::ModelKind;
+use crate::sensitivity::Measure;
 use crate::system::ParamSpec;
+use crate::systems::SystemKind;
 use std::cell::Cell;
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, HtmlElement, HtmlInputElement, HtmlSelectElement};
+use wasm_bindgen::JsCast;
+use web_sys::{Document, HtmlElement, HtmlInputElement, HtmlOptionElement, HtmlSelectElement};
 
 pub use crate::config::STEPS_PER_FRAME;
 
@@ -26,6 +30,39 @@ pub struct Slider {
 }
 
 impl Slider {
+    /// A labelled range input for `spec`, appended to `parent`.
+    fn new(
+        document: &Document,
+        spec: &'static ParamSpec,
+        parent: &HtmlElement,
+    ) -> Result<Self, JsValue> {
+        let row = labelled_row(document, spec.name, spec.label, spec.help)?;
+        let input: HtmlInputElement = element(document, "input", "")?;
+        input.set_type("range");
+        input.set_id(spec.name);
+        input.set_title(spec.help);
+        let (min, max, step) = if spec.name == "lr" {
+            (LR_LOG_RANGE.0, LR_LOG_RANGE.1, 0.05)
+        } else {
+            (spec.min, spec.max, spec.step)
+        };
+        input.set_min(&min.to_string());
+        input.set_max(&max.to_string());
+        input.set_step(&step.to_string());
+        let readout: HtmlElement = element(document, "output", "")?;
+        readout.set_attribute("for", spec.name)?;
+        readout.set_class_name("readout");
+        row.append_child(&input)?;
+        row.append_child(&readout)?;
+        parent.append_child(&row)?;
+        Ok(Slider {
+            spec,
+            input,
+            readout,
+            exact: Cell::new(None),
+        })
+    }
+
     fn is_log(&self) -> bool {
         self.spec.name == "lr"
     }
@@ -70,11 +107,62 @@ pub struct Controls {
     pub panel: HtmlElement,
     pub sliders: Vec<Slider>,
     pub model: HtmlSelectElement,
+    pub system: HtmlSelectElement,
+    pub measure: HtmlSelectElement,
+    /// Which two state coordinates the phase portrait plots (options rebuilt per system).
+    pub projection: HtmlSelectElement,
+    /// All heads together, or one self-attention head.
+    pub head: HtmlSelectElement,
     pub play: HtmlElement,
     pub step: HtmlElement,
     pub reset: HtmlElement,
     pub new_noise: HtmlElement,
+    /// The fieldset holding the current system's sliders, rebuilt when the system changes.
+    system_group: HtmlElement,
+    description: HtmlElement,
+    /// The system the system sliders belong to.
+    shown_system: SystemKind,
 }
+
+fn select(
+    document: &Document,
+    id: &str,
+    title: &str,
+    options: impl IntoIterator<Item = (&'static str, String, &'static str)>,
+) -> Result<HtmlSelectElement, JsValue> {
+    let select: HtmlSelectElement = element(document, "select", "")?;
+    select.set_id(id);
+    select.set_title(title);
+    fill(document, &select, options)?;
+    Ok(select)
+}
+
+/// Replaces a select's options with (value, text, tooltip) triples.
+fn fill(
+    document: &Document,
+    select: &HtmlSelectElement,
+    options: impl IntoIterator<Item = (&'static str, String, &'static str)>,
+) -> Result<(), JsValue> {
+    select.set_inner_html("");
+    for (value, text, title) in options {
+        let option: HtmlOptionElement = element(document, "option", "")?;
+        option.set_value(value);
+        option.set_text_content(Some(&text));
+        option.set_title(title);
+        select.append_child(&option)?;
+    }
+    Ok(())
+}
+
+/// Value "i,j" and text "x – z" for every ordered pair of coordinates a system can plot.
+const PROJECTIONS: [(&str, usize, usize); 6] = [
+    ("0,1", 0, 1),
+    ("0,2", 0, 2),
+    ("1,2", 1, 2),
+    ("1,0", 1, 0),
+    ("2,0", 2, 0),
+    ("2,1", 2, 1),
+];
 
 impl Controls {
     pub fn new(
@@ -113,19 +201,94 @@ impl Controls {
         }
         panel.append_child(&buttons)?;
 
-        let model: HtmlSelectElement = element(document, "select", "")?;
-        model.set_id("model");
-        model.set_title("Which attention model to train");
-        for kind in ModelKind::ALL {
-            let option: web_sys::HtmlOptionElement = element(document, "option", "")?;
-            option.set_value(kind.name());
-            option.set_text_content(Some(kind.name()));
-            option.set_title(kind.description());
-            model.append_child(&option)?;
-        }
-        model.set_value(config.model.name());
+        let system = select(
+            document,
+            "system",
+            "Which dynamical system to simulate",
+            SystemKind::ALL
+                .into_iter()
+                .map(|k| (k.name(), k.title().to_string(), k.description())),
+        )?;
+        let row = labelled_row(
+            document,
+            "system",
+            "system",
+            "Which dynamical system to simulate",
+        )?;
+        row.append_child(&system)?;
+        panel.append_child(&row)?;
+        let description: HtmlElement = element(document, "p", "hint")?;
+        description.set_id("system-description");
+        panel.append_child(&description)?;
+
+        let model = select(
+            document,
+            "model",
+            "Which attention model to train",
+            ModelKind::ALL
+                .into_iter()
+                .map(|k| (k.name(), k.name().to_string(), k.description())),
+        )?;
         let row = labelled_row(document, "model", "model", "Which attention model to train")?;
         row.append_child(&model)?;
+        panel.append_child(&row)?;
+
+        let measure = select(
+            document,
+            "measure",
+            "What attention is compared with on the right-hand plot and in the metrics",
+            Measure::ALL
+                .into_iter()
+                .map(|m| (m.name(), m.symbol().to_string(), m.description())),
+        )?;
+        let row = labelled_row(
+            document,
+            "measure",
+            "compare with",
+            "The sensitivity measure attention is compared with",
+        )?;
+        row.append_child(&measure)?;
+        panel.append_child(&row)?;
+
+        let projection = select(
+            document,
+            "projection",
+            "Which two coordinates the phase portrait plots",
+            [],
+        )?;
+        let row = labelled_row(
+            document,
+            "projection",
+            "plot",
+            "Which two coordinates the phase portrait plots",
+        )?;
+        row.append_child(&projection)?;
+        panel.append_child(&row)?;
+
+        let head = select(
+            document,
+            "head",
+            "Colour the phase portrait by all heads together or by one head (self-attention)",
+            std::iter::once((
+                "0",
+                "all heads".to_string(),
+                "attention received, averaged over heads",
+            ))
+            .chain([("1", 1), ("2", 2), ("3", 3), ("4", 4)].map(|(v, h)| {
+                (
+                    v,
+                    format!("head {h}"),
+                    "attention received from this head alone",
+                )
+            })),
+        )?;
+        let row = labelled_row(
+            document,
+            "head",
+            "colour by",
+            "All heads or one self-attention head",
+        )?;
+        row.append_child(&head)?;
         panel.append_child(&row)?;
 
         let groups: [(&str, Vec<&'static ParamSpec>); 3] = [
@@ -133,50 +296,27 @@ impl Controls {
                 "Noise and data",
                 ["sigma", "seed", "n", "t_end"]
                     .iter()
-                    .filter_map(|n| config::parameter(n))
+                    .filter_map(|n| config::run_parameter(n))
                     .collect(),
             ),
             (
                 "Training",
-                vec![config::parameter("lr").expect("lr spec"), &STEPS_PER_FRAME],
+                ["lr", "heads", "window"]
+                    .iter()
+                    .filter_map(|n| config::run_parameter(n))
+                    .chain([&STEPS_PER_FRAME])
+                    .collect(),
             ),
             (
-                "Predator–prey system",
-                ["alpha", "beta", "gamma", "delta", "x0", "y0"]
-                    .iter()
-                    .filter_map(|n| config::parameter(n))
-                    .collect(),
+                "Sensitivity",
+                vec![config::run_parameter("tau").expect("tau spec")],
             ),
         ];
         let mut sliders = Vec::new();
         for (title, specs) in groups {
             let group = fieldset(document, title)?;
             for spec in specs {
-                let row = labelled_row(document, spec.name, spec.label, spec.help)?;
-                let input: HtmlInputElement = element(document, "input", "")?;
-                input.set_type("range");
-                input.set_id(spec.name);
-                input.set_title(spec.help);
-                let (min, max, step) = if spec.name == "lr" {
-                    (LR_LOG_RANGE.0, LR_LOG_RANGE.1, 0.05)
-                } else {
-                    (spec.min, spec.max, spec.step)
-                };
-                input.set_min(&min.to_string());
-                input.set_max(&max.to_string());
-                input.set_step(&step.to_string());
-                let readout: HtmlElement = element(document, "output", "")?;
-                readout.set_attribute("for", spec.name)?;
-                readout.set_class_name("readout");
-                row.append_child(&input)?;
-                row.append_child(&readout)?;
-                group.append_child(&row)?;
-                let slider = Slider {
-                    spec,
-                    input,
-                    readout,
-                    exact: Cell::new(None),
-                };
+                let slider = Slider::new(document, spec, &group)?;
                 let value = if spec.name == "steps_per_frame" {
                     steps_per_frame as f64
                 } else {
@@ -187,21 +327,103 @@ impl Controls {
             }
             panel.append_child(&group)?;
         }
-        Ok(Controls {
+        let system_group = fieldset(document, "System")?;
+        panel.append_child(&system_group)?;
+        let mut controls = Controls {
             panel,
             sliders,
             model,
+            system,
+            measure,
+            projection,
+            head,
             play,
             step,
             reset,
             new_noise,
-        })
+            system_group,
+            description,
+            shown_system: config.system,
+        };
+        controls.build_system(document, config)?;
+        controls.show(
+            document,
+            config,
+            steps_per_frame,
+            config.system.run_defaults().projection,
+            0,
+        );
+        Ok(controls)
+    }
+
+    /// Rebuilds the system sliders, and the options that depend on the system.
+    fn build_system(&mut self, document: &Document, config: &Config) -> Result<(), JsValue> {
+        let old = self.shown_system;
+        self.sliders
+            .retain(|s| !old.parameters().any(|p| p.name == s.spec.name));
+        let legend = self.system_group.first_element_child();
+        self.system_group.set_inner_html("");
+        if let Some(legend) = legend {
+            self.system_group.append_child(&legend)?;
+        }
+        for spec in config.system.parameters() {
+            let slider = Slider::new(document, spec, &self.system_group)?;
+            slider.set_value(config.get(spec.name).unwrap_or(spec.default));
+            self.sliders.push(slider);
+        }
+        self.description
+            .set_text_content(Some(config.system.description()));
+        let names = config.system.state_names();
+        let dim = config.system.dim();
+        fill(
+            document,
+            &self.projection,
+            PROJECTIONS
+                .iter()
+                .filter(|(_, a, b)| *a < dim && *b < dim)
+                .map(|&(v, a, b)| (v, format!("{} against {}", names[b], names[a]), "")),
+        )?;
+        for (i, kind) in ModelKind::ALL.into_iter().enumerate() {
+            if let Some(option) = self.model.item(i as u32) {
+                let ok = kind.check(config.system);
+                let _ = option.set_attribute(
+                    "title",
+                    &ok.clone().err().unwrap_or(kind.description().into()),
+                );
+                option
+                    .dyn_ref::<HtmlOptionElement>()
+                    .map(|o| o.set_disabled(ok.is_err()));
+            }
+        }
+        for (i, m) in Measure::ALL.into_iter().enumerate() {
+            if let Some(option) = self.measure.item(i as u32) {
+                let ok = m.check(config.system);
+                let _ = option
+                    .set_attribute("title", &ok.clone().err().unwrap_or(m.description().into()));
+                option
+                    .dyn_ref::<HtmlOptionElement>()
+                    .map(|o| o.set_disabled(ok.is_err()));
+            }
+        }
+        self.shown_system = config.system;
+        Ok(())
     }
 
     /// The config the controls describe, starting from `base` (for fields without a control).
+    /// A different system in the select gives that system's defaults (keeping the seed, model
+    /// and training settings), whatever the other controls say.
     pub fn read(&self, base: &Config) -> Result<(Config, usize), String> {
-        let mut config = base.clone();
         let mut steps_per_frame = STEPS_PER_FRAME.default as usize;
+        let system: SystemKind = self.system.value().parse()?;
+        if system != base.system {
+            for s in &self.sliders {
+                if s.spec.name == "steps_per_frame" {
+                    steps_per_frame = s.value().round() as usize;
+                }
+            }
+            return Ok((base.switch_system(system), steps_per_frame));
+        }
+        let mut config = base.clone();
         for s in &self.sliders {
             let v = s.value();
             if s.spec.name == "steps_per_frame" {
@@ -212,11 +434,37 @@ impl Controls {
             }
         }
         config.model = self.model.value().parse()?;
+        config.measure = self.measure.value().parse()?;
         Ok((config, steps_per_frame))
     }
 
-    /// Moves every control to `config` (after a rejected change, or a new seed).
-    pub fn show(&self, config: &Config, steps_per_frame: usize) {
+    /// The projection the select shows.
+    pub fn projection(&self) -> (usize, usize) {
+        let value = self.projection.value();
+        PROJECTIONS
+            .iter()
+            .find(|(v, _, _)| *v == value)
+            .map_or((0, 1), |&(_, a, b)| (a, b))
+    }
+
+    /// The head the select shows (0 = all).
+    pub fn head(&self) -> usize {
+        self.head.value().parse().unwrap_or(0)
+    }
+
+    /// Moves every control to `config` (after a rejected change, a new seed, a link or a
+    /// preset), rebuilding the system sliders when the system differs.
+    pub fn show(
+        &mut self,
+        document: &Document,
+        config: &Config,
+        steps_per_frame: usize,
+        projection: (usize, usize),
+        head: usize,
+    ) {
+        if config.system != self.shown_system {
+            let _ = self.build_system(document, config);
+        }
         for s in &self.sliders {
             let v = if s.spec.name == "steps_per_frame" {
                 steps_per_frame as f64
@@ -225,7 +473,27 @@ impl Controls {
             };
             s.set_value(v);
         }
+        self.system.set_value(config.system.name());
         self.model.set_value(config.model.name());
+        self.measure.set_value(config.measure.name());
+        self.projection
+            .set_value(&format!("{},{}", projection.0, projection.1));
+        self.head.set_value(&head.to_string());
+        let attention_heads = config.model.uses_heads_and_window();
+        for name in ["heads", "window"] {
+            if let Some(s) = self.slider(name) {
+                s.input.set_disabled(!attention_heads);
+            }
+        }
+        self.head.set_disabled(!attention_heads);
+        if let Some(row) = self.projection.parent_element() {
+            let _ = row
+                .dyn_ref::<HtmlElement>()
+                .map(|r| r.set_hidden(config.system.dim() < 3));
+        }
+        if let Some(s) = self.slider("tau") {
+            s.input.set_disabled(!config.measure.uses_horizon());
+        }
     }
 
     pub fn slider(&self, name: &str) -> Option<&Slider> {

@@ -9,9 +9,9 @@ mod explanations;
 mod file_io;
 mod layered_canvas;
 mod loss_plot;
-mod normal_derivative_plot;
 mod perturbation_plot;
 mod phase_portrait;
+mod sensitivity_plot;
 mod stats_panel;
 mod tools_panel;
 
@@ -25,9 +25,9 @@ use crate::url_state::{parse_hash, to_hash, PageState};
 use controls::Controls;
 use elements::element;
 use loss_plot::LossPlot;
-use normal_derivative_plot::NormalDerivativePlot;
 use perturbation_plot::PerturbationPlot;
 use phase_portrait::PhasePortrait;
+use sensitivity_plot::SensitivityPlot;
 use stats_panel::{FrameTiming, StatsPanel};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -42,8 +42,9 @@ const STATS_INTERVAL_MS: f64 = 200.0;
 const HASH_INTERVAL_MS: f64 = 300.0;
 /// Text scale in large-text mode.
 const BIG_TEXT_SCALE: f64 = 1.4;
-/// Controls that do not apply to imported data (they shape the simulation).
-const SIMULATION_ONLY: [&str; 6] = ["sigma", "seed", "n", "t_end", "x0", "y0"];
+/// Run controls that do not apply to imported data (they shape the simulation); the system's
+/// initial-state sliders do not apply either.
+const SIMULATION_ONLY: [&str; 4] = ["sigma", "seed", "n", "t_end"];
 
 /// Which layers need redrawing.
 #[derive(Default)]
@@ -75,7 +76,7 @@ struct Lab {
     controls: Controls,
     tools: ToolsPanel,
     phase: PhasePortrait,
-    fig5: NormalDerivativePlot,
+    fig5: SensitivityPlot,
     loss: LossPlot,
     perturbation: PerturbationPlot,
     stats: StatsPanel,
@@ -89,6 +90,10 @@ struct Lab {
     preset: Option<&'static str>,
     hidden: Vec<String>,
     big: bool,
+    /// The self-attention head colouring the portrait (0: all heads).
+    head: usize,
+    /// That head's attention, when one head is chosen; reused every frame.
+    head_attention: Vec<f64>,
     last_hash_ms: f64,
     last_hash: String,
 }
@@ -160,7 +165,12 @@ impl Lab {
             let (fps, frame_ms, steps_per_second) = self.timing.summary();
             self.stats
                 .update(&self.session, fps, frame_ms, steps_per_second);
-            self.phase.update_labels(&self.session);
+            let attention = if self.head > 0 {
+                &self.head_attention
+            } else {
+                self.session.attention()
+            };
+            self.phase.update_labels(attention);
             self.last_stats_ms = stamp_ms;
             self.dirty.stats = false;
         }
@@ -173,8 +183,17 @@ impl Lab {
 
     fn draw(&mut self) {
         let mut errors = Vec::new();
+        if self.head > 0 && (self.dirty.hot || self.dirty.phase_cold) {
+            self.session
+                .head_attention(self.head, &mut self.head_attention);
+        }
         if std::mem::take(&mut self.dirty.phase_cold) {
-            self.phase.update_labels(&self.session);
+            let attention = if self.head > 0 {
+                &self.head_attention
+            } else {
+                self.session.attention()
+            };
+            self.phase.update_labels(attention);
             errors.extend(self.phase.draw_cold(&self.session).err());
             self.dirty.hot = true;
         }
@@ -189,8 +208,13 @@ impl Lab {
             self.dirty.hot = true;
         }
         if std::mem::take(&mut self.dirty.hot) {
-            self.phase.draw_hot(&self.session);
-            self.fig5.draw_hot(&self.session);
+            let attention = if self.head > 0 {
+                &self.head_attention
+            } else {
+                self.session.attention()
+            };
+            self.phase.draw_hot(&self.session, attention);
+            self.fig5.draw_hot(&self.session, attention);
             self.loss.draw_hot(&self.session);
         }
         if let Some(e) = errors.first() {
@@ -198,10 +222,19 @@ impl Lab {
         }
     }
 
+    /// The attention the portrait shows: the model's, or the chosen head's.
+    fn shown_attention(&self) -> &[f64] {
+        if self.head > 0 && self.head_attention.len() == self.session.attention().len() {
+            &self.head_attention
+        } else {
+            self.session.attention()
+        }
+    }
+
     /// Marks which layers a session change invalidated.
     fn recomputed(&mut self, done: crate::session::Recomputed) {
         self.dirty.phase_cold |= done.trajectory || done.observations;
-        self.dirty.fig5_cold |= done.trajectory || done.observations;
+        self.dirty.fig5_cold |= done.trajectory || done.observations || done.measure;
         self.dirty.loss_cold |= done.model;
         self.dirty.hot = true;
         self.dirty.stats_now = true;
@@ -210,6 +243,7 @@ impl Lab {
 
     /// Applies the controls to the session; a rejected change puts the controls back.
     fn apply_controls(&mut self) {
+        let before = self.session.config().system;
         let result = self
             .controls
             .read(self.session.config())
@@ -219,6 +253,21 @@ impl Lab {
             });
         match result {
             Ok(done) => {
+                let system = self.session.config().system;
+                if system != before {
+                    // New sliders, options and axes for the new system.
+                    self.phase.projection = system.run_defaults().projection;
+                    self.phase.hovered = None;
+                    self.show_controls();
+                    self.apply_hidden();
+                }
+                self.controls.show(
+                    &self.document,
+                    self.session.config(),
+                    self.steps_per_frame,
+                    self.phase.projection,
+                    self.head,
+                );
                 self.recomputed(done);
                 if self.notice_action.hidden() {
                     self.hide_notice();
@@ -228,10 +277,37 @@ impl Lab {
                 self.show_notice(&format!(
                     "That setting was not applied: {message}. The previous settings are kept."
                 ));
-                self.controls
-                    .show(self.session.config(), self.steps_per_frame);
+                self.show_controls();
             }
         }
+    }
+
+    /// Moves the controls to the session's config and the page's view settings.
+    fn show_controls(&mut self) {
+        self.controls.show(
+            &self.document,
+            self.session.config(),
+            self.steps_per_frame,
+            self.phase.projection,
+            self.head,
+        );
+    }
+
+    /// The projection or head select changed: a view change, the session is untouched.
+    fn view_changed(&mut self) {
+        let projection = self.controls.projection();
+        if projection != self.phase.projection {
+            self.phase.projection = projection;
+            self.phase.hovered = None;
+            self.dirty.phase_cold = true;
+        }
+        let head = self.controls.head();
+        if head != self.head {
+            self.head = head;
+            self.dirty.phase_cold = true;
+        }
+        self.dirty.hot = true;
+        self.dirty.hash = true;
     }
 
     fn show_notice(&self, text: &str) {
@@ -291,7 +367,15 @@ impl Lab {
 
     /// Applies a whole page state (from a link, a preset or a hash edit).
     fn apply_page_state(&mut self, state: &PageState) {
-        self.controls.show(&state.config, state.steps_per_frame);
+        self.phase.projection = state.projection;
+        self.head = state.head;
+        self.controls.show(
+            &self.document,
+            &state.config,
+            state.steps_per_frame,
+            state.projection,
+            state.head,
+        );
         self.controls_changed = true;
         self.set_playing(state.playing);
         self.preset = state.preset;
@@ -322,6 +406,7 @@ impl Lab {
             return;
         };
         let (config, spf) = p.settings();
+        let config_projection = config.system.run_defaults().projection;
         let state = PageState {
             config,
             steps_per_frame: spf,
@@ -329,6 +414,8 @@ impl Lab {
             preset: Some(p.id),
             hidden: self.hidden.clone(),
             big: self.big,
+            projection: config_projection,
+            head: 0,
         };
         self.apply_page_state(&state);
     }
@@ -377,6 +464,8 @@ impl Lab {
             preset: self.preset,
             hidden: self.hidden.clone(),
             big: self.big,
+            projection: self.phase.projection,
+            head: self.head,
         }
     }
 
@@ -434,10 +523,10 @@ impl Lab {
             let Some((x, y)) = self.phase.data_at(cx, cy) else {
                 return;
             };
-            for (name, v) in [("x0", x), ("y0", y)] {
-                if let (Some(s), Some(spec)) =
-                    (self.controls.slider(name), crate::config::parameter(name))
-                {
+            let initial = self.session.config().system.initial_state();
+            let (px, py) = self.phase.projection;
+            for (spec, v) in [(&initial[px], x), (&initial[py], y)] {
+                if let Some(s) = self.controls.slider(spec.name) {
                     let snapped = (v / spec.step).round() * spec.step;
                     s.set_value(snapped.clamp(spec.min, spec.max));
                 }
@@ -522,7 +611,9 @@ impl Lab {
                 self.recomputed(done);
                 self.set_imported_mode(true);
                 self.show_notice(&format!(
-                    "Imported {name}: {description}. ∂V/∂n uses the current α, β, γ, δ."
+                    "Imported {name}: {description}. The target and {} use the current {} parameters.",
+                    self.session.config().measure.symbol(),
+                    self.session.config().system
                 ));
             }
             Err(e) => self.show_notice(&format!(
@@ -545,7 +636,8 @@ impl Lab {
 
     /// With imported data, the simulation's controls do not apply: disable them.
     fn set_imported_mode(&self, imported: bool) {
-        for name in SIMULATION_ONLY {
+        let initial = self.session.config().system.initial_state().iter();
+        for name in SIMULATION_ONLY.into_iter().chain(initial.map(|p| p.name)) {
             if let Some(s) = self.controls.slider(name) {
                 s.input.set_disabled(imported);
             }
@@ -567,19 +659,25 @@ impl Lab {
             Some(i) => {
                 let (obs, clean) = (self.session.observations(), self.session.clean());
                 let n = self.session.attention().len() as f64;
-                let dvdn = self
-                    .session
-                    .dv_dn()
-                    .map_or("–".into(), |d| format!("{:.4}", d[i]));
-                let text = format!(
-                    "t = {:.3}\nobserved x̃ = {:.3}, ỹ = {:.3}\nclean x = {:.3}, y = {:.3}\nattention × N = {:.5}\n∂V/∂n = {dvdn}",
-                    self.session.times()[i],
-                    obs[[i, 0]],
-                    obs[[i, 1]],
-                    clean[[i, 0]],
-                    clean[[i, 1]],
-                    self.session.attention()[i] * n,
-                );
+                let names = self.session.system().state_names();
+                let mut text = format!("t = {:.3}", self.session.times()[i]);
+                for (c, name) in names.iter().enumerate() {
+                    text.push_str(&format!(
+                        "\n{name}: observed {:.3}, clean {:.3}",
+                        obs[[i, c]],
+                        clean[[i, c]]
+                    ));
+                }
+                text.push_str(&format!(
+                    "\nattention × N = {:.5}",
+                    self.shown_attention()[i] * n
+                ));
+                let measure = self.session.config().measure;
+                text.push_str(&format!(
+                    "\n{} = {:.4}",
+                    measure.symbol(),
+                    self.session.sensitivity()[i]
+                ));
                 self.tooltip.set_text_content(Some(&text));
                 let style = self.tooltip.style();
                 let _ = style.set_property("left", &format!("{}px", event.offset_x() + 14));
@@ -690,7 +788,7 @@ impl App {
         figures.append_child(&notice)?;
 
         let phase = PhasePortrait::new(&document)?;
-        let fig5 = NormalDerivativePlot::new(&document)?;
+        let fig5 = SensitivityPlot::new(&document)?;
         let loss = LossPlot::new(&document)?;
         let perturbation = PerturbationPlot::new(&document)?;
         let tooltip: HtmlElement = element(&document, "div", "tooltip")?;
@@ -757,6 +855,8 @@ impl App {
             preset: None,
             hidden: Vec::new(),
             big: false,
+            head: 0,
+            head_attention: Vec::new(),
             last_hash_ms: f64::NEG_INFINITY,
             last_hash: hash.clone(),
         }));
@@ -791,25 +891,33 @@ impl App {
             };
         {
             let l = lab.borrow();
-            for slider in &l.controls.sliders {
-                let name = slider.spec.name;
-                listen(
-                    &slider.input,
-                    "input",
-                    Box::new(move |lab, _| {
-                        if let Some(s) = lab.controls.slider(name) {
-                            s.user_moved();
-                            s.show(s.value());
-                        }
+            // One delegated listener: the system's sliders are rebuilt when the system changes.
+            listen(
+                &l.controls.panel,
+                "input",
+                Box::new(|lab, e| {
+                    let id = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+                        .map(|el| el.id())
+                        .unwrap_or_default();
+                    if let Some(s) = lab.controls.slider(&id) {
+                        s.user_moved();
+                        s.show(s.value());
                         lab.user_changed_controls();
-                    }),
+                    }
+                }),
+            )?;
+            for select in [&l.controls.model, &l.controls.system, &l.controls.measure] {
+                listen(
+                    select,
+                    "change",
+                    Box::new(|lab, _| lab.user_changed_controls()),
                 )?;
             }
-            listen(
-                &l.controls.model,
-                "change",
-                Box::new(|lab, _| lab.user_changed_controls()),
-            )?;
+            for select in [&l.controls.projection, &l.controls.head] {
+                listen(select, "change", Box::new(|lab, _| lab.view_changed()))?;
+            }
             listen(
                 &l.controls.play,
                 "click",

@@ -7,7 +7,6 @@ use crate::colormap::{css_hex, level, level_colors, LEVELS};
 use crate::level_sets::shade_level_sets;
 use crate::phase_plane::{classify, direction_field};
 use crate::session::Session;
-use crate::system::System;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{Document, HtmlCanvasElement, ImageData};
@@ -50,6 +49,8 @@ pub struct PhasePortrait {
     label_font: String,
     pub hovered: Option<usize>,
     pub aids: Aids,
+    /// The state coordinates on the (x, y) axes.
+    pub projection: (usize, usize),
 }
 
 impl PhasePortrait {
@@ -74,6 +75,7 @@ impl PhasePortrait {
             label_font: String::new(),
             hovered: None,
             aids: Aids::default(),
+            projection: (0, 1),
         })
     }
 
@@ -81,44 +83,50 @@ impl PhasePortrait {
     pub fn draw_cold(&mut self, session: &Session) -> Result<(), String> {
         let clean = session.clean();
         let sigma = session.config().sigma;
-        let (xs, ys) = (clean.column(0), clean.column(1));
+        let (px, py) = self.projection;
+        let (xs, ys) = (clean.column(px), clean.column(py));
         let min_max = |v: ndarray::ArrayView1<f64>| {
             v.iter()
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
                     (lo.min(x), hi.max(x))
                 })
         };
-        let eq = session.system().equilibrium();
+        let system = session.system();
+        let planar = system.dim() == 2 && self.projection == (0, 1);
+        // The equilibrium as a plotted point, when there is one.
+        let eq = system.equilibrium_point().map(|e| [e[px], e[py]]);
         let (x_lo, x_hi) = min_max(xs);
         let (y_lo, y_hi) = min_max(ys);
         // The orbit ± 3σ holds 99.7% of the observations; the equilibrium is always shown.
+        let (ex, ey) = eq.map_or((x_lo, y_lo), |e| (e[0], e[1]));
         let x = padded(
-            (x_lo - 3.0 * sigma).min(eq[0]),
-            (x_hi + 3.0 * sigma).max(eq[0]),
+            (x_lo - 3.0 * sigma).min(ex),
+            (x_hi + 3.0 * sigma).max(ex),
             0.04,
         );
         let y = padded(
-            (y_lo - 3.0 * sigma).min(eq[1]),
-            (y_hi + 3.0 * sigma).max(eq[1]),
+            (y_lo - 3.0 * sigma).min(ey),
+            (y_hi + 3.0 * sigma).max(ey),
             0.04,
         );
+        let names = system.state_names();
         let area = self
             .canvas
-            .draw_axes(x, y, "prey x", "predator y", COLORBAR_MARGIN, &|v| {
+            .draw_axes(x, y, names[px], names[py], COLORBAR_MARGIN, &|v| {
                 format!("{v}")
             })?;
         let ctx = self.canvas.cold_context()?;
 
         // Level sets of V at about one sample per 2 CSS pixels, scaled up smoothly.
-        let system = session.system();
-        if let Some(v) = system.lyapunov() {
+        if let (Some(v), true, Some(eq)) = (system.lyapunov(), planar, eq) {
             let scale = 2.0 * self.canvas.dpr;
             let (fw, fh) = (
                 (area.width() / scale).ceil() as usize,
                 (area.height() / scale).ceil() as usize,
             );
             let v_eq = v.value(&eq);
-            let v_orbit = v.value(&[session.config().x0, session.config().y0]);
+            let start = clean.row(0);
+            let v_orbit = v.value(start.as_slice().expect("contiguous rows"));
             shade_level_sets(
                 v,
                 (area.x.start, area.x.end),
@@ -158,11 +166,11 @@ impl PhasePortrait {
         polyline(
             &ctx,
             &area,
-            clean.rows().into_iter().map(|r| (r[0], r[1])),
+            clean.rows().into_iter().map(|r| (r[px], r[py])),
             "rgba(40, 40, 48, 0.75)",
         );
 
-        if self.aids.direction_field {
+        if self.aids.direction_field && planar {
             let cols = 22;
             let rows = ((cols as f64) * area.height() / area.width())
                 .round()
@@ -201,7 +209,8 @@ impl PhasePortrait {
                 ctx.fill();
             }
         }
-        if self.aids.nullclines {
+        let lotka_volterra = session.config().system == crate::systems::SystemKind::LotkaVolterra;
+        if let (true, true, Some(eq)) = (self.aids.nullclines, lotka_volterra && planar, eq) {
             let dash = js_sys::Array::of2(&(6.0 * dpr).into(), &(4.0 * dpr).into());
             let _ = ctx.set_line_dash(&dash);
             ctx.set_line_width(1.5 * dpr);
@@ -229,7 +238,7 @@ impl PhasePortrait {
             );
             ctx.set_text_align("left");
         }
-        if self.aids.equilibrium {
+        if let (true, Some(eq)) = (self.aids.equilibrium, eq) {
             let (ex, ey) = area.to_px(eq[0], eq[1]);
             let r = 6.0 * dpr;
             ctx.set_stroke_style_str("#b4003c");
@@ -240,12 +249,16 @@ impl PhasePortrait {
             ctx.move_to(ex, ey - r);
             ctx.line_to(ex, ey + r);
             ctx.stroke();
-            let label = format!(
-                "equilibrium ({:.2}, {:.2}), {}",
-                eq[0],
-                eq[1],
-                classify(system, eq)
-            );
+            let label = if planar {
+                format!(
+                    "equilibrium ({:.2}, {:.2}), {}",
+                    eq[0],
+                    eq[1],
+                    classify(system, eq)
+                )
+            } else {
+                format!("equilibrium ({:.2}, {:.2})", eq[0], eq[1])
+            };
             ctx.set_stroke_style_str("rgba(255, 255, 255, 0.85)");
             ctx.set_line_width(3.0 * dpr);
             let _ = ctx.stroke_text(&label, ex + r + 3.0 * dpr, ey - r);
@@ -274,8 +287,7 @@ impl PhasePortrait {
     }
 
     /// Updates the colorbar's tick labels (N·a at the ends of the scale).
-    pub fn update_labels(&mut self, session: &Session) {
-        let a = session.attention();
+    pub fn update_labels(&mut self, a: &[f64]) {
         let n = a.len() as f64;
         let (lo, hi) = a
             .iter()
@@ -293,11 +305,12 @@ impl PhasePortrait {
     }
 
     /// The observations coloured by attention, min–max normalised onto viridis, plus the colorbar.
-    pub fn draw_hot(&mut self, session: &Session) {
+    /// Draws the observations coloured by `attention` (the session's, or one head's).
+    pub fn draw_hot(&mut self, session: &Session, attention: &[f64]) {
         self.canvas.clear_hot();
         let Some(area) = &self.area else { return };
         let ctx = &self.canvas.hot_ctx;
-        let attention = session.attention();
+        let (cx, cy) = self.projection;
         let obs = session.observations();
         let (lo, hi) = attention
             .iter()
@@ -348,13 +361,13 @@ impl PhasePortrait {
             ctx.set_fill_style_str(&self.colors[l]);
             ctx.begin_path();
             for &i in &self.order[start..end] {
-                let (px, py) = area.to_px(obs[[i as usize, 0]], obs[[i as usize, 1]]);
+                let (px, py) = area.to_px(obs[[i as usize, cx]], obs[[i as usize, cy]]);
                 ctx.rect(px - r, py - r, 2.0 * r, 2.0 * r);
             }
             ctx.fill();
         }
         if let Some(i) = self.hovered.filter(|&i| i < n) {
-            let (px, py) = area.to_px(obs[[i, 0]], obs[[i, 1]]);
+            let (px, py) = area.to_px(obs[[i, cx]], obs[[i, cy]]);
             ctx.set_stroke_style_str("#000");
             ctx.set_line_width(1.5 * dpr);
             ctx.begin_path();
@@ -391,7 +404,7 @@ impl PhasePortrait {
         let obs = session.observations();
         let mut best = (f64::INFINITY, None);
         for (i, row) in obs.rows().into_iter().enumerate() {
-            let (px, py) = area.to_px(row[0], row[1]);
+            let (px, py) = area.to_px(row[self.projection.0], row[self.projection.1]);
             let d = (px - x).powi(2) + (py - y).powi(2);
             if d < best.0 {
                 best = (d, Some(i));

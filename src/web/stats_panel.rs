@@ -132,7 +132,7 @@ impl StatsPanel {
         self.stats.set_text_content(Some(&text));
         let line = match session.diverged() {
             Some(why) => format!("training paused: {why}"),
-            None => verdict(m),
+            None => verdict(m, session.config().measure),
         };
         self.verdict.set_text_content(Some(&line));
     }

@@ -1,10 +1,13 @@
-//! The paper's Figure 5, live: attention and ∂V/∂n against time, each min–max normalised, with
-//! argmax attention and argmin ∂V/∂n marked. Cold layer: axes and legend. Hot layer: both curves
-//! and the markers (∂V/∂n is redrawn too, so the canvas with the id holds both curves).
+//! The paper's Figure 5, live and generalised: attention and the chosen sensitivity measure
+//! (∂V/∂n, FTLE or normal growth) against time, each min–max normalised, with argmax attention
+//! and argmin of the measure marked. Cold layer: axes and legend. Hot layer: both curves and the
+//! markers. The canvas keeps the id `normal-derivative` (and `data-dvdn-color`) from the paper's
+//! figure, whatever the measure.
 
 use super::layered_canvas::{polyline, LayeredCanvas, PlotArea};
 use crate::colormap::normalise_min_max;
 use crate::metrics::{argmax, argmin, is_constant};
+use crate::sensitivity::Measure;
 use crate::session::Session;
 use wasm_bindgen::prelude::*;
 use web_sys::Document;
@@ -13,7 +16,7 @@ use web_sys::Document;
 pub const ATTENTION_COLOR: &str = "#e69f00";
 pub const DVDN_COLOR: &str = "#0072b2";
 
-pub struct NormalDerivativePlot {
+pub struct SensitivityPlot {
     pub canvas: LayeredCanvas,
     area: Option<PlotArea>,
     dvdn_normalised: Vec<f64>,
@@ -21,7 +24,7 @@ pub struct NormalDerivativePlot {
     dash: js_sys::Array,
 }
 
-impl NormalDerivativePlot {
+impl SensitivityPlot {
     pub fn new(document: &Document) -> Result<Self, JsValue> {
         let canvas = LayeredCanvas::new(
             document,
@@ -33,7 +36,7 @@ impl NormalDerivativePlot {
             .hot
             .set_attribute("data-attention-color", ATTENTION_COLOR)?;
         canvas.hot.set_attribute("data-dvdn-color", DVDN_COLOR)?;
-        Ok(NormalDerivativePlot {
+        Ok(SensitivityPlot {
             canvas,
             area: None,
             dvdn_normalised: Vec::new(),
@@ -58,10 +61,13 @@ impl NormalDerivativePlot {
                 }
             },
         )?;
-        self.dvdn_normalised.clear();
-        if let Some(d) = session.dv_dn() {
-            normalise_min_max(d, &mut self.dvdn_normalised);
-        }
+        normalise_min_max(session.sensitivity(), &mut self.dvdn_normalised);
+        let measure = session.config().measure;
+        let legend = match measure {
+            Measure::NormalDerivative => "∂V/∂n (steepness of V)".to_string(),
+            Measure::Ftle => format!("FTLE over τ = {}", session.config().tau),
+            Measure::NormalGrowth => format!("normal growth over τ = {}", session.config().tau),
+        };
         // Legend, in the headroom above 1.
         let ctx = self.canvas.cold_context()?;
         let dpr = self.canvas.dpr;
@@ -69,7 +75,7 @@ impl NormalDerivativePlot {
         let mut x = x0 + 8.0 * dpr;
         for (color, text) in [
             (ATTENTION_COLOR, "attention a_t"),
-            (DVDN_COLOR, "∂V/∂n (steepness of V)"),
+            (DVDN_COLOR, legend.as_str()),
         ] {
             ctx.set_stroke_style_str(color);
             ctx.set_line_width(2.5 * dpr);
@@ -85,13 +91,13 @@ impl NormalDerivativePlot {
         Ok(())
     }
 
-    pub fn draw_hot(&mut self, session: &Session) {
+    pub fn draw_hot(&mut self, session: &Session, attention: &[f64]) {
         self.canvas.clear_hot();
         let Some(area) = &self.area else { return };
         let ctx = &self.canvas.hot_ctx;
         let times = session.times();
         let dpr = self.canvas.dpr;
-        normalise_min_max(session.attention(), &mut self.attention_normalised);
+        normalise_min_max(attention, &mut self.attention_normalised);
         ctx.set_line_width(1.8 * dpr);
         // Attention first: it is jagged, and the smooth reference curve must stay readable on top.
         polyline(
@@ -112,15 +118,14 @@ impl NormalDerivativePlot {
                 .zip(self.dvdn_normalised.iter().copied()),
             DVDN_COLOR,
         );
-        // Markers: dashed verticals at argmax attention and argmin ∂V/∂n.
-        let attention = session.attention();
+        // Markers: dashed verticals at argmax attention and argmin of the measure.
         let uniform = is_constant(attention);
         let marks = [
             (
                 if uniform { None } else { argmax(attention) },
                 ATTENTION_COLOR,
             ),
-            (session.dv_dn().and_then(argmin), DVDN_COLOR),
+            (argmin(session.sensitivity()), DVDN_COLOR),
         ];
         if self.dash.length() == 0 {
             self.dash.push(&JsValue::from_f64(5.0 * dpr));
