@@ -12,6 +12,7 @@
 pub mod adam;
 pub mod colormap;
 pub mod config;
+pub mod cross_system;
 pub mod csv_import;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod figures;

@@ -13,6 +13,9 @@ mod cli {
     use clap::{Args, Parser, Subcommand, ValueEnum};
     use indicatif::{ProgressBar, ProgressStyle};
     use lyapunov_lens::config::{self, Config, ConfigError};
+    use lyapunov_lens::cross_system::{
+        run_cross, summarize_cross, write_cross_csv, CrossRow, CrossSystemReport, CrossSystemSpec,
+    };
     use lyapunov_lens::csv_import::parse_observations_csv;
     use lyapunov_lens::gaussian_noise::MAX_SEED;
     use lyapunov_lens::model::ModelKind;
@@ -451,6 +454,24 @@ paper's measure), the finite-time Lyapunov exponent, or the growth of kicks alon
         /// The report to write.
         #[arg(long, default_value = "FINDINGS.md")]
         report: PathBuf,
+        /// Systems of the cross-system table, comma-separated.
+        #[arg(long, value_delimiter = ',', default_values_t = SystemKind::ALL)]
+        cross_systems: Vec<SystemKind>,
+        /// Models of the cross-system table (each where it applies), comma-separated.
+        #[arg(long, value_delimiter = ',', default_values_t = [ModelKind::PaperLinear, ModelKind::OracleInverseVariance])]
+        cross_models: Vec<ModelKind>,
+        /// Noise levels of the cross-system table, as multiples of each system's default σ.
+        #[arg(long, value_delimiter = ',', default_values_t = [0.5, 1.0, 2.0])]
+        cross_levels: Vec<f64>,
+        /// Seeds per cell of the cross-system table (0 leaves the table out).
+        #[arg(long, default_value_t = 8)]
+        cross_seeds: u64,
+        /// Adam steps per run of the cross-system table.
+        #[arg(long, default_value_t = 1000)]
+        cross_steps: u64,
+        /// Samples per run of the cross-system table.
+        #[arg(long, default_value_t = 500)]
+        cross_n: usize,
     }
 
     /// Exit status: 0 ok, 1 the run failed, 2 bad arguments.
@@ -676,6 +697,42 @@ paper's measure), the finite-time Lyapunov exponent, or the growth of kicks alon
         })
     }
 
+    /// The cross-system grid on all cores, rows in grid order.
+    fn run_cross_sweep(spec: CrossSystemSpec) -> Result<CrossSystemReport, CliError> {
+        if spec
+            .noise_levels
+            .iter()
+            .any(|l| !(l.is_finite() && *l >= 0.0))
+        {
+            return Err(usage_error(
+                "invalid value in --cross-levels: levels must be finite and ≥ 0".into(),
+            ));
+        }
+        if spec.n < 2 {
+            return Err(usage_error(
+                "invalid value for --cross-n: must be at least 2".into(),
+            ));
+        }
+        let grid = spec.grid();
+        let bar = ProgressBar::new(grid.len() as u64);
+        let rows: Result<Vec<Vec<CrossRow>>, String> = grid
+            .par_iter()
+            .map(|(level, config)| {
+                let rows = run_cross(*level, config, spec.steps);
+                bar.inc(1);
+                rows
+            })
+            .collect();
+        bar.finish();
+        let rows: Vec<CrossRow> = rows.map_err(failed)?.into_iter().flatten().collect();
+        let summary = summarize_cross(&spec, &rows);
+        Ok(CrossSystemReport {
+            spec,
+            rows,
+            summary,
+        })
+    }
+
     fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         let spec = args
             .grid
@@ -763,7 +820,27 @@ paper's measure), the finite-time Lyapunov exponent, or the growth of kicks alon
             .chain(std::env::args().skip(1))
             .collect::<Vec<_>>()
             .join(" ");
-        let text = findings::render(&report, &command, &figs);
+        let mut text = findings::render(&report, &command, &figs);
+        if args.cross_seeds > 0 {
+            let cross = run_cross_sweep(CrossSystemSpec {
+                systems: args.cross_systems.clone(),
+                models: args.cross_models.clone(),
+                noise_levels: args.cross_levels.clone(),
+                seeds: (0..args.cross_seeds).collect(),
+                steps: args.cross_steps,
+                n: args.cross_n,
+            })?;
+            write_output(Some(&out("cross_system.csv")), |w| {
+                write_cross_csv(&cross, w)
+            })
+            .map_err(failed)?;
+            text.push_str(&findings::render_cross(&cross));
+            text.push_str(&format!(
+                "Per-run rows and summaries: [`{}`]({}).\n",
+                rel("cross_system.csv"),
+                rel("cross_system.csv")
+            ));
+        }
         std::fs::write(&args.report, text)
             .map_err(|e| failed(format!("cannot write {}: {e}", args.report.display())))?;
         eprintln!(

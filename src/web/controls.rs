@@ -410,12 +410,13 @@ impl Controls {
     }
 
     /// The config the controls describe, starting from `base` (for fields without a control).
-    /// A different system in the select gives that system's defaults (keeping the seed, model
-    /// and training settings), whatever the other controls say.
+    /// A system just picked in the select gives that system's defaults (keeping the seed, model
+    /// and training settings), since its sliders are not built yet.
     pub fn read(&self, base: &Config) -> Result<(Config, usize), String> {
         let mut steps_per_frame = STEPS_PER_FRAME.default as usize;
         let system: SystemKind = self.system.value().parse()?;
-        if system != base.system {
+        if system != self.shown_system {
+            // The user picked another system: its defaults, before its sliders exist.
             for s in &self.sliders {
                 if s.spec.name == "steps_per_frame" {
                     steps_per_frame = s.value().round() as usize;
@@ -423,7 +424,12 @@ impl Controls {
             }
             return Ok((base.switch_system(system), steps_per_frame));
         }
-        let mut config = base.clone();
+        // The sliders are this system's (perhaps set by a link or a preset): read them all.
+        let mut config = if base.system == system {
+            base.clone()
+        } else {
+            base.switch_system(system)
+        };
         for s in &self.sliders {
             let v = s.value();
             if s.spec.name == "steps_per_frame" {

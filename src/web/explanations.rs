@@ -23,6 +23,23 @@ where V is flat and low attention where it is steep. The lab measures this on th
 Pearson r and Spearman ρ between attention and ∂V/∂n are negative when the claim holds. The peak
 offset is how far apart in time the attention peak and the ∂V/∂n minimum are. The verdict line
 puts those numbers into words.</p>
+<p><strong>Other systems.</strong> The system menu adds the frictionless pendulum (its energy H is
+the V), the Van der Pol oscillator (a limit cycle, no V), the Goodwin circadian clock (3 variables)
+and the chaotic Lorenz and Rössler attractors. 3-variable systems are drawn as a chosen pair of
+coordinates ("plot"). Where there is no V, ∂V/∂n does not exist, and attention is compared with a
+measure that exists for every system.</p>
+<p><strong>FTLE and normal growth.</strong> The finite-time Lyapunov exponent is
+(1/τ) ln σ<sub>max</sub> Φ(t, t+τ), where Φ carries small perturbations along the clean orbit for a
+horizon τ (it solves the tangent-linear equations). High FTLE: nearby trajectories separate fast,
+the future is hard to predict from here. Normal growth (2-D systems) is the growth rate of a kick
+across the orbit, measured across the orbit where it lands. For both, as for ∂V/∂n, negative r and
+ρ mean attention is higher where the dynamics are calm.</p>
+<p><strong>Other models.</strong> <em>self-attention</em> is a small multi-head Transformer-style
+denoiser: each point attends to its neighbours within ±W samples, and the colour shows the
+attention each point <em>receives</em>, averaged over heads (or one head, with "colour by").
+<em>oracle-inverse-variance</em> is not learned: it weights each point by 1/|∇V|², the best
+weighting for estimating V from noisy points, to show what attention that knows the geometry
+looks like.</p>
 <p><strong>Before you conclude.</strong> This model can only make attention an exponential of a
 linear function of the noisy state, a_t ∝ exp(w·x̃_t). With small w the attention is nearly
 uniform, so check max/min and the effective sample size (ESS) before reading much into r. And one

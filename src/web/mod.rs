@@ -284,6 +284,7 @@ impl Lab {
 
     /// Moves the controls to the session's config and the page's view settings.
     fn show_controls(&mut self) {
+        self.tools.fit_system(self.session.config().system);
         self.controls.show(
             &self.document,
             self.session.config(),
@@ -368,6 +369,7 @@ impl Lab {
     /// Applies a whole page state (from a link, a preset or a hash edit).
     fn apply_page_state(&mut self, state: &PageState) {
         self.phase.projection = state.projection;
+        self.tools.fit_system(state.config.system);
         self.head = state.head;
         self.controls.show(
             &self.document,
@@ -422,8 +424,10 @@ impl Lab {
 
     /// Hides the rows of the controls named in `self.hidden` (teacher links) and shows the rest.
     fn apply_hidden(&self) {
+        let dim = self.session.config().system.dim();
         for name in crate::url_state::control_names() {
-            let hide = self.hidden.iter().any(|h| h == name);
+            // The projection choice only exists for 3-D systems.
+            let hide = self.hidden.iter().any(|h| h == name) || (name == "projection" && dim < 3);
             if let Some(row) = self
                 .document
                 .get_element_by_id(name)
@@ -743,9 +747,10 @@ impl App {
 
         let header: HtmlElement = element(&document, "header", "")?;
         header.set_inner_html(
-            "<h1>lyapunov-lens</h1><p class=\"tagline\">An attention model learns from noisy predator–prey data. \
+            "<h1>lyapunov-lens</h1><p class=\"tagline\">An attention model learns from noisy data of a dynamical system. \
              Does it attend where the Lyapunov function V is flat, as \
-             <a href=\"https://arxiv.org/abs/2505.06503\">arXiv 2505.06503</a> claims? The lab measures it live.</p>",
+             <a href=\"https://arxiv.org/abs/2505.06503\">arXiv 2505.06503</a> claims for predator–prey cycles? \
+             And where there is no V, where the dynamics are predictable? The lab measures it live.</p>",
         );
         root.append_child(&header)?;
         let explain: HtmlElement = element(&document, "details", "explain")?;
@@ -798,12 +803,12 @@ impl App {
         row.append_child(&figure(
             &document,
             &phase.canvas.wrapper,
-            "Phase portrait. Dots: noisy observations, coloured by attention. Line: the clean orbit. Bands: level sets of V. Hover a dot for its numbers; click one to kick the orbit there.",
+            "Phase portrait. Dots: noisy observations, coloured by attention. Line: the clean orbit. Bands (where a conserved V exists): level sets of V. Hover a dot for its numbers; click one (2-D systems) to kick the orbit there.",
         )?)?;
         row.append_child(&figure(
             &document,
             &fig5.canvas.wrapper,
-            "Attention and ∂V/∂n along the orbit (the paper's Figure 5). If the claim holds, attention peaks where ∂V/∂n dips.",
+            "Attention and the chosen sensitivity measure along the orbit (the paper's Figure 5 uses ∂V/∂n). If the claim holds, attention peaks where the measure dips.",
         )?)?;
         figures.append_child(&row)?;
         let row: HtmlElement = element(&document, "div", "plots")?;

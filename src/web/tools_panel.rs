@@ -3,6 +3,7 @@
 
 use super::elements::{button, element, fieldset, labelled_row};
 use crate::presets::PRESETS;
+use crate::systems::SystemKind;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
@@ -164,7 +165,7 @@ impl ToolsPanel {
         let (row, click_sets_initial) = checkbox(
             document,
             "click-sets-initial",
-            "click sets x₀, y₀",
+            "click sets the initial state",
             "While checked, a click on the phase portrait moves the initial condition there",
             false,
         )?;
@@ -276,6 +277,32 @@ impl ToolsPanel {
     /// Horizon in periods.
     pub fn horizon_periods(&self) -> f64 {
         self.horizon.value_as_number()
+    }
+
+    /// Enables what applies to `system`: the phase-plane aids and the normal-kick experiment
+    /// need a 2-D system (the nullclines are drawn for Lotka–Volterra only), and CSV import
+    /// reads 2-variable series.
+    pub fn fit_system(&self, system: SystemKind) {
+        let planar = system.dim() == 2;
+        for input in [
+            &self.direction_field,
+            &self.epsilon,
+            &self.horizon,
+            &self.import_csv,
+        ] {
+            input.set_disabled(!planar);
+        }
+        self.nullclines
+            .set_disabled(system != SystemKind::LotkaVolterra);
+        let _ = self
+            .perturb
+            .toggle_attribute_with_force("disabled", !planar);
+        let why = if planar {
+            String::new()
+        } else {
+            format!("{system} is 3-D: the normal kick, the direction field and CSV import need a 2-D system")
+        };
+        let _ = self.perturb.set_attribute("data-disabled-why", &why);
     }
 
     pub fn show_readouts(&self) {

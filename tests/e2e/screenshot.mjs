@@ -1,4 +1,4 @@
-// node tests/e2e/screenshot.mjs OUT.png [--train-ms 3000] [--full-page]
+// node tests/e2e/screenshot.mjs OUT.png [--train-ms 3000] [--full-page] [--hash '#system=lorenz']
 // Serves dist/, loads the lab at 1400x900 (device scale factor 1), lets it train, and writes a
 // screenshot to OUT.png (`make screenshot` uses it for the README image). Console errors and page
 // errors are printed to stderr and make it exit with status 1 (the screenshot is still written).
@@ -9,7 +9,7 @@ import { serveDir, launchBrowser, openLab } from './harness.mjs';
 
 function usage(msg) {
   if (msg) console.error(`screenshot.mjs: ${msg}`);
-  console.error('usage: node tests/e2e/screenshot.mjs OUT.png [--train-ms MS] [--full-page]');
+  console.error('usage: node tests/e2e/screenshot.mjs OUT.png [--train-ms MS] [--full-page] [--hash HASH]');
   process.exit(2);
 }
 
@@ -17,10 +17,12 @@ const argv = process.argv.slice(2);
 let out = null;
 let trainMs = 3000;
 let fullPage = false;
+let hash = '';
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   if (a === '--full-page') fullPage = true;
   else if (a === '--train-ms') trainMs = Number(argv[++i]);
+  else if (a === '--hash') hash = argv[++i] ?? '';
   else if (a === '-h' || a === '--help') usage();
   else if (a.startsWith('-')) usage(`unknown option ${a}`);
   else if (out === null) out = a;
@@ -34,7 +36,8 @@ let status = 0;
 try {
   server = await serveDir();
   browser = await launchBrowser();
-  lab = await openLab(browser, server.origin, { width: 1400, height: 900, deviceScaleFactor: 1 });
+  const urlPath = '/' + (hash && !hash.startsWith('#') ? '#' + hash : hash);
+  lab = await openLab(browser, server.origin, { width: 1400, height: 900, deviceScaleFactor: 1, path: urlPath });
   await lab.page.waitForSelector('#stats', { state: 'attached', timeout: 10_000 });
   await lab.page.waitForTimeout(trainMs);
   const file = path.resolve(out);
