@@ -60,7 +60,9 @@ fn ftle_series_of_linear_systems_equals_the_analytic_value_at_every_sample() {
 #[test]
 fn ftle_series_matches_direct_integration_from_each_sample() {
     // τ a whole number of sampling intervals, so both compute Φ over the same span.
-    let cases: [(&dyn System, Vec<f64>, f64, usize, f64); 3] = [
+    // (system, start, t_end, N, τ)
+    type Case<'a> = (&'a dyn System, Vec<f64>, f64, usize, f64);
+    let cases: [Case; 3] = [
         (&Lorenz::default(), vec![1.0, 1.0, 20.0], 10.0, 501, 0.5),
         (
             &Goodwin::default(),

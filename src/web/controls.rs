@@ -390,9 +390,9 @@ impl Controls {
                     "title",
                     &ok.clone().err().unwrap_or(kind.description().into()),
                 );
-                option
-                    .dyn_ref::<HtmlOptionElement>()
-                    .map(|o| o.set_disabled(ok.is_err()));
+                if let Some(o) = option.dyn_ref::<HtmlOptionElement>() {
+                    o.set_disabled(ok.is_err());
+                }
             }
         }
         for (i, m) in Measure::ALL.into_iter().enumerate() {
@@ -400,9 +400,9 @@ impl Controls {
                 let ok = m.check(config.system);
                 let _ = option
                     .set_attribute("title", &ok.clone().err().unwrap_or(m.description().into()));
-                option
-                    .dyn_ref::<HtmlOptionElement>()
-                    .map(|o| o.set_disabled(ok.is_err()));
+                if let Some(o) = option.dyn_ref::<HtmlOptionElement>() {
+                    o.set_disabled(ok.is_err());
+                }
             }
         }
         self.shown_system = config.system;

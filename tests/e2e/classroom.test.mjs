@@ -702,6 +702,9 @@ describe('lyapunov-lens classroom features', { timeout: 240_000 }, () => {
     if (!(await page.isChecked('#click-sets-initial'))) await page.click('#click-sets-initial', { timeout: 3000 });
     assert.ok(await page.isChecked('#click-sets-initial'), '#click-sets-initial did not get checked');
     const before = await controlValues(page);
+    // Checking the box may have scrolled the page (the controls column is taller than the
+    // window): bring the canvas back into view, as a user would, before clicking it.
+    await page.locator('#phase-portrait').scrollIntoViewIfNeeded();
     const box = await page.locator('#phase-portrait').boundingBox();
     await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.3);
     const m = await poll(async () => {
