@@ -278,3 +278,115 @@ fn metrics_after_a_trajectory_change_equal_a_fresh_session() {
     fresh.step(40);
     assert_eq!(s.metrics(), fresh.metrics());
 }
+
+mod systems {
+    use lyapunov_lens::config::Config;
+    use lyapunov_lens::csv_import::parse_observations_csv;
+    use lyapunov_lens::model::ModelKind;
+    use lyapunov_lens::sensitivity::Measure;
+    use lyapunov_lens::session::{Recomputed, Session};
+    use lyapunov_lens::systems::SystemKind;
+
+    #[test]
+    fn every_system_builds_trains_and_measures_at_its_defaults() {
+        for kind in SystemKind::ALL {
+            let mut s = Session::new(Config::for_system(kind).with("n", 300.0)).unwrap();
+            assert_eq!(s.dim(), kind.dim());
+            assert_eq!(s.step(50), 50, "{kind}");
+            assert!(s.sensitivity().iter().all(|v| v.is_finite()), "{kind}");
+            assert_eq!(s.sensitivity().len(), 300);
+            assert!(s.metrics().pearson.is_some(), "{kind}: {:?}", s.metrics());
+            assert_eq!(s.dv_dn().is_some(), kind.has_lyapunov(), "{kind}");
+        }
+    }
+
+    #[test]
+    fn a_new_measure_or_horizon_keeps_the_data_and_the_trained_model() {
+        let mut s = Session::new(Config::default().with("n", 300.0)).unwrap();
+        s.step(100);
+        let (params, attention) = (s.parameters().to_vec(), s.attention().to_vec());
+        let r_dv_dn = s.metrics().pearson;
+        let mut c = s.config().clone();
+        c.measure = Measure::Ftle;
+        let done = s.set_config(c.clone()).unwrap();
+        assert_eq!(
+            done,
+            Recomputed {
+                trajectory: false,
+                observations: false,
+                model: false,
+                measure: true
+            }
+        );
+        assert_eq!(s.parameters(), &params[..]);
+        assert_eq!(s.attention(), &attention[..]);
+        assert_eq!(s.steps(), 100);
+        assert_ne!(
+            s.metrics().pearson,
+            r_dv_dn,
+            "the metrics follow the measure"
+        );
+        let ftle = s.sensitivity().to_vec();
+        c.tau = 3.0;
+        assert!(s.set_config(c.clone()).unwrap().measure);
+        assert_ne!(s.sensitivity(), &ftle[..]);
+        // ∂V/∂n does not depend on τ: changing τ then recomputes nothing.
+        c.measure = Measure::NormalDerivative;
+        s.set_config(c.clone()).unwrap();
+        c.tau = 5.0;
+        assert_eq!(s.set_config(c).unwrap(), Recomputed::default());
+    }
+
+    #[test]
+    fn switching_system_rebuilds_everything_and_bad_combinations_are_refused() {
+        let mut s = Session::new(Config::default().with("n", 200.0)).unwrap();
+        s.step(10);
+        let lorenz = s.config().switch_system(SystemKind::Lorenz);
+        assert_eq!(lorenz.measure, Measure::Ftle);
+        let done = s.set_config(lorenz.clone()).unwrap();
+        assert!(done.trajectory && done.observations && done.model);
+        assert_eq!((s.dim(), s.steps()), (3, 0));
+        // The oracle and ∂V/∂n need a V; normal growth needs 2-D: refused, session unchanged.
+        for bad in [
+            Config {
+                model: ModelKind::OracleInverseVariance,
+                ..lorenz.clone()
+            },
+            Config {
+                measure: Measure::NormalDerivative,
+                ..lorenz.clone()
+            },
+            Config {
+                measure: Measure::NormalGrowth,
+                ..lorenz.clone()
+            },
+        ] {
+            let e = s.set_config(bad).unwrap_err().to_string();
+            assert!(e.contains("lorenz"), "{e}");
+            assert_eq!(s.config(), &lorenz);
+        }
+        // A 2-variable file cannot be imported into a 3-D system, nor can the system change
+        // under imported data.
+        let csv = "t,x,y\n0,1,2\n1,1.5,2.5\n2,2,2\n";
+        let e = s
+            .import(parse_observations_csv(csv).unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("2-D"), "{e}");
+        let mut lv = Session::new(Config::default().with("n", 200.0)).unwrap();
+        lv.import(parse_observations_csv(csv).unwrap()).unwrap();
+        let e = lv
+            .set_config(lv.config().switch_system(SystemKind::Rossler))
+            .unwrap_err();
+        assert!(e.to_string().contains("clear the import"), "{e}");
+    }
+
+    #[test]
+    fn an_initial_state_outside_the_systems_domain_names_the_coordinate() {
+        let e = Session::new(Config::for_system(SystemKind::Goodwin).with("y0", -1.0))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("y0") && e.contains("protein"), "{e}");
+    }
+}
