@@ -1,11 +1,21 @@
 //! `cargo bench`: one training step of paper-linear at N = 1000 and 10000, the per-frame metric
-//! refresh, and the default integration. Prints medians over repeated samples; compare them with
+//! refresh, the default integration, a new session for every system (trajectory plus its
+//! sensitivity measure), the FTLE series, and one self-attention training step at N = 1000
+//! (d = 2 and 3, H = 2 and 4, a sweep of windows). Prints medians over repeated samples; compare them with
 //! the PyTorch and JAX peers through `make bench`, which runs both in the same session.
 
+use lyapunov_lens::adam::Adam;
 use lyapunov_lens::config::Config;
+use lyapunov_lens::ftle::ftle_series;
+use lyapunov_lens::gaussian_noise::add_gaussian_noise;
+use lyapunov_lens::lorenz::Lorenz;
 use lyapunov_lens::lotka_volterra::LotkaVolterra;
+use lyapunov_lens::model::{AttentionModel, TrainingData};
 use lyapunov_lens::rk4::{integrate, uniform_times};
+use lyapunov_lens::self_attention::{SelfAttention, DEFAULT_HEADS, DEFAULT_WINDOW, MAX_HEADS};
 use lyapunov_lens::session::Session;
+use lyapunov_lens::system::System;
+use lyapunov_lens::systems::SystemKind;
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -68,4 +78,71 @@ fn main() {
     println!(
         "lyapunov-lens new session at defaults (integrate + dV/dn + period + noise) us={us:.1}"
     );
+    // A config change on another system pays for the trajectory and its sensitivity measure.
+    for kind in SystemKind::ALL {
+        let config = Config::for_system(kind);
+        let us = median_us(samples, if quick { 1 } else { 20 }, || {
+            black_box(Session::new(config.clone()).unwrap());
+        });
+        println!(
+            "lyapunov-lens new session {kind} (N=1000, measure {}, tau {}) us={us:.1}",
+            config.measure, config.tau
+        );
+    }
+    let system = Lorenz::default();
+    let traj = integrate(&system, &[1.0, 1.0, 20.0], &uniform_times(20.0, 1000)).unwrap();
+    let us = median_us(samples, if quick { 1 } else { 20 }, || {
+        black_box(ftle_series(&system, &traj, 0.5).unwrap());
+    });
+    println!("lyapunov-lens FTLE series Lorenz N=1000 tau=0.5 (propagators + window products) us={us:.1}");
+    self_attention(quick, samples);
+}
+
+/// Median time of one self-attention training step (loss, gradient and Adam update) at N = 1000
+/// on Lotka–Volterra (d = 2) and Lorenz (d = 3) data, at the default window and, for d = 3, a
+/// sweep of windows: the cost is one exp per (head, t, s) pair, so it grows like H·N·(2W + 1).
+fn self_attention(quick: bool, samples: usize) {
+    let n = 1000;
+    let lv: (Box<dyn System>, Vec<f64>, f64) =
+        (Box::new(LotkaVolterra::default()), vec![10.0, 5.0], 15.0);
+    let lorenz: (Box<dyn System>, Vec<f64>, f64) =
+        (Box::new(Lorenz::default()), vec![1.0, 1.0, 20.0], 10.0);
+    for (system, x0, t_end) in [lv, lorenz] {
+        let clean = integrate(system.as_ref(), &x0, &uniform_times(t_end, n))
+            .unwrap()
+            .states;
+        let noisy = add_gaussian_noise(&clean, 2.0, 0);
+        let data = TrainingData {
+            noisy: &noisy,
+            clean: &clean,
+        };
+        let d = system.dim();
+        let mut windows = vec![DEFAULT_WINDOW];
+        if d == 3 {
+            windows.extend(
+                [4, 8, 12, 16, 24, 32]
+                    .into_iter()
+                    .filter(|&w| w != DEFAULT_WINDOW),
+            );
+        }
+        for window in windows {
+            for heads in [DEFAULT_HEADS, MAX_HEADS] {
+                let mut model = SelfAttention::new(d, heads, window);
+                let mut adam = Adam::new(0.01, model.parameters().len());
+                let mut gradient = vec![0.0; model.parameters().len()];
+                let us = median_us(samples, if quick { 1 } else { 100 }, || {
+                    black_box(model.loss_and_gradient(&data, &mut gradient));
+                    adam.update(model.parameters_mut(), &gradient);
+                });
+                let note = if window == DEFAULT_WINDOW {
+                    "default window"
+                } else {
+                    "window sweep"
+                };
+                println!(
+                "lyapunov-lens self-attention N={n} d={d} H={heads} W={window} us/step={us:.1} ({note}; loss + gradient + Adam, median of {samples} samples)"
+            );
+            }
+        }
+    }
 }

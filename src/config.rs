@@ -3,6 +3,7 @@
 
 use crate::gaussian_noise::MAX_SEED;
 use crate::model::ModelKind;
+use crate::self_attention;
 use crate::sensitivity::Measure;
 use crate::system::ParamSpec;
 use crate::systems::SystemKind;
@@ -106,16 +107,16 @@ pub const RUN_PARAMETERS: [ParamSpec; 8] = [
         label: "heads",
         min: 1.0,
         max: 4.0,
-        default: 2.0,
+        default: self_attention::DEFAULT_HEADS as f64,
         step: 1.0,
         help: "Attention heads of the self-attention model (1–4).",
     },
     ParamSpec {
         name: "window",
         label: "W window",
-        min: 2.0,
-        max: 100.0,
-        default: 16.0,
+        min: 1.0,
+        max: 64.0,
+        default: self_attention::DEFAULT_WINDOW as f64,
         step: 1.0,
         help: "The self-attention model attends to the ±W nearest samples in time.",
     },

@@ -36,6 +36,7 @@ pub mod presets;
 pub mod report;
 pub mod rk4;
 pub mod rossler;
+pub mod self_attention;
 pub mod sensitivity;
 pub mod session;
 pub mod summary_stats;

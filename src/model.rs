@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::oracle_inverse_variance::OracleInverseVariance;
 use crate::paper_linear::PaperLinear;
+use crate::self_attention::SelfAttention;
 use crate::systems::SystemKind;
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
@@ -58,13 +59,17 @@ pub enum ModelKind {
     /// Not learned: a_t ∝ 1/|∇V(x̃_t)|², the reference "attention that knows the geometry".
     #[serde(rename = "oracle-inverse-variance")]
     OracleInverseVariance,
+    /// Multi-head self-attention over a local time window: a learned denoiser.
+    #[serde(rename = "self-attention")]
+    SelfAttention,
 }
 
 impl ModelKind {
-    pub const ALL: [ModelKind; 3] = [
+    pub const ALL: [ModelKind; 4] = [
         ModelKind::PaperLinear,
         ModelKind::PaperLinearUnscaled,
         ModelKind::OracleInverseVariance,
+        ModelKind::SelfAttention,
     ];
 
     pub fn name(self) -> &'static str {
@@ -72,6 +77,7 @@ impl ModelKind {
             ModelKind::PaperLinear => "paper-linear",
             ModelKind::PaperLinearUnscaled => "paper-linear-unscaled",
             ModelKind::OracleInverseVariance => "oracle-inverse-variance",
+            ModelKind::SelfAttention => "self-attention",
         }
     }
 
@@ -85,6 +91,9 @@ impl ModelKind {
             }
             ModelKind::OracleInverseVariance => {
                 "not learned: a_t ∝ 1/|∇V(x̃_t)|², inverse-variance weights for estimating V; a reference ceiling"
+            }
+            ModelKind::SelfAttention => {
+                "z_t = (x̃_t − μ)/s, A^h_t· = softmax over |s−t| ≤ W of (W_Q^h z_t)·(W_K^h z_s)/√d_k + b^h_{s−t}, r_t = μ + s⊙(Σ_h W_O^h Σ_s A^h_ts W_V^h z_s + c); a_s = attention received, mean over heads and t of A^h_ts"
             }
         }
     }
@@ -101,6 +110,9 @@ impl ModelKind {
                     .build(config.system_values())
                     .expect("the config was validated"),
             )),
+            ModelKind::SelfAttention => {
+                Box::new(SelfAttention::new(dim, config.heads, config.window))
+            }
         }
     }
 
@@ -123,7 +135,7 @@ impl ModelKind {
 
     /// Whether the config's `heads` and `window` shape this model.
     pub fn uses_heads_and_window(self) -> bool {
-        false
+        matches!(self, ModelKind::SelfAttention)
     }
 
     /// Whether the model has parameters to train.

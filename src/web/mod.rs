@@ -40,6 +40,8 @@ use web_sys::{Document, Event, HtmlElement, HtmlInputElement, KeyboardEvent, Mou
 const STATS_INTERVAL_MS: f64 = 200.0;
 /// The URL hash is rewritten at most this often (ms) while controls move.
 const HASH_INTERVAL_MS: f64 = 300.0;
+/// Most milliseconds of training per animation frame (the rest is drawing and the browser).
+const TRAIN_BUDGET_MS: f64 = 10.0;
 /// Text scale in large-text mode.
 const BIG_TEXT_SCALE: f64 = 1.4;
 /// Run controls that do not apply to imported data (they shape the simulation); the system's
@@ -94,6 +96,8 @@ struct Lab {
     head: usize,
     /// That head's attention, when one head is chosen; reused every frame.
     head_attention: Vec<f64>,
+    /// Measured cost of one optimizer step (ms, smoothed), which caps the steps per frame.
+    ms_per_step: f64,
     last_hash_ms: f64,
     last_hash: String,
 }
@@ -134,23 +138,45 @@ impl Lab {
             self.dirty.loss_cold = true;
             self.perturbation.redraw();
         }
-        let wanted = std::mem::take(&mut self.queued_steps)
+        let queued = std::mem::take(&mut self.queued_steps);
+        let wanted = queued
             + if self.playing {
                 self.steps_per_frame
             } else {
                 0
             };
-        let taken = if wanted > 0 {
-            self.session.step(wanted)
+        // Keep the page responsive with slow models (self-attention costs ~100× paper-linear
+        // per step): at most TRAIN_BUDGET_MS of training per frame, from the measured cost of a
+        // step. Steps asked for with the Step button carry over to the next frames.
+        let cap = if self.ms_per_step > 0.0 {
+            ((TRAIN_BUDGET_MS / self.ms_per_step).floor() as usize).max(1)
+        } else {
+            1
+        };
+        let run = wanted.min(cap);
+        self.queued_steps = queued.saturating_sub(run);
+        let taken = if run > 0 {
+            let t0 = now_ms();
+            let taken = self.session.step(run);
+            if taken > 0 {
+                let per_step = (now_ms() - t0) / taken as f64;
+                // Up at once (a slower model, a larger N), down smoothly.
+                self.ms_per_step = if self.ms_per_step > 0.0 && per_step < self.ms_per_step {
+                    0.8 * self.ms_per_step + 0.2 * per_step
+                } else {
+                    per_step
+                };
+            }
+            taken
         } else {
             0
         };
-        if wanted > 0 {
+        if run > 0 {
             self.dirty.hot = true;
             self.dirty.stats = true;
         }
         if let Some(why) = self.session.diverged().map(str::to_owned) {
-            if self.playing || wanted > 0 {
+            if self.playing || run > 0 {
                 self.set_playing(false);
                 self.show_notice_with_action(
                     &format!("Training paused: {why}. Lower the learning rate, or reset the model to start again from uniform attention."),
@@ -236,6 +262,9 @@ impl Lab {
         self.dirty.phase_cold |= done.trajectory || done.observations;
         self.dirty.fig5_cold |= done.trajectory || done.observations || done.measure;
         self.dirty.loss_cold |= done.model;
+        if done.model || done.trajectory {
+            self.ms_per_step = 0.0; // re-measure: the cost of a step may have changed
+        }
         self.dirty.hot = true;
         self.dirty.stats_now = true;
         self.dirty.hash = true;
@@ -862,6 +891,7 @@ impl App {
             big: false,
             head: 0,
             head_attention: Vec::new(),
+            ms_per_step: 0.0,
             last_hash_ms: f64::NEG_INFINITY,
             last_hash: hash.clone(),
         }));
