@@ -138,39 +138,22 @@ impl Lab {
             self.dirty.loss_cold = true;
             self.perturbation.redraw();
         }
+        // Steps asked for with the Step button (or the S key) all run: a deliberate action.
+        // While playing, training takes at most TRAIN_BUDGET_MS of the frame, from the measured
+        // cost of a step, so slow models (self-attention costs ~100× paper-linear) keep the
+        // page responsive; an unknown cost (new model or data) is measured with one step first.
         let queued = std::mem::take(&mut self.queued_steps);
-        let wanted = queued
-            + if self.playing {
-                self.steps_per_frame
-            } else {
-                0
-            };
-        // Keep the page responsive with slow models (self-attention costs ~100× paper-linear
-        // per step): at most TRAIN_BUDGET_MS of training per frame, from the measured cost of a
-        // step. Steps asked for with the Step button carry over to the next frames.
-        let cap = if self.ms_per_step > 0.0 {
-            ((TRAIN_BUDGET_MS / self.ms_per_step).floor() as usize).max(1)
-        } else {
-            1
-        };
-        let run = wanted.min(cap);
-        self.queued_steps = queued.saturating_sub(run);
-        let taken = if run > 0 {
-            let t0 = now_ms();
-            let taken = self.session.step(run);
-            if taken > 0 {
-                let per_step = (now_ms() - t0) / taken as f64;
-                // Up at once (a slower model, a larger N), down smoothly.
-                self.ms_per_step = if self.ms_per_step > 0.0 && per_step < self.ms_per_step {
-                    0.8 * self.ms_per_step + 0.2 * per_step
-                } else {
-                    per_step
-                };
+        let mut taken = self.timed_step(queued);
+        if self.playing && self.session.diverged().is_none() {
+            let mut left = self.steps_per_frame;
+            if self.ms_per_step == 0.0 {
+                taken += self.timed_step(1);
+                left -= 1;
             }
-            taken
-        } else {
-            0
-        };
+            let cap = ((TRAIN_BUDGET_MS / self.ms_per_step.max(1e-6)).floor() as usize).max(1);
+            taken += self.timed_step(left.min(cap));
+        }
+        let run = queued + usize::from(self.playing);
         if run > 0 {
             self.dirty.hot = true;
             self.dirty.stats = true;
@@ -205,6 +188,25 @@ impl Lab {
             self.last_hash_ms = stamp_ms;
         }
         self.timing.record(stamp_ms, now_ms() - start, taken as u64);
+    }
+
+    /// Runs `k` optimizer steps, updating the measured cost of one; returns how many ran.
+    fn timed_step(&mut self, k: usize) -> usize {
+        if k == 0 {
+            return 0;
+        }
+        let t0 = now_ms();
+        let done = self.session.step(k);
+        if done > 0 {
+            let per_step = (now_ms() - t0) / done as f64;
+            // Up at once (a slower model, a larger N), down smoothly.
+            self.ms_per_step = if self.ms_per_step > 0.0 && per_step < self.ms_per_step {
+                0.8 * self.ms_per_step + 0.2 * per_step
+            } else {
+                per_step
+            };
+        }
+        done
     }
 
     fn draw(&mut self) {
