@@ -128,7 +128,14 @@ fn in_short(w: &mut String, report: &SweepReport) {
 
 /// The whole report. `command` is the command line that produced `report`; `figures` are
 /// (caption, relative path) pairs.
-pub fn render(report: &SweepReport, command: &str, figures: &[(&str, String)]) -> String {
+/// `cross`, when given, adds a line to the summary and the "Across systems" section at the end,
+/// with a link to its table (`cross_table`, relative to the report).
+pub fn render(
+    report: &SweepReport,
+    cross: Option<(&CrossSystemReport, &str)>,
+    command: &str,
+    figures: &[(&str, String)],
+) -> String {
     let spec = &report.spec;
     let b = &spec.base;
     let mut md = String::new();
@@ -145,6 +152,9 @@ pub fn render(report: &SweepReport, command: &str, figures: &[(&str, String)]) -
     )
     .unwrap();
     in_short(w, report);
+    if let Some((cross, _)) = cross {
+        writeln!(w, "{}\n", cross_in_short(cross)).unwrap();
+    }
     writeln!(w, "## Setup\n").unwrap();
     writeln!(
         w,
@@ -356,6 +366,10 @@ pub fn render(report: &SweepReport, command: &str, figures: &[(&str, String)]) -
         )
         .unwrap();
     }
+    if let Some((cross, table)) = cross {
+        md.push_str(&render_cross(cross));
+        writeln!(md, "Per-run rows and summaries: [`{table}`]({table}).").unwrap();
+    }
     md
 }
 
@@ -478,4 +492,37 @@ pub fn render_cross(report: &CrossSystemReport) -> String {
     )
     .unwrap();
     md
+}
+
+/// One paragraph for "In short": how the cross-system cells read, per model.
+fn cross_in_short(report: &CrossSystemReport) -> String {
+    let spec = &report.spec;
+    let mut per_model = Vec::new();
+    for &model in &spec.models {
+        let (mut aligned, mut reversed, mut total) = (0, 0, 0);
+        for &system in &spec.systems {
+            if model.check(system).is_err() {
+                continue;
+            }
+            for &level in &spec.noise_levels {
+                for measure in Measure::available(system) {
+                    let f = |metric: &str| report.find(system, model, level, measure, metric);
+                    match reading(f("pearson"), f("spearman")) {
+                        "aligned" => aligned += 1,
+                        "reversed" => reversed += 1,
+                        _ => {}
+                    }
+                    total += 1;
+                }
+            }
+        }
+        per_model.push(format!(
+            "`{model}` is aligned in {aligned} and reversed in {reversed} of its {total} cells"
+        ));
+    }
+    format!(
+        "Across {} systems (section *Across systems* below), counting a cell as aligned or reversed only when both r and ρ agree with 95% confidence: {}. Whether attention sits where the dynamics are calm depends on the system and the model; the table says where.",
+        spec.systems.len(),
+        per_model.join("; ")
+    )
 }

@@ -458,7 +458,7 @@ paper's measure), the finite-time Lyapunov exponent, or the growth of kicks alon
         #[arg(long, value_delimiter = ',', default_values_t = SystemKind::ALL)]
         cross_systems: Vec<SystemKind>,
         /// Models of the cross-system table (each where it applies), comma-separated.
-        #[arg(long, value_delimiter = ',', default_values_t = [ModelKind::PaperLinear, ModelKind::OracleInverseVariance])]
+        #[arg(long, value_delimiter = ',', default_values_t = [ModelKind::PaperLinear, ModelKind::SelfAttention, ModelKind::OracleInverseVariance])]
         cross_models: Vec<ModelKind>,
         /// Noise levels of the cross-system table, as multiples of each system's default σ.
         #[arg(long, value_delimiter = ',', default_values_t = [0.5, 1.0, 2.0])]
@@ -820,8 +820,7 @@ paper's measure), the finite-time Lyapunov exponent, or the growth of kicks alon
             .chain(std::env::args().skip(1))
             .collect::<Vec<_>>()
             .join(" ");
-        let mut text = findings::render(&report, &command, &figs);
-        if args.cross_seeds > 0 {
+        let cross = if args.cross_seeds > 0 {
             let cross = run_cross_sweep(CrossSystemSpec {
                 systems: args.cross_systems.clone(),
                 models: args.cross_models.clone(),
@@ -834,13 +833,17 @@ paper's measure), the finite-time Lyapunov exponent, or the growth of kicks alon
                 write_cross_csv(&cross, w)
             })
             .map_err(failed)?;
-            text.push_str(&findings::render_cross(&cross));
-            text.push_str(&format!(
-                "Per-run rows and summaries: [`{}`]({}).\n",
-                rel("cross_system.csv"),
-                rel("cross_system.csv")
-            ));
-        }
+            Some(cross)
+        } else {
+            None
+        };
+        let table = rel("cross_system.csv");
+        let text = findings::render(
+            &report,
+            cross.as_ref().map(|c| (c, table.as_str())),
+            &command,
+            &figs,
+        );
         std::fs::write(&args.report, text)
             .map_err(|e| failed(format!("cannot write {}: {e}", args.report.display())))?;
         eprintln!(
