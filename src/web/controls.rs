@@ -492,6 +492,14 @@ impl Controls {
             }
         }
         self.head.set_disabled(!attention_heads);
+        // Only the model's own heads can be shown.
+        for h in 1..=4u32 {
+            if let Some(option) = self.head.item(h) {
+                if let Some(o) = option.dyn_ref::<HtmlOptionElement>() {
+                    o.set_disabled(h as usize > config.heads);
+                }
+            }
+        }
         if let Some(row) = self.projection.parent_element() {
             let _ = row
                 .dyn_ref::<HtmlElement>()

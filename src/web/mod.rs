@@ -284,6 +284,9 @@ impl Lab {
             });
         match result {
             Ok(done) => {
+                if self.head > self.session.heads() {
+                    self.head = 0; // that head no longer exists: show all
+                }
                 let system = self.session.config().system;
                 if system != before {
                     // New sliders, options and axes for the new system.
