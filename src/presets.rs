@@ -81,7 +81,7 @@ pub const PRESETS: [Preset; 9] = [
     Preset {
         id: "circadian",
         title: "Circadian clock (Goodwin)",
-        commentary: "The Goodwin loop, a classic model of a circadian clock: mRNA makes protein makes repressor, which shuts off the mRNA. There is no conserved V, so attention is compared with the finite-time Lyapunov exponent. The portrait shows the repressor against the protein (change the plotted pair with "plot"); the run starts on the limit cycle, whose period is about 40 time units. The mRNA level is tiny (0.006–0.05), so even σ = 0.02 hides it in noise: which coordinates can the model still use?",
+        commentary: "The Goodwin loop, a classic model of a circadian clock: mRNA makes protein makes repressor, which shuts off the mRNA. There is no conserved V, so attention is compared with the finite-time Lyapunov exponent. The portrait shows the repressor against the protein (change the plotted pair with the plot menu); the run starts on the limit cycle, whose period is about 40 time units. The mRNA level is tiny (0.006–0.05), so even σ = 0.02 hides it in noise: which coordinates can the model still use?",
         system: SystemKind::Goodwin,
         overrides: &[],
         model: ModelKind::PaperLinear,
