@@ -29,6 +29,20 @@ pub trait AttentionModel {
     fn reconstruct(&self, noisy: &Array2<f64>, attention: &[f64]) -> Array2<f64>;
     /// The loss, mean over t of ‖r_t − x_t‖², with ∂loss/∂θ written into `gradient`.
     fn loss_and_gradient(&mut self, data: &TrainingData, gradient: &mut [f64]) -> f64;
+    /// The loss and the attention together, for the once-per-frame refresh: the same numbers,
+    /// bit for bit, as [`AttentionModel::loss_and_gradient`]'s loss and
+    /// [`AttentionModel::attention`]. `gradient` is scratch space. Models override it to share
+    /// one forward pass instead of running two (and a backward pass nobody reads).
+    fn loss_and_attention(
+        &mut self,
+        data: &TrainingData,
+        gradient: &mut [f64],
+        attention: &mut [f64],
+    ) -> f64 {
+        let loss = self.loss_and_gradient(data, gradient);
+        self.attention(data.noisy, attention);
+        loss
+    }
     /// Number of attention heads (1 for single-score models).
     fn heads(&self) -> usize {
         1

@@ -96,6 +96,42 @@ impl AttentionModel for PaperLinear {
         r
     }
 
+    /// One softmax for both (the gradient is not needed). The attention is e_t / Σe and the
+    /// loss uses e_t · (1/Σe), exactly as `attention` and `loss_and_gradient` do.
+    fn loss_and_attention(
+        &mut self,
+        data: &TrainingData,
+        _gradient: &mut [f64],
+        attention: &mut [f64],
+    ) -> f64 {
+        let (noisy, clean) = (data.noisy, data.clean);
+        let (n, d) = noisy.dim();
+        let c = self.scale(n);
+        let sum = self.softmax_numerators(noisy);
+        let inv_sum = 1.0 / sum;
+        let xs = noisy
+            .as_slice()
+            .expect("observations are contiguous row-major");
+        let cs = clean
+            .as_slice()
+            .expect("clean states are contiguous row-major");
+        let mut loss = 0.0;
+        for (((x, xc), e), out) in xs
+            .chunks_exact(d)
+            .zip(cs.chunks_exact(d))
+            .zip(&self.exps)
+            .zip(attention.iter_mut())
+        {
+            *out = e / sum;
+            let a = e * inv_sum;
+            for j in 0..d {
+                let err = c * a * x[j] - xc[j];
+                loss += err * err;
+            }
+        }
+        loss / n as f64
+    }
+
     fn loss_and_gradient(&mut self, data: &TrainingData, gradient: &mut [f64]) -> f64 {
         let (noisy, clean) = (data.noisy, data.clean);
         let (n, d) = noisy.dim();

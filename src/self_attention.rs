@@ -616,6 +616,21 @@ impl AttentionModel for SelfAttention {
         loss
     }
 
+    /// One forward pass for both: no backward pass.
+    fn loss_and_attention(
+        &mut self,
+        data: &TrainingData,
+        _gradient: &mut [f64],
+        attention: &mut [f64],
+    ) -> f64 {
+        let clean = self.check_clean(data);
+        self.run_forward(data.noisy);
+        let loss = self.ws.residuals(clean, self.layout.dim);
+        let heads = self.layout.heads;
+        self.received(0..heads, 1.0 / (heads * self.ws.n) as f64, attention);
+        loss
+    }
+
     /// The forward pass and the loss only, bit-identical to [`Self::loss_and_gradient`]'s loss.
     fn loss(&mut self, data: &TrainingData) -> f64 {
         let clean = self.check_clean(data);

@@ -396,9 +396,9 @@ impl Session {
             noisy: &self.observations,
             clean: &self.clean.trajectory.states,
         };
-        let loss = self.model.loss_and_gradient(&data, &mut self.gradient);
-        self.model
-            .attention(&self.observations, &mut self.attention);
+        let loss = self
+            .model
+            .loss_and_attention(&data, &mut self.gradient, &mut self.attention);
         self.metrics = self.workspace.compute(
             &self.attention,
             Some(&self.clean.sensitivity),
