@@ -1,6 +1,7 @@
 //! The lab's configuration: every parameter by name, with ranges, defaults and validation.
 //! The same names are CLI flags (`t_end` is `--t-end`), JSON keys, URL-hash keys and DOM ids.
 
+use crate::ftle::MAX_CONTINUATION;
 use crate::gaussian_noise::MAX_SEED;
 use crate::model::ModelKind;
 use crate::self_attention;
@@ -362,6 +363,18 @@ impl Config {
         }
         if !(1..=1000).contains(&self.window) {
             return err("window", format!("must be 1 to 1000, got {}", self.window));
+        }
+        // The FTLE windows at the end of the run need the orbit continued τ further.
+        let spacing = self.t_end / (self.n - 1) as f64;
+        if self.measure.uses_horizon() && self.tau / spacing > MAX_CONTINUATION as f64 {
+            return err(
+                "tau",
+                format!(
+                    "τ = {} spans {:.0} sampling intervals of t_end/(N − 1); at most {MAX_CONTINUATION} are allowed",
+                    self.tau,
+                    self.tau / spacing
+                ),
+            );
         }
         if let Err(e) = self.measure.check(self.system) {
             return err("measure", e);

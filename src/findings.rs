@@ -444,9 +444,10 @@ pub fn render_cross(report: &CrossSystemReport) -> String {
                         None => tally.push((reading(f("pearson"), f("spearman")), 1)),
                     }
                     let label = format!("σ = {} ({})", short(sigma), measure.symbol());
-                    if read.starts_with("aligned") {
+                    // The statements follow the rule: both r and ρ, not one of them.
+                    if read == "aligned" {
                         aligned.push(label);
-                    } else if read.starts_with("reversed") {
+                    } else if read == "reversed" {
                         reversed.push(label);
                     }
                     if uniform {

@@ -213,11 +213,12 @@ pub struct Propagators {
 
 impl Propagators {
     /// Integrates the tangent-linear system over every sampling interval, each from the
-    /// trajectory's own state with Φ = I, and continues `extra` intervals past the end.
+    /// trajectory's own state with Φ = I, and continues past the end far enough for windows of
+    /// length `tau` (see [`continuation`]).
     pub fn along<S: System + ?Sized>(
         system: &S,
         trajectory: &Trajectory,
-        extra: usize,
+        tau: f64,
     ) -> Result<Self, IntegrationError> {
         let d = system.dim();
         assert!(
@@ -226,11 +227,7 @@ impl Propagators {
         );
         let n = trajectory.len();
         let mut times = trajectory.times.clone();
-        let dt = if n >= 2 {
-            times[n - 1] - times[n - 2]
-        } else {
-            1.0
-        };
+        let (extra, dt) = continuation(trajectory, tau)?;
         let last = times[n - 1];
         times.extend((1..=extra).map(|k| last + dt * k as f64));
         let mut states: Vec<f64> = trajectory.states.iter().copied().collect();
@@ -355,23 +352,62 @@ pub fn ftle_series<S: System + ?Sized>(
     trajectory: &Trajectory,
     tau: f64,
 ) -> Result<Vec<f64>, IntegrationError> {
-    let propagators = Propagators::along(system, trajectory, extra_intervals(trajectory, tau))?;
+    let propagators = Propagators::along(system, trajectory, tau)?;
     let d = propagators.dim;
     let mut out = vec![0.0; trajectory.len()];
     propagators.windows(trajectory.len(), tau, |i, j, phi| {
         let span = propagators.times[j] - propagators.times[i];
-        out[i] = libm::log(largest_singular_value(&phi[..d * d], d)) / span;
+        out[i] = log_largest_singular_value(&phi[..d * d], d) / span;
     });
-    Ok(out)
+    match out.iter().position(|v| !v.is_finite()) {
+        Some(i) => Err(IntegrationError {
+            t: trajectory.times[i],
+            message: format!(
+                "over τ = {tau} the tangent vectors grew beyond the range of f64 (or collapsed to 0): shorten τ"
+            ),
+        }),
+        None => Ok(out),
+    }
 }
 
-/// How many sampling intervals past the end a horizon τ needs.
-pub fn extra_intervals(trajectory: &Trajectory, tau: f64) -> usize {
+/// Most intervals the trajectory is continued past its end for the last windows.
+pub const MAX_CONTINUATION: usize = 100_000;
+
+/// How far past its end a trajectory is continued for windows of length τ: (intervals, spacing).
+/// The spacing is the larger of the last and the mean sampling interval, so that an uneven
+/// imported series with a tiny last step does not ask for millions of intervals. A τ that
+/// would need more than [`MAX_CONTINUATION`] intervals is an error.
+pub fn continuation(trajectory: &Trajectory, tau: f64) -> Result<(usize, f64), IntegrationError> {
     let n = trajectory.len();
+    let t_last = trajectory.times.last().copied().unwrap_or(0.0);
     let dt = if n >= 2 {
-        trajectory.times[n - 1] - trajectory.times[n - 2]
+        let last = trajectory.times[n - 1] - trajectory.times[n - 2];
+        let mean = (t_last - trajectory.times[0]) / (n - 1) as f64;
+        last.max(mean)
     } else {
         1.0
     };
-    ((tau / dt) * (1.0 + 1e-12)).ceil().max(1.0) as usize + 1
+    let intervals = (tau / dt) * (1.0 + 1e-12);
+    if !(intervals.is_finite() && intervals <= MAX_CONTINUATION as f64) {
+        return Err(IntegrationError {
+            t: t_last,
+            message: format!(
+                "a horizon τ = {tau} spans {intervals:.3e} sampling intervals of {dt:.3e}; at most {MAX_CONTINUATION} are allowed: shorten τ or sample more coarsely"
+            ),
+        });
+    }
+    Ok((intervals.ceil().max(1.0) as usize + 1, dt))
+}
+
+/// ln σ_max(M) without overflow for large entries: M is scaled by its largest entry first.
+pub fn log_largest_singular_value(m: &[f64], d: usize) -> f64 {
+    let scale = m[..d * d].iter().fold(0.0_f64, |a, v| a.max(v.abs()));
+    if scale == 0.0 || !scale.is_finite() {
+        return libm::log(scale);
+    }
+    let mut scaled = [0.0; 9];
+    for (s, v) in scaled.iter_mut().zip(&m[..d * d]) {
+        *s = v / scale;
+    }
+    libm::log(scale) + libm::log(largest_singular_value(&scaled[..d * d], d))
 }

@@ -106,7 +106,7 @@ impl System for Goodwin {
             -self.b, 0.0, dx_dz, self.c, -self.d, 0.0, 0.0, self.e, -self.f,
         ]);
     }
-    fn poincare_section(&self) -> Option<(usize, f64)> {
+    fn poincare_section(&self, _initial: &[f64]) -> Option<(usize, f64)> {
         // The orbit winds around the equilibrium: the repressor crosses Z* upwards once a cycle.
         Some((2, self.equilibrium_repressor()))
     }

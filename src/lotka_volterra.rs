@@ -133,7 +133,7 @@ impl System for LotkaVolterra {
     fn lyapunov(&self) -> Option<&dyn LyapunovFunction> {
         Some(self)
     }
-    fn poincare_section(&self) -> Option<(usize, f64)> {
+    fn poincare_section(&self, _initial: &[f64]) -> Option<(usize, f64)> {
         // Every orbit winds around the equilibrium, so it crosses x = γ/δ upwards once a period.
         Some((0, self.gamma / self.delta))
     }

@@ -288,6 +288,9 @@ paper's measure), the finite-time Lyapunov exponent, or the growth of kicks alon
                     "a sweep needs at least one σ, one seed and one model".into(),
                 ));
             }
+            if let Some(e) = self.models.iter().find_map(|m| m.check(base.system).err()) {
+                return Err(usage_error(format!("invalid value in --models: {e}")));
+            }
             for &sigma in &self.sigmas {
                 let mut config = base.clone();
                 config.sigma = sigma;
@@ -786,9 +789,22 @@ paper's measure), the finite-time Lyapunov exponent, or the growth of kicks alon
         let out = |name: &str| args.out_dir.join(name);
         write_output(Some(&out("sweep.csv")), |w| write_csv(&report, w)).map_err(failed)?;
         figures::sweep(&report, &out("sweep.svg")).map_err(failed)?;
-        // One representative run at the paper's setting (σ = 2, seed 0) with the first model.
+        // One representative run, seed 0, with the first model: at the paper's σ = 2 for
+        // Lotka–Volterra, else at the sweep's largest σ.
+        let example_sigma =
+            if base.system == SystemKind::LotkaVolterra || report.spec.sigmas.contains(&2.0) {
+                2.0
+            } else {
+                report
+                    .spec
+                    .sigmas
+                    .iter()
+                    .copied()
+                    .fold(base.sigma, f64::max)
+            };
+        let symbol = base.measure.symbol();
         let mut example = base;
-        (example.sigma, example.seed, example.model) = (2.0, 0, report.spec.models[0]);
+        (example.sigma, example.seed, example.model) = (example_sigma, 0, report.spec.models[0]);
         let session = trained(example, args.steps)?;
         figures::fig5(&session, &out("fig5.svg")).map_err(failed)?;
         let projection = session.config().system.run_defaults().projection;
@@ -802,19 +818,18 @@ paper's measure), the finite-time Lyapunov exponent, or the growth of kicks alon
                 .to_string_lossy()
                 .into_owned()
         };
+        let fig5_caption = format!(
+            "Attention and {symbol} against time, σ = {example_sigma}, seed 0 (the paper's Figure 5)"
+        );
+        let phase_caption =
+            format!("Observations coloured by attention, σ = {example_sigma}, seed 0");
         let figs = [
             (
                 "Pearson r against σ, mean and 95% interval per model",
                 rel("sweep.svg"),
             ),
-            (
-                "Attention and ∂V/∂n against time, σ = 2, seed 0 (the paper's Figure 5)",
-                rel("fig5.svg"),
-            ),
-            (
-                "Observations coloured by attention, σ = 2, seed 0",
-                rel("phase.svg"),
-            ),
+            (fig5_caption.as_str(), rel("fig5.svg")),
+            (phase_caption.as_str(), rel("phase.svg")),
         ];
         let command = std::iter::once("lyapunov-lens".to_string())
             .chain(std::env::args().skip(1))

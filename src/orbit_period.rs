@@ -24,20 +24,22 @@ pub fn period_from_crossings(crossings: &[f64]) -> Option<f64> {
 
 /// Sample intervals per `time_hint` when scanning for section crossings.
 const SAMPLES_PER_HINT: usize = 4000;
-/// The scan gives up (returns `None`) after this many multiples of `time_hint`.
-const MAX_HINTS: usize = 256;
+/// The scan gives up (returns `None`) after this many multiples of `time_hint`: enough for two
+/// crossings of the slowest default orbit in the shortest window (t_end = 2, period ≈ 8), and
+/// a bounded cost (64 000 intervals) when the orbit never returns.
+const MAX_HINTS: usize = 16;
 
 /// The period of the orbit through `initial`: the time between its first two upward crossings of
 /// the system's Poincaré section, located by linear interpolation on a grid of
 /// `time_hint / 4000`. Integration runs forward once, with no restarts, until the second crossing
-/// or `256 × time_hint`. `None` if the system has no section, the orbit does not return in that
+/// or `16 × time_hint`. `None` if the system has no section, the orbit does not return in that
 /// time, or the integration fails.
 pub fn measure_period<S: System + ?Sized>(
     system: &S,
     initial: &[f64],
     time_hint: f64,
 ) -> Option<f64> {
-    let (coordinate, level) = system.poincare_section()?;
+    let (coordinate, level) = system.poincare_section(initial)?;
     let dt = time_hint.max(1e-3) / SAMPLES_PER_HINT as f64;
     let mut rk4 = Rk4::new(system.dim());
     let mut state = initial.to_vec();

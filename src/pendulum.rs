@@ -70,9 +70,11 @@ impl System for Pendulum {
     fn lyapunov(&self) -> Option<&dyn LyapunovFunction> {
         Some(self)
     }
-    fn poincare_section(&self) -> Option<(usize, f64)> {
+    fn poincare_section(&self, initial: &[f64]) -> Option<(usize, f64)> {
         // A swinging (librating) pendulum crosses ω = 0 upwards once a swing, at its lowest θ.
-        Some((1, 0.0))
+        // With H ≥ g/L it goes over the top (or creeps towards it forever): ω never changes
+        // sign, and θ grows without bound, so there is no period to measure this way.
+        (self.value(initial) < self.k()).then_some((1, 0.0))
     }
 }
 

@@ -16,7 +16,7 @@ pub const PARAMETERS: [ParamSpec; 3] = [
     ParamSpec {
         name: "a",
         label: "a",
-        min: 0.0,
+        min: 0.005,
         max: 0.4,
         default: 0.2,
         step: 0.005,
@@ -25,7 +25,7 @@ pub const PARAMETERS: [ParamSpec; 3] = [
     ParamSpec {
         name: "b",
         label: "b",
-        min: 0.0,
+        min: 0.01,
         max: 2.0,
         default: 0.2,
         step: 0.01,

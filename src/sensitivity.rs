@@ -9,7 +9,7 @@
 //! For all three, a large value means "sensitive here", so the paper's claim (attention is high
 //! where V is flat) reads as a negative correlation between attention and the measure.
 
-use crate::ftle::{extra_intervals, ftle_series, Propagators};
+use crate::ftle::{ftle_series, Propagators};
 use crate::normal_derivative::{normal_derivative_along, orbit_normal};
 use crate::rk4::Trajectory;
 use crate::system::System;
@@ -127,7 +127,11 @@ impl Measure {
         tau: f64,
     ) -> Result<Vec<f64>, String> {
         match self {
+            // |∇V·n|: n = Jf/|f| points to increasing V on counter-clockwise orbits (Lotka–Volterra)
+            // and to decreasing V on clockwise ones (the pendulum); the magnitude is the steepness
+            // the paper's claim is about, with one orientation for every system.
             Measure::NormalDerivative => normal_derivative_along(system, trajectory)
+                .map(|values| values.into_iter().map(f64::abs).collect())
                 .ok_or_else(|| "∂V/∂n is not defined for this system".to_string()),
             Measure::Ftle => ftle_series(system, trajectory, tau)
                 .map_err(|e| format!("FTLE over τ = {tau}: {e}")),
@@ -145,7 +149,7 @@ pub fn normal_growth_series<S: System + ?Sized>(
     if system.dim() != 2 {
         return Err("normal growth is defined for 2-D systems only".into());
     }
-    let propagators = Propagators::along(system, trajectory, extra_intervals(trajectory, tau))
+    let propagators = Propagators::along(system, trajectory, tau)
         .map_err(|e| format!("normal growth over τ = {tau}: {e}"))?;
     let normal_at = |k: usize| {
         let mut f = [0.0; 2];
@@ -170,6 +174,9 @@ pub fn normal_growth_series<S: System + ?Sized>(
     match missing {
         Some(t) => Err(format!(
             "normal growth is undefined at t = {t:.4}: the trajectory sits on an equilibrium (f = 0, no orbit normal)"
+        )),
+        None if out.iter().any(|v| !v.is_finite()) => Err(format!(
+            "normal growth over τ = {tau}: the kicked perturbation grew beyond the range of f64: shorten τ"
         )),
         None => Ok(out),
     }

@@ -12,7 +12,6 @@ use crate::csv_import::ImportedSeries;
 use crate::gaussian_noise::add_gaussian_noise;
 use crate::metrics::{Metrics, MetricsWorkspace};
 use crate::model::{AttentionModel, TrainingData};
-use crate::normal_derivative::normal_derivative_along;
 use crate::orbit_period::measure_period;
 use crate::rk4::{integrate, uniform_times, Trajectory};
 use crate::sensitivity::Measure;
@@ -100,11 +99,10 @@ impl CleanData {
                 }
             },
         };
-        // |∇V·n|: n = Jf/|f| points to increasing V on counter-clockwise orbits (Lotka–Volterra)
-        // and to decreasing V on clockwise ones (the pendulum); the magnitude is the steepness
-        // the paper's claim is about, with one orientation for every system.
-        let dv_dn = normal_derivative_along(system.as_ref(), &trajectory)
-            .map(|values| values.into_iter().map(f64::abs).collect());
+        // |∂V/∂n| where V exists: the same values as the dv-dn measure (see `Measure::along`).
+        let dv_dn = Measure::NormalDerivative
+            .along(system.as_ref(), &trajectory, config.tau)
+            .ok();
         let initial = trajectory.states.row(0).to_vec();
         let span = trajectory.times.last().unwrap_or(&1.0) - trajectory.times[0];
         let period = measure_period(system.as_ref(), &initial, span);

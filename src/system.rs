@@ -52,9 +52,11 @@ pub trait System {
     fn equilibrium_point(&self) -> Option<Vec<f64>> {
         None
     }
-    /// A Poincaré section (coordinate index, level) crossed once per period in the upward
-    /// direction, used to measure the orbit period. `None` for systems without periodic orbits.
-    fn poincare_section(&self) -> Option<(usize, f64)> {
+    /// A Poincaré section (coordinate index, level) that the orbit through `initial` crosses once
+    /// per period in the upward direction, used to measure the period. `None` when that orbit
+    /// has no such section (no periodic orbits, or, for the pendulum, a rotation).
+    fn poincare_section(&self, initial: &[f64]) -> Option<(usize, f64)> {
+        let _ = initial;
         None
     }
 }

@@ -124,6 +124,7 @@ pub fn parse_hash(hash: &str) -> (PageState, Vec<String>) {
         match presets::find(id) {
             Some(p) => {
                 let (config, spf) = p.settings();
+                state.projection = config.system.run_defaults().projection;
                 state.config = config;
                 state.steps_per_frame = spf;
                 state.preset = Some(p.id);

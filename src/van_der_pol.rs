@@ -51,7 +51,7 @@ impl System for VanDerPol {
             self.mu * (1.0 - s[0] * s[0]),
         ]);
     }
-    fn poincare_section(&self) -> Option<(usize, f64)> {
+    fn poincare_section(&self, _initial: &[f64]) -> Option<(usize, f64)> {
         Some((0, 0.0))
     }
 }

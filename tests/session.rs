@@ -390,3 +390,111 @@ mod systems {
         assert!(e.contains("y0") && e.contains("protein"), "{e}");
     }
 }
+
+mod limits {
+    use lyapunov_lens::config::{Config, RUN_PARAMETERS};
+    use lyapunov_lens::ftle::ftle_series;
+    use lyapunov_lens::rk4::{integrate, uniform_times, Trajectory};
+    use lyapunov_lens::system::System;
+
+    /// dx/dt = 10x, dy/dt = −y.
+    struct Growth;
+    impl System for Growth {
+        fn name(&self) -> &'static str {
+            "growth"
+        }
+        fn dim(&self) -> usize {
+            2
+        }
+        fn state_names(&self) -> &'static [&'static str] {
+            &["x", "y"]
+        }
+        fn vector_field(&self, s: &[f64], out: &mut [f64]) {
+            out[0] = 10.0 * s[0];
+            out[1] = -s[1];
+        }
+        fn jacobian(&self, _: &[f64], out: &mut [f64]) {
+            out.copy_from_slice(&[10.0, 0.0, 0.0, -1.0]);
+        }
+    }
+
+    fn growth_trajectory() -> Trajectory {
+        integrate(&Growth, &[1e-300, 1.0], &uniform_times(1.0, 11)).unwrap()
+    }
+    use lyapunov_lens::session::Session;
+    use lyapunov_lens::systems::SystemKind;
+
+    #[test]
+    fn every_slider_extreme_of_every_system_gives_a_working_session() {
+        for kind in SystemKind::ALL {
+            let specs = kind
+                .parameters()
+                // t_end and N only scale the cost (t_end = 300 on Lorenz is slow in a debug build).
+                .chain(
+                    RUN_PARAMETERS
+                        .iter()
+                        .filter(|p| !["n", "t_end"].contains(&p.name)),
+                );
+            for spec in specs {
+                for value in [spec.min, spec.max] {
+                    // A short window keeps this quick in a debug build; the extremes of the
+                    // system's own parameters are what matters here.
+                    let config = Config::for_system(kind)
+                        .with("n", 60.0)
+                        .with("t_end", 5.0)
+                        .with(spec.name, value);
+                    assert!(
+                        config.validate().is_ok(),
+                        "{kind} {}={value}: {:?}",
+                        spec.name,
+                        config.validate()
+                    );
+                    // The session either works or says why; it never panics or hangs.
+                    if let Ok(mut s) = Session::new(config) {
+                        s.step(2);
+                        assert!(s.metrics().loss.is_finite(), "{kind} {}={value}", spec.name);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_rotating_pendulum_has_no_period_and_is_quick() {
+        let s = Session::new(
+            Config::for_system(SystemKind::Pendulum)
+                .with("omega0", -8.0)
+                .with("n", 200.0),
+        )
+        .unwrap();
+        assert_eq!(s.period(), None);
+        let swinging =
+            Session::new(Config::for_system(SystemKind::Pendulum).with("n", 200.0)).unwrap();
+        assert!(swinging.period().is_some());
+    }
+
+    #[test]
+    fn an_overflowing_or_overlong_horizon_is_an_error_not_nan() {
+        // A linear system growing like e^{10t}: over τ = 100 the products reach e^1000, beyond
+        // f64. An error that says so, not NaN.
+        let e = ftle_series(&Growth, &growth_trajectory(), 100.0)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("τ = 100") && e.contains("shorten"), "{e}");
+        // Over τ = 40 (e^400) the products are finite but σ² would overflow: the log-scaled
+        // singular value still gives the exact rate.
+        let f = ftle_series(&Growth, &growth_trajectory(), 40.0).unwrap();
+        assert!(f.iter().all(|v| (v - 10.0).abs() < 1e-9), "{:?}", &f[..3]);
+        // τ of 900 over samples 2/4999 apart would continue the orbit by 2 million intervals.
+        let mut c = Config::default()
+            .with("t_end", 2.0)
+            .with("n", 5000.0)
+            .with("tau", 900.0);
+        c.measure = lyapunov_lens::sensitivity::Measure::Ftle;
+        let e = c.validate().unwrap_err();
+        assert_eq!(e.parameter, "tau", "{e}");
+        // ∂V/∂n does not use τ, so the same τ is harmless there.
+        c.measure = lyapunov_lens::sensitivity::Measure::NormalDerivative;
+        assert!(c.validate().is_ok());
+    }
+}

@@ -98,6 +98,9 @@ struct Lab {
     head_attention: Vec<f64>,
     /// Measured cost of one optimizer step (ms, smoothed), which caps the steps per frame.
     ms_per_step: f64,
+    /// The projection a link or preset asked for, kept until its config has been applied (a
+    /// system switch would otherwise reset the projection to the system's default).
+    linked_projection: Option<(usize, usize)>,
     last_hash_ms: f64,
     last_hash: String,
 }
@@ -242,7 +245,8 @@ impl Lab {
                 self.session.attention()
             };
             self.phase.draw_hot(&self.session, attention);
-            self.fig5.draw_hot(&self.session, attention);
+            // The right-hand plot shows what the metrics measure: all heads together.
+            self.fig5.draw_hot(&self.session, self.session.attention());
             self.loss.draw_hot(&self.session);
         }
         if let Some(e) = errors.first() {
@@ -288,9 +292,17 @@ impl Lab {
                     self.head = 0; // that head no longer exists: show all
                 }
                 let system = self.session.config().system;
+                let linked = self.linked_projection.take();
                 if system != before {
-                    // New sliders, options and axes for the new system.
-                    self.phase.projection = system.run_defaults().projection;
+                    // New sliders, options and axes for the new system: the link's projection if
+                    // it came with one, else the system's default.
+                    self.phase.projection = linked
+                        .filter(|&(a, b)| a < system.dim() && b < system.dim() && a != b)
+                        .unwrap_or(system.run_defaults().projection);
+                    self.set_imported_mode(matches!(
+                        self.session.source(),
+                        crate::session::DataSource::Imported(_)
+                    ));
                     self.phase.hovered = None;
                     self.show_controls();
                     self.apply_hidden();
@@ -311,6 +323,14 @@ impl Lab {
                 self.show_notice(&format!(
                     "That setting was not applied: {message}. The previous settings are kept."
                 ));
+                // The view must fit the session's system, whatever the rejected link asked for.
+                self.linked_projection = None;
+                let dim = self.session.dim();
+                let (a, b) = self.phase.projection;
+                if a >= dim || b >= dim || a == b {
+                    self.phase.projection = self.session.config().system.run_defaults().projection;
+                    self.dirty.phase_cold = true;
+                }
                 self.show_controls();
             }
         }
@@ -403,6 +423,7 @@ impl Lab {
     /// Applies a whole page state (from a link, a preset or a hash edit).
     fn apply_page_state(&mut self, state: &PageState) {
         self.phase.projection = state.projection;
+        self.linked_projection = Some(state.projection);
         self.tools.fit_system(state.config.system);
         self.head = state.head;
         self.controls.show(
@@ -562,7 +583,7 @@ impl Lab {
                 return;
             };
             let initial = self.session.config().system.initial_state();
-            let (px, py) = self.phase.projection;
+            let (px, py) = self.phase.axes(self.session.dim());
             for (spec, v) in [(&initial[px], x), (&initial[py], y)] {
                 if let Some(s) = self.controls.slider(spec.name) {
                     let snapped = (v / spec.step).round() * spec.step;
@@ -768,14 +789,22 @@ impl App {
         root.set_inner_html("");
 
         let hash = window.location().hash().unwrap_or_default();
-        let (state, mut notices) = parse_hash(&hash);
+        let (mut state, mut notices) = parse_hash(&hash);
         let session = match Session::new(state.config.clone()) {
             Ok(s) => s,
             Err(e) => {
                 notices.push(format!(
                     "the linked settings could not be used ({e}); showing the defaults"
                 ));
-                Session::new(PageState::default().config).map_err(|e| e.to_string())?
+                // The whole view falls back with the config (a 3-D projection on a 2-D default
+                // would not exist); the teacher's hide/big/playing choices are kept.
+                state = PageState {
+                    playing: state.playing,
+                    hidden: state.hidden,
+                    big: state.big,
+                    ..PageState::default()
+                };
+                Session::new(state.config.clone()).map_err(|e| e.to_string())?
             }
         };
 
@@ -897,6 +926,7 @@ impl App {
             head: 0,
             head_attention: Vec::new(),
             ms_per_step: 0.0,
+            linked_projection: None,
             last_hash_ms: f64::NEG_INFINITY,
             last_hash: hash.clone(),
         }));
@@ -904,6 +934,7 @@ impl App {
             let mut l = lab.borrow_mut();
             l.apply_page_state(&state);
             l.controls_changed = false; // the session already has this config
+            l.linked_projection = None;
             l.last_hash = hash;
             l.dirty.hash = false;
             if !notices.is_empty() {

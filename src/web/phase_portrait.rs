@@ -83,7 +83,7 @@ impl PhasePortrait {
     pub fn draw_cold(&mut self, session: &Session) -> Result<(), String> {
         let clean = session.clean();
         let sigma = session.config().sigma;
-        let (px, py) = self.projection;
+        let (px, py) = self.axes(clean.ncols());
         let (xs, ys) = (clean.column(px), clean.column(py));
         let min_max = |v: ndarray::ArrayView1<f64>| {
             v.iter()
@@ -280,6 +280,17 @@ impl PhasePortrait {
         Ok(())
     }
 
+    /// The projection, or (0, 1) when it does not fit a `dim`-variable state (never an index
+    /// out of bounds, whatever a link asked for).
+    pub fn axes(&self, dim: usize) -> (usize, usize) {
+        let (a, b) = self.projection;
+        if a < dim && b < dim && a != b {
+            (a, b)
+        } else {
+            (0, 1)
+        }
+    }
+
     fn colorbar_rect(&self, area: &PlotArea) -> (f64, f64, f64, f64) {
         let dpr = self.canvas.dpr;
         let x = area.px.end as f64 + 10.0 * dpr;
@@ -310,7 +321,7 @@ impl PhasePortrait {
         self.canvas.clear_hot();
         let Some(area) = &self.area else { return };
         let ctx = &self.canvas.hot_ctx;
-        let (cx, cy) = self.projection;
+        let (cx, cy) = self.axes(session.dim());
         let obs = session.observations();
         let (lo, hi) = attention
             .iter()
@@ -402,9 +413,10 @@ impl PhasePortrait {
         let dpr = self.canvas.dpr;
         let (x, y) = (css_x * dpr, css_y * dpr);
         let obs = session.observations();
+        let (ax, ay) = self.axes(obs.ncols());
         let mut best = (f64::INFINITY, None);
         for (i, row) in obs.rows().into_iter().enumerate() {
-            let (px, py) = area.to_px(row[self.projection.0], row[self.projection.1]);
+            let (px, py) = area.to_px(row[ax], row[ay]);
             let d = (px - x).powi(2) + (py - y).powi(2);
             if d < best.0 {
                 best = (d, Some(i));
