@@ -1,6 +1,7 @@
 //! A shaded picture of the level sets of V, for the phase-portrait background: alternating light
 //! bands between the levels V_eq + k/4·(V_orbit − V_eq), so the orbit itself lies on the 4th
-//! band edge. Points outside V's domain (x ≤ 0 or y ≤ 0 for Lotka–Volterra) are left grey.
+//! band edge. Points outside V's domain, where V is not finite (x ≤ 0 or y ≤ 0 for
+//! Lotka–Volterra), are left grey.
 
 use crate::system::LyapunovFunction;
 
@@ -39,7 +40,9 @@ pub fn shade_level_sets(
             let x = px(col, width, x_range);
             let state = [x, y];
             let value = v.value(&state);
-            let rgb = if x <= 0.0 || y <= 0.0 || !value.is_finite() {
+            // Outside V's domain V is not finite (ln x of x ≤ 0 for Lotka–Volterra); the
+            // pendulum's H is finite everywhere.
+            let rgb = if !value.is_finite() {
                 left = i64::MIN;
                 *above_band = i64::MIN;
                 OUTSIDE

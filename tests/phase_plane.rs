@@ -26,3 +26,21 @@ fn the_field_points_along_the_flow() {
     let [_, _, dx, dy] = field[0];
     assert!(dx > 0.0 && dy < 0.0 && ((dx * dx + dy * dy) - 1.0).abs() < 1e-12);
 }
+
+#[test]
+fn level_sets_cover_the_whole_plane_where_v_is_finite() {
+    use lyapunov_lens::level_sets::shade_level_sets;
+    use lyapunov_lens::pendulum::Pendulum;
+    let grey = [238u8, 238, 238, 255];
+    let count_grey = |pixels: &[u8]| pixels.chunks_exact(4).filter(|p| *p == grey).count();
+    let mut out = Vec::new();
+    // The pendulum's H is finite everywhere, negative angles and velocities included.
+    let p = Pendulum::default();
+    shade_level_sets(&p, (-3.0, 3.0), (-6.0, 6.0), 40, 30, -9.81, 0.0, &mut out);
+    assert_eq!(out.len(), 40 * 30 * 4);
+    assert_eq!(count_grey(&out), 0);
+    // Lotka–Volterra's V has ln x and ln y: the left half of (−10, 10) is outside.
+    let lv = LotkaVolterra::default();
+    shade_level_sets(&lv, (-10.0, 10.0), (1.0, 20.0), 40, 30, 0.0, 10.0, &mut out);
+    assert_eq!(count_grey(&out), 20 * 30);
+}

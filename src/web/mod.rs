@@ -219,6 +219,7 @@ impl Lab {
                 .head_attention(self.head, &mut self.head_attention);
         }
         if std::mem::take(&mut self.dirty.phase_cold) {
+            self.phase.head = self.head;
             let attention = if self.head > 0 {
                 &self.head_attention
             } else {
@@ -290,6 +291,7 @@ impl Lab {
             Ok(done) => {
                 if self.head > self.session.heads() {
                     self.head = 0; // that head no longer exists: show all
+                    self.dirty.phase_cold = true;
                 }
                 let system = self.session.config().system;
                 let linked = self.linked_projection.take();
@@ -424,6 +426,7 @@ impl Lab {
     fn apply_page_state(&mut self, state: &PageState) {
         self.phase.projection = state.projection;
         self.linked_projection = Some(state.projection);
+        self.dirty.phase_cold = true; // the projection, the head or the text size may differ
         self.tools.fit_system(state.config.system);
         self.head = state.head;
         self.controls.show(

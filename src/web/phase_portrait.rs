@@ -51,6 +51,8 @@ pub struct PhasePortrait {
     pub aids: Aids,
     /// The state coordinates on the (x, y) axes.
     pub projection: (usize, usize),
+    /// The self-attention head the colours show (0: all heads), for the colorbar's label.
+    pub head: usize,
 }
 
 impl PhasePortrait {
@@ -76,6 +78,7 @@ impl PhasePortrait {
             hovered: None,
             aids: Aids::default(),
             projection: (0, 1),
+            head: 0,
         })
     }
 
@@ -273,7 +276,11 @@ impl PhasePortrait {
         let _ = ctx.translate(bx + 44.0 * dpr, (area.py.start + area.py.end) as f64 / 2.0);
         let _ = ctx.rotate(-std::f64::consts::FRAC_PI_2);
         ctx.set_text_align("center");
-        let _ = ctx.fill_text("attention × N (1 = uniform)", 0.0, 0.0);
+        let label = match self.head {
+            0 => "attention × N (1 = uniform)".to_string(),
+            h => format!("head {h}: attention × N (1 = uniform)"),
+        };
+        let _ = ctx.fill_text(&label, 0.0, 0.0);
         ctx.restore();
         self.label_font = format!("{}px {FONT}", self.canvas.font(11.0));
         self.area = Some(area);
