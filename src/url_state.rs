@@ -68,11 +68,17 @@ pub fn control_names() -> Vec<&'static str> {
     names
 }
 
+/// Whether a projection (x-axis coordinate, y-axis coordinate) can be drawn for a
+/// `dim`-variable state: two different coordinates that exist.
+pub fn projection_fits((a, b): (usize, usize), dim: usize) -> bool {
+    a < dim && b < dim && a != b
+}
+
 /// Parses `i,j` (two distinct state indices below `dim`).
 fn parse_projection(value: &str, dim: usize) -> Option<(usize, usize)> {
     let (a, b) = value.split_once(',')?;
-    let (a, b) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
-    (a < dim && b < dim && a != b).then_some((a, b))
+    let p = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+    projection_fits(p, dim).then_some(p)
 }
 
 fn percent_decode(s: &str) -> String {

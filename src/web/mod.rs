@@ -21,7 +21,7 @@ use crate::perturbation::{attention_perturbation, perturb_at};
 use crate::presets;
 use crate::report::{run_report, write_points_csv};
 use crate::session::Session;
-use crate::url_state::{parse_hash, to_hash, PageState};
+use crate::url_state::{parse_hash, projection_fits, to_hash, PageState};
 use controls::Controls;
 use elements::element;
 use loss_plot::LossPlot;
@@ -295,27 +295,24 @@ impl Lab {
                 }
                 let system = self.session.config().system;
                 let linked = self.linked_projection.take();
-                if system != before {
-                    // New sliders, options and axes for the new system: the link's projection if
-                    // it came with one, else the system's default.
+                let switched = system != before;
+                if switched {
+                    // New axes for the new system: the link's projection if it came with one,
+                    // else the system's default.
                     self.phase.projection = linked
-                        .filter(|&(a, b)| a < system.dim() && b < system.dim() && a != b)
+                        .filter(|&p| projection_fits(p, system.dim()))
                         .unwrap_or(system.run_defaults().projection);
+                    self.phase.hovered = None;
+                }
+                // Rebuilds the system's sliders and options when the system changed.
+                self.show_controls();
+                if switched {
                     self.set_imported_mode(matches!(
                         self.session.source(),
                         crate::session::DataSource::Imported(_)
                     ));
-                    self.phase.hovered = None;
-                    self.show_controls();
                     self.apply_hidden();
                 }
-                self.controls.show(
-                    &self.document,
-                    self.session.config(),
-                    self.steps_per_frame,
-                    self.phase.projection,
-                    self.head,
-                );
                 self.recomputed(done);
                 if self.notice_action.hidden() {
                     self.hide_notice();
@@ -327,9 +324,7 @@ impl Lab {
                 ));
                 // The view must fit the session's system, whatever the rejected link asked for.
                 self.linked_projection = None;
-                let dim = self.session.dim();
-                let (a, b) = self.phase.projection;
-                if a >= dim || b >= dim || a == b {
+                if !projection_fits(self.phase.projection, self.session.dim()) {
                     self.phase.projection = self.session.config().system.run_defaults().projection;
                     self.dirty.phase_cold = true;
                 }

@@ -7,6 +7,7 @@ use crate::colormap::{css_hex, level, level_colors, LEVELS};
 use crate::level_sets::shade_level_sets;
 use crate::phase_plane::{classify, direction_field};
 use crate::session::Session;
+use crate::url_state::projection_fits;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{Document, HtmlCanvasElement, ImageData};
@@ -290,9 +291,8 @@ impl PhasePortrait {
     /// The projection, or (0, 1) when it does not fit a `dim`-variable state (never an index
     /// out of bounds, whatever a link asked for).
     pub fn axes(&self, dim: usize) -> (usize, usize) {
-        let (a, b) = self.projection;
-        if a < dim && b < dim && a != b {
-            (a, b)
+        if projection_fits(self.projection, dim) {
+            self.projection
         } else {
             (0, 1)
         }
