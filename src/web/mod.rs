@@ -105,6 +105,16 @@ struct Lab {
     last_hash: String,
 }
 
+/// The attention the portrait shows: head `head`'s (computed into `head_attention` when drawing),
+/// or the model's when `head` is 0 or that buffer does not match the data yet.
+fn shown_attention<'a>(head: usize, head_attention: &'a [f64], session: &'a Session) -> &'a [f64] {
+    if head > 0 && head_attention.len() == session.attention().len() {
+        head_attention
+    } else {
+        session.attention()
+    }
+}
+
 fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
@@ -177,11 +187,7 @@ impl Lab {
             let (fps, frame_ms, steps_per_second) = self.timing.summary();
             self.stats
                 .update(&self.session, fps, frame_ms, steps_per_second);
-            let attention = if self.head > 0 {
-                &self.head_attention
-            } else {
-                self.session.attention()
-            };
+            let attention = shown_attention(self.head, &self.head_attention, &self.session);
             self.phase.update_labels(attention);
             self.last_stats_ms = stamp_ms;
             self.dirty.stats = false;
@@ -220,11 +226,7 @@ impl Lab {
         }
         if std::mem::take(&mut self.dirty.phase_cold) {
             self.phase.head = self.head;
-            let attention = if self.head > 0 {
-                &self.head_attention
-            } else {
-                self.session.attention()
-            };
+            let attention = shown_attention(self.head, &self.head_attention, &self.session);
             self.phase.update_labels(attention);
             errors.extend(self.phase.draw_cold(&self.session).err());
             self.dirty.hot = true;
@@ -240,11 +242,7 @@ impl Lab {
             self.dirty.hot = true;
         }
         if std::mem::take(&mut self.dirty.hot) {
-            let attention = if self.head > 0 {
-                &self.head_attention
-            } else {
-                self.session.attention()
-            };
+            let attention = shown_attention(self.head, &self.head_attention, &self.session);
             self.phase.draw_hot(&self.session, attention);
             // The right-hand plot shows what the metrics measure: all heads together.
             self.fig5.draw_hot(&self.session, self.session.attention());
@@ -252,15 +250,6 @@ impl Lab {
         }
         if let Some(e) = errors.first() {
             self.show_notice(&format!("Drawing failed: {e}"));
-        }
-    }
-
-    /// The attention the portrait shows: the model's, or the chosen head's.
-    fn shown_attention(&self) -> &[f64] {
-        if self.head > 0 && self.head_attention.len() == self.session.attention().len() {
-            &self.head_attention
-        } else {
-            self.session.attention()
         }
     }
 
@@ -727,7 +716,7 @@ impl Lab {
                 }
                 text.push_str(&format!(
                     "\nattention × N = {:.5}",
-                    self.shown_attention()[i] * n
+                    shown_attention(self.head, &self.head_attention, &self.session)[i] * n
                 ));
                 let measure = self.session.config().measure;
                 text.push_str(&format!(
