@@ -4,18 +4,20 @@
 //! (d = 2 and 3, H = 2 and 4, a sweep of windows). Prints medians over repeated samples; compare them with
 //! the PyTorch and JAX peers through `make bench`, which runs both in the same session.
 
-use lyapunov_lens::adam::Adam;
-use lyapunov_lens::config::Config;
-use lyapunov_lens::ftle::ftle_series;
-use lyapunov_lens::gaussian_noise::add_gaussian_noise;
-use lyapunov_lens::lorenz::Lorenz;
-use lyapunov_lens::lotka_volterra::LotkaVolterra;
-use lyapunov_lens::model::{AttentionModel, TrainingData};
-use lyapunov_lens::rk4::{integrate, uniform_times};
-use lyapunov_lens::self_attention::{SelfAttention, DEFAULT_HEADS, DEFAULT_WINDOW, MAX_HEADS};
-use lyapunov_lens::session::Session;
-use lyapunov_lens::system::System;
-use lyapunov_lens::systems::SystemKind;
+use lyapunov_lens::dynamics::rk4::{integrate, uniform_times};
+use lyapunov_lens::lab::config::Config;
+use lyapunov_lens::lab::session::Session;
+use lyapunov_lens::measures::ftle::ftle_series;
+use lyapunov_lens::models::adam::Adam;
+use lyapunov_lens::models::attention_model::{AttentionModel, TrainingData};
+use lyapunov_lens::models::self_attention::{
+    SelfAttention, DEFAULT_HEADS, DEFAULT_WINDOW, MAX_HEADS,
+};
+use lyapunov_lens::observations::gaussian_noise::add_gaussian_noise;
+use lyapunov_lens::systems::catalogue::SystemKind;
+use lyapunov_lens::systems::lorenz::Lorenz;
+use lyapunov_lens::systems::lotka_volterra::LotkaVolterra;
+use lyapunov_lens::systems::system::System;
 use std::hint::black_box;
 use std::time::Instant;
 

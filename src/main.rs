@@ -12,23 +12,23 @@ fn main() {
 mod cli {
     use clap::{Args, Parser, Subcommand, ValueEnum};
     use indicatif::{ProgressBar, ProgressStyle};
-    use lyapunov_lens::config::{self, Config, ConfigError};
-    use lyapunov_lens::cross_system::{
+    use lyapunov_lens::experiments::cross_system::{
         run_cross, summarize_cross, write_cross_csv, CrossRow, CrossSystemReport, CrossSystemSpec,
     };
-    use lyapunov_lens::csv_import::parse_observations_csv;
-    use lyapunov_lens::gaussian_noise::MAX_SEED;
-    use lyapunov_lens::model::ModelKind;
-    use lyapunov_lens::perturbation::{attention_perturbation, DEFAULT_EPSILON};
-    use lyapunov_lens::report::{run_report, write_points_csv};
-    use lyapunov_lens::sensitivity::Measure;
-    use lyapunov_lens::session::{Session, SessionError};
-    use lyapunov_lens::sweep::{
+    use lyapunov_lens::experiments::perturbation::{attention_perturbation, DEFAULT_EPSILON};
+    use lyapunov_lens::experiments::report::{run_report, write_points_csv};
+    use lyapunov_lens::experiments::sweep::{
         run_one, summarize_rows, write_csv, SweepReport, SweepRow, SweepSpec,
     };
-    use lyapunov_lens::system::ParamSpec;
-    use lyapunov_lens::systems::SystemKind;
-    use lyapunov_lens::{figures, findings};
+    use lyapunov_lens::experiments::{figures, findings};
+    use lyapunov_lens::lab::config::{self, Config, ConfigError};
+    use lyapunov_lens::lab::session::{Session, SessionError};
+    use lyapunov_lens::measures::measure::Measure;
+    use lyapunov_lens::models::attention_model::ModelKind;
+    use lyapunov_lens::observations::csv_import::parse_observations_csv;
+    use lyapunov_lens::observations::gaussian_noise::MAX_SEED;
+    use lyapunov_lens::systems::catalogue::SystemKind;
+    use lyapunov_lens::systems::system::ParamSpec;
     use rayon::prelude::*;
     use std::io::Write;
     use std::path::PathBuf;

@@ -1,11 +1,13 @@
 //! The cross-system sweep: its grid skips models that do not apply, every trained run is
 //! measured against every measure its system has, and the report's table and statements follow.
 
-use lyapunov_lens::cross_system::{run_cross, summarize_cross, CrossSystemReport, CrossSystemSpec};
-use lyapunov_lens::findings::render_cross;
-use lyapunov_lens::model::ModelKind;
-use lyapunov_lens::sensitivity::Measure;
-use lyapunov_lens::systems::SystemKind;
+use lyapunov_lens::experiments::cross_system::{
+    run_cross, summarize_cross, CrossSystemReport, CrossSystemSpec,
+};
+use lyapunov_lens::experiments::findings::render_cross;
+use lyapunov_lens::measures::measure::Measure;
+use lyapunov_lens::models::attention_model::ModelKind;
+use lyapunov_lens::systems::catalogue::SystemKind;
 
 fn spec() -> CrossSystemSpec {
     CrossSystemSpec {

@@ -1,4 +1,4 @@
-use lyapunov_lens::csv_import::parse_observations_csv;
+use lyapunov_lens::observations::csv_import::parse_observations_csv;
 
 #[test]
 fn comma_with_header_and_comments() {

@@ -1,15 +1,17 @@
-use lyapunov_lens::ftle::{ftle, ftle_series, largest_lyapunov_exponent, largest_singular_value};
-use lyapunov_lens::goodwin::Goodwin;
-use lyapunov_lens::lorenz::Lorenz;
-use lyapunov_lens::lotka_volterra::LotkaVolterra;
-use lyapunov_lens::orbit_period::measure_period;
-use lyapunov_lens::pendulum::Pendulum;
-use lyapunov_lens::rk4::{integrate, uniform_times, Trajectory};
-use lyapunov_lens::rossler::Rossler;
-use lyapunov_lens::sensitivity::{normal_growth_series, Measure};
-use lyapunov_lens::system::{LyapunovFunction, System};
-use lyapunov_lens::systems::SystemKind;
-use lyapunov_lens::van_der_pol::VanDerPol;
+use lyapunov_lens::dynamics::orbit_period::measure_period;
+use lyapunov_lens::dynamics::rk4::{integrate, uniform_times, Trajectory};
+use lyapunov_lens::measures::ftle::{
+    ftle, ftle_series, largest_lyapunov_exponent, largest_singular_value,
+};
+use lyapunov_lens::measures::measure::{normal_growth_series, Measure};
+use lyapunov_lens::systems::catalogue::SystemKind;
+use lyapunov_lens::systems::goodwin::Goodwin;
+use lyapunov_lens::systems::lorenz::Lorenz;
+use lyapunov_lens::systems::lotka_volterra::LotkaVolterra;
+use lyapunov_lens::systems::pendulum::Pendulum;
+use lyapunov_lens::systems::rossler::Rossler;
+use lyapunov_lens::systems::system::{LyapunovFunction, System};
+use lyapunov_lens::systems::van_der_pol::VanDerPol;
 
 /// dx/dt = A·x for a fixed 2×2 matrix A.
 struct Linear([f64; 4]);

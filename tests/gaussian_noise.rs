@@ -1,4 +1,6 @@
-use lyapunov_lens::gaussian_noise::{add_gaussian_noise, fresh_seed, StandardNormal, MAX_SEED};
+use lyapunov_lens::observations::gaussian_noise::{
+    add_gaussian_noise, fresh_seed, StandardNormal, MAX_SEED,
+};
 use ndarray::Array2;
 
 #[test]

@@ -1,11 +1,11 @@
 //! Every model's hand-derived gradient against finite differences, and proof that the check
 //! catches a wrong gradient.
 
-use lyapunov_lens::config::Config;
-use lyapunov_lens::gaussian_noise::add_gaussian_noise;
-use lyapunov_lens::lotka_volterra::LotkaVolterra;
-use lyapunov_lens::model::{AttentionModel, ModelKind, TrainingData};
-use lyapunov_lens::rk4::{integrate, uniform_times};
+use lyapunov_lens::dynamics::rk4::{integrate, uniform_times};
+use lyapunov_lens::lab::config::Config;
+use lyapunov_lens::models::attention_model::{AttentionModel, ModelKind, TrainingData};
+use lyapunov_lens::observations::gaussian_noise::add_gaussian_noise;
+use lyapunov_lens::systems::lotka_volterra::LotkaVolterra;
 use ndarray::Array2;
 
 fn data(n: usize, sigma: f64) -> (Array2<f64>, Array2<f64>) {
@@ -175,8 +175,8 @@ fn scaled_model_reconstructs_the_data_under_uniform_attention() {
 
 mod oracle {
     use super::*;
-    use lyapunov_lens::session::Session;
-    use lyapunov_lens::system::LyapunovFunction;
+    use lyapunov_lens::lab::session::Session;
+    use lyapunov_lens::systems::system::LyapunovFunction;
 
     #[test]
     fn weights_are_inverse_squared_gradient_norms_and_sum_to_one() {

@@ -1,9 +1,9 @@
 //! The integrator against the bars at the defaults: max abs error ≤ 1e-6 against an
 //! independent high-accuracy reference, and relative drift of the conserved V ≤ 1e-9.
 
-use lyapunov_lens::lotka_volterra::LotkaVolterra;
-use lyapunov_lens::rk4::{integrate, uniform_times};
-use lyapunov_lens::system::{LyapunovFunction, System};
+use lyapunov_lens::dynamics::rk4::{integrate, uniform_times};
+use lyapunov_lens::systems::lotka_volterra::LotkaVolterra;
+use lyapunov_lens::systems::system::{LyapunovFunction, System};
 
 /// An independent reference, written here and not shared with the library: classical RK4 at
 /// a fixed tiny step h and at h/2, Richardson-extrapolated ((16·y_{h/2} − y_h)/15), which

@@ -1,6 +1,8 @@
-use lyapunov_lens::lotka_volterra::LotkaVolterra;
-use lyapunov_lens::metrics::*;
-use lyapunov_lens::orbit_period::{measure_period, period_from_crossings, upward_crossings};
+use lyapunov_lens::analysis::metrics::*;
+use lyapunov_lens::dynamics::orbit_period::{
+    measure_period, period_from_crossings, upward_crossings,
+};
+use lyapunov_lens::systems::lotka_volterra::LotkaVolterra;
 
 fn close(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() <= tol

@@ -1,7 +1,9 @@
-use lyapunov_lens::lotka_volterra::LotkaVolterra;
-use lyapunov_lens::normal_derivative::{normal_derivative, normal_derivative_along, orbit_normal};
-use lyapunov_lens::rk4::{integrate, uniform_times};
-use lyapunov_lens::system::{LyapunovFunction, System};
+use lyapunov_lens::dynamics::rk4::{integrate, uniform_times};
+use lyapunov_lens::measures::normal_derivative::{
+    normal_derivative, normal_derivative_along, orbit_normal,
+};
+use lyapunov_lens::systems::lotka_volterra::LotkaVolterra;
+use lyapunov_lens::systems::system::{LyapunovFunction, System};
 
 #[test]
 fn orbit_normal_is_f_rotated_clockwise_and_unit() {

@@ -1,7 +1,7 @@
-use lyapunov_lens::config::Config;
-use lyapunov_lens::lotka_volterra::LotkaVolterra;
-use lyapunov_lens::perturbation::{attention_perturbation, perturb_along_normal};
-use lyapunov_lens::session::Session;
+use lyapunov_lens::experiments::perturbation::{attention_perturbation, perturb_along_normal};
+use lyapunov_lens::lab::config::Config;
+use lyapunov_lens::lab::session::Session;
+use lyapunov_lens::systems::lotka_volterra::LotkaVolterra;
 
 #[test]
 fn delta_v_is_epsilon_times_grad_v_to_first_order() {

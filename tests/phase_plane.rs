@@ -1,5 +1,5 @@
-use lyapunov_lens::lotka_volterra::LotkaVolterra;
-use lyapunov_lens::phase_plane::{classify, direction_field, equilibrium_type};
+use lyapunov_lens::dynamics::phase_plane::{classify, direction_field, equilibrium_type};
+use lyapunov_lens::systems::lotka_volterra::LotkaVolterra;
 
 #[test]
 fn lotka_volterra_equilibrium_is_a_centre_and_the_origin_a_saddle() {
@@ -29,8 +29,8 @@ fn the_field_points_along_the_flow() {
 
 #[test]
 fn level_sets_cover_the_whole_plane_where_v_is_finite() {
-    use lyapunov_lens::level_sets::shade_level_sets;
-    use lyapunov_lens::pendulum::Pendulum;
+    use lyapunov_lens::dynamics::level_sets::shade_level_sets;
+    use lyapunov_lens::systems::pendulum::Pendulum;
     let grey = [238u8, 238, 238, 255];
     let count_grey = |pixels: &[u8]| pixels.chunks_exact(4).filter(|p| *p == grey).count();
     let mut out = Vec::new();

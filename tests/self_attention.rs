@@ -2,13 +2,13 @@
 //! that the check catches a 0.1% error), its attention as distributions, its moving-average
 //! start, training below the noise floor, and determinism.
 
-use lyapunov_lens::adam::Adam;
-use lyapunov_lens::gaussian_noise::{add_gaussian_noise, StandardNormal};
-use lyapunov_lens::lorenz::Lorenz;
-use lyapunov_lens::lotka_volterra::LotkaVolterra;
-use lyapunov_lens::model::{AttentionModel, ModelKind, TrainingData};
-use lyapunov_lens::rk4::{integrate, uniform_times};
-use lyapunov_lens::self_attention::{Layout, SelfAttention, DEFAULT_HEADS, DEFAULT_WINDOW};
+use lyapunov_lens::dynamics::rk4::{integrate, uniform_times};
+use lyapunov_lens::models::adam::Adam;
+use lyapunov_lens::models::attention_model::{AttentionModel, ModelKind, TrainingData};
+use lyapunov_lens::models::self_attention::{Layout, SelfAttention, DEFAULT_HEADS, DEFAULT_WINDOW};
+use lyapunov_lens::observations::gaussian_noise::{add_gaussian_noise, StandardNormal};
+use lyapunov_lens::systems::lorenz::Lorenz;
+use lyapunov_lens::systems::lotka_volterra::LotkaVolterra;
 use ndarray::Array2;
 use std::alloc::{GlobalAlloc, Layout as AllocLayout, System};
 use std::cell::Cell;
@@ -431,7 +431,7 @@ fn registered_as_self_attention() {
     assert_eq!(kind, ModelKind::SelfAttention);
     assert!(ModelKind::ALL.contains(&kind) && kind.is_learned());
     assert_eq!(serde_json::to_string(&kind).unwrap(), "\"self-attention\"");
-    let model = kind.build(&lyapunov_lens::config::Config::default());
+    let model = kind.build(&lyapunov_lens::lab::config::Config::default());
     assert_eq!(model.kind(), kind);
     assert_eq!(
         model.parameters().len(),
@@ -441,8 +441,8 @@ fn registered_as_self_attention() {
 
 #[test]
 fn a_session_trains_it_and_shows_its_received_attention() {
-    use lyapunov_lens::config::Config;
-    use lyapunov_lens::session::Session;
+    use lyapunov_lens::lab::config::Config;
+    use lyapunov_lens::lab::session::Session;
     let mut session = Session::new(Config {
         model: ModelKind::SelfAttention,
         n: 300,

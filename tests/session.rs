@@ -1,6 +1,6 @@
-use lyapunov_lens::config::Config;
-use lyapunov_lens::model::ModelKind;
-use lyapunov_lens::session::{Recomputed, Session, SessionError};
+use lyapunov_lens::lab::config::Config;
+use lyapunov_lens::lab::session::{Recomputed, Session, SessionError};
+use lyapunov_lens::models::attention_model::ModelKind;
 
 fn bits(values: &[f64]) -> Vec<u64> {
     values.iter().map(|v| v.to_bits()).collect()
@@ -182,8 +182,8 @@ fn noise_free_data_trains_without_a_false_divergence() {
 
 mod import {
     use super::*;
-    use lyapunov_lens::csv_import::parse_observations_csv;
-    use lyapunov_lens::report::write_points_csv;
+    use lyapunov_lens::experiments::report::write_points_csv;
+    use lyapunov_lens::observations::csv_import::parse_observations_csv;
 
     #[test]
     fn an_exported_table_imports_back_and_trains() {
@@ -280,12 +280,12 @@ fn metrics_after_a_trajectory_change_equal_a_fresh_session() {
 }
 
 mod systems {
-    use lyapunov_lens::config::Config;
-    use lyapunov_lens::csv_import::parse_observations_csv;
-    use lyapunov_lens::model::ModelKind;
-    use lyapunov_lens::sensitivity::Measure;
-    use lyapunov_lens::session::{Recomputed, Session};
-    use lyapunov_lens::systems::SystemKind;
+    use lyapunov_lens::lab::config::Config;
+    use lyapunov_lens::lab::session::{Recomputed, Session};
+    use lyapunov_lens::measures::measure::Measure;
+    use lyapunov_lens::models::attention_model::ModelKind;
+    use lyapunov_lens::observations::csv_import::parse_observations_csv;
+    use lyapunov_lens::systems::catalogue::SystemKind;
 
     #[test]
     fn every_system_builds_trains_and_measures_at_its_defaults() {
@@ -392,10 +392,10 @@ mod systems {
 }
 
 mod limits {
-    use lyapunov_lens::config::{Config, RUN_PARAMETERS};
-    use lyapunov_lens::ftle::ftle_series;
-    use lyapunov_lens::rk4::{integrate, uniform_times, Trajectory};
-    use lyapunov_lens::system::System;
+    use lyapunov_lens::dynamics::rk4::{integrate, uniform_times, Trajectory};
+    use lyapunov_lens::lab::config::{Config, RUN_PARAMETERS};
+    use lyapunov_lens::measures::ftle::ftle_series;
+    use lyapunov_lens::systems::system::System;
 
     /// dx/dt = 10x, dy/dt = −y.
     struct Growth;
@@ -421,8 +421,8 @@ mod limits {
     fn growth_trajectory() -> Trajectory {
         integrate(&Growth, &[1e-300, 1.0], &uniform_times(1.0, 11)).unwrap()
     }
-    use lyapunov_lens::session::Session;
-    use lyapunov_lens::systems::SystemKind;
+    use lyapunov_lens::lab::session::Session;
+    use lyapunov_lens::systems::catalogue::SystemKind;
 
     #[test]
     fn every_slider_extreme_of_every_system_gives_a_working_session() {
@@ -490,11 +490,11 @@ mod limits {
             .with("t_end", 2.0)
             .with("n", 5000.0)
             .with("tau", 900.0);
-        c.measure = lyapunov_lens::sensitivity::Measure::Ftle;
+        c.measure = lyapunov_lens::measures::measure::Measure::Ftle;
         let e = c.validate().unwrap_err();
         assert_eq!(e.parameter, "tau", "{e}");
         // ∂V/∂n does not use τ, so the same τ is harmless there.
-        c.measure = lyapunov_lens::sensitivity::Measure::NormalDerivative;
+        c.measure = lyapunov_lens::measures::measure::Measure::NormalDerivative;
         assert!(c.validate().is_ok());
     }
 }

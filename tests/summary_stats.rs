@@ -1,4 +1,4 @@
-use lyapunov_lens::summary_stats::{summarize, t_975};
+use lyapunov_lens::analysis::summary_stats::{summarize, t_975};
 
 #[test]
 fn t_quantiles_from_the_table_and_between() {

@@ -1,9 +1,9 @@
-use lyapunov_lens::config::Config;
-use lyapunov_lens::model::ModelKind;
-use lyapunov_lens::presets::{find, PRESETS};
-use lyapunov_lens::sensitivity::Measure;
-use lyapunov_lens::systems::SystemKind;
-use lyapunov_lens::url_state::{parse_hash, to_hash, PageState};
+use lyapunov_lens::lab::config::Config;
+use lyapunov_lens::lab::presets::{find, PRESETS};
+use lyapunov_lens::lab::url_state::{parse_hash, to_hash, PageState};
+use lyapunov_lens::measures::measure::Measure;
+use lyapunov_lens::models::attention_model::ModelKind;
+use lyapunov_lens::systems::catalogue::SystemKind;
 
 #[test]
 fn a_hash_round_trips_exactly() {

@@ -1,7 +1,7 @@
-use lyapunov_lens::colormap::{level, level_colors, normalise_min_max, viridis, LEVELS};
-use lyapunov_lens::metrics::Metrics;
-use lyapunov_lens::sensitivity::Measure;
-use lyapunov_lens::verdict::verdict as verdict_for;
+use lyapunov_lens::analysis::metrics::Metrics;
+use lyapunov_lens::analysis::verdict::verdict as verdict_for;
+use lyapunov_lens::lab::colormap::{level, level_colors, normalise_min_max, viridis, LEVELS};
+use lyapunov_lens::measures::measure::Measure;
 
 /// The paper's reading: against ∂V/∂n.
 fn verdict(m: &Metrics) -> String {

@@ -2,7 +2,7 @@
 //! reads back the canvases' real pixels and the `#stats` attributes.
 #![cfg(target_arch = "wasm32")]
 
-use lyapunov_lens::colormap::level_colors;
+use lyapunov_lens::lab::colormap::level_colors;
 use lyapunov_lens::web::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;

@@ -24,8 +24,8 @@ fn wasm_run_is_bit_identical_to_the_native_fixture() {
 
 #[wasm_bindgen_test]
 fn a_diverging_learning_rate_is_caught_in_wasm_too() {
-    use lyapunov_lens::config::Config;
-    use lyapunov_lens::session::Session;
+    use lyapunov_lens::lab::config::Config;
+    use lyapunov_lens::lab::session::Session;
     let mut s = Session::new(Config {
         lr: 1e300,
         ..Config::default()

@@ -4,17 +4,17 @@
 //! sliders are rebuilt when the system changes.
 
 use super::elements::{button, element, fieldset, labelled_row};
-use crate::config::{self, Config};
-use crate::model::ModelKind;
-use crate::sensitivity::Measure;
-use crate::system::ParamSpec;
-use crate::systems::SystemKind;
+use crate::lab::config::{self, Config};
+use crate::measures::measure::Measure;
+use crate::models::attention_model::ModelKind;
+use crate::systems::catalogue::SystemKind;
+use crate::systems::system::ParamSpec;
 use std::cell::Cell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlElement, HtmlInputElement, HtmlOptionElement, HtmlSelectElement};
 
-pub use crate::config::STEPS_PER_FRAME;
+pub use crate::lab::config::STEPS_PER_FRAME;
 
 /// The learning-rate slider moves log10(lr) between these.
 const LR_LOG_RANGE: (f64, f64) = (-4.0, 0.0);

@@ -2,7 +2,7 @@
 //! history outgrows them: the step axis doubles, the loss axis spans whole decades.
 
 use super::layered_canvas::{polyline, LayeredCanvas, PlotArea};
-use crate::session::Session;
+use crate::lab::session::Session;
 use wasm_bindgen::prelude::*;
 use web_sys::Document;
 

@@ -1,5 +1,5 @@
 //! The browser edge (wasm32 only): binds the DOM, owns the animation loop, draws.
-//! All numbers come from [`crate::session::Session`]; nothing here computes science.
+//! All numbers come from [`crate::lab::session::Session`]; nothing here computes science.
 //!
 //! The exported surface is one object, [`App`]: `new(root_id)`, `start()`, `stop()` and `tick(t)`.
 
@@ -15,13 +15,13 @@ mod sensitivity_plot;
 mod stats_panel;
 mod tools_panel;
 
-use crate::csv_import::parse_observations_csv;
-use crate::gaussian_noise::fresh_seed;
-use crate::perturbation::{attention_perturbation, perturb_at};
-use crate::presets;
-use crate::report::{run_report, write_points_csv};
-use crate::session::Session;
-use crate::url_state::{parse_hash, projection_fits, to_hash, PageState};
+use crate::experiments::perturbation::{attention_perturbation, perturb_at};
+use crate::experiments::report::{run_report, write_points_csv};
+use crate::lab::presets;
+use crate::lab::session::Session;
+use crate::lab::url_state::{parse_hash, projection_fits, to_hash, PageState};
+use crate::observations::csv_import::parse_observations_csv;
+use crate::observations::gaussian_noise::fresh_seed;
 use controls::Controls;
 use elements::element;
 use loss_plot::LossPlot;
@@ -254,7 +254,7 @@ impl Lab {
     }
 
     /// Marks which layers a session change invalidated.
-    fn recomputed(&mut self, done: crate::session::Recomputed) {
+    fn recomputed(&mut self, done: crate::lab::session::Recomputed) {
         self.dirty.phase_cold |= done.trajectory || done.observations;
         self.dirty.fig5_cold |= done.trajectory || done.observations || done.measure;
         self.dirty.loss_cold |= done.model;
@@ -298,7 +298,7 @@ impl Lab {
                 if switched {
                     self.set_imported_mode(matches!(
                         self.session.source(),
-                        crate::session::DataSource::Imported(_)
+                        crate::lab::session::DataSource::Imported(_)
                     ));
                     self.apply_hidden();
                 }
@@ -467,7 +467,7 @@ impl Lab {
     /// Hides the rows of the controls named in `self.hidden` (teacher links) and shows the rest.
     fn apply_hidden(&self) {
         let dim = self.session.config().system.dim();
-        for name in crate::url_state::control_names() {
+        for name in crate::lab::url_state::control_names() {
             // The projection choice only exists for 3-D systems.
             let hide = self.hidden.iter().any(|h| h == name) || (name == "projection" && dim < 3);
             if let Some(row) = self

@@ -4,7 +4,7 @@
 //! frame.
 
 use super::layered_canvas::{polyline, LayeredCanvas};
-use crate::perturbation::{Perturbation, PerturbationExperiment};
+use crate::experiments::perturbation::{Perturbation, PerturbationExperiment};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlElement};

@@ -3,11 +3,11 @@
 //! observation as a dot coloured by its attention (viridis), and the colorbar.
 
 use super::layered_canvas::{context, padded, polyline, LayeredCanvas, PlotArea, FONT};
-use crate::colormap::{css_hex, level, level_colors, LEVELS};
-use crate::level_sets::shade_level_sets;
-use crate::phase_plane::{classify, direction_field};
-use crate::session::Session;
-use crate::url_state::projection_fits;
+use crate::dynamics::level_sets::shade_level_sets;
+use crate::dynamics::phase_plane::{classify, direction_field};
+use crate::lab::colormap::{css_hex, level, level_colors, LEVELS};
+use crate::lab::session::Session;
+use crate::lab::url_state::projection_fits;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{Document, HtmlCanvasElement, ImageData};
@@ -213,7 +213,8 @@ impl PhasePortrait {
                 ctx.fill();
             }
         }
-        let lotka_volterra = session.config().system == crate::systems::SystemKind::LotkaVolterra;
+        let lotka_volterra =
+            session.config().system == crate::systems::catalogue::SystemKind::LotkaVolterra;
         if let (true, true, Some(eq)) = (self.aids.nullclines, lotka_volterra && planar, eq) {
             let dash = js_sys::Array::of2(&(6.0 * dpr).into(), &(4.0 * dpr).into());
             let _ = ctx.set_line_dash(&dash);

@@ -5,10 +5,10 @@
 //! figure, whatever the measure.
 
 use super::layered_canvas::{polyline, LayeredCanvas, PlotArea};
-use crate::colormap::normalise_min_max;
-use crate::metrics::{argmax, argmin, is_constant};
-use crate::sensitivity::Measure;
-use crate::session::Session;
+use crate::analysis::metrics::{argmax, argmin, is_constant};
+use crate::lab::colormap::normalise_min_max;
+use crate::lab::session::Session;
+use crate::measures::measure::Measure;
 use wasm_bindgen::prelude::*;
 use web_sys::Document;
 

@@ -1,8 +1,8 @@
 //! The stats line (`#stats`, one `data-*` attribute per value, for tests) and the verdict, plus
 //! the in-page frame timing that feeds them: fps, p95 per-frame work, steps per second.
 
-use crate::session::Session;
-use crate::verdict::verdict;
+use crate::analysis::verdict::verdict;
+use crate::lab::session::Session;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlElement};
@@ -113,7 +113,10 @@ impl StatsPanel {
         set("data-fps", format!("{fps:.1}"));
         set("data-frame-ms", format!("{frame_ms:.3}"));
         set("data-steps-per-second", format!("{steps_per_second:.0}"));
-        let imported = matches!(session.source(), crate::session::DataSource::Imported(_));
+        let imported = matches!(
+            session.source(),
+            crate::lab::session::DataSource::Imported(_)
+        );
         set(
             "data-source",
             (if imported { "imported" } else { "simulated" }).to_string(),

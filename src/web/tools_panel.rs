@@ -2,8 +2,8 @@
 //! experiment, phase-plane aids, export and import, and large text.
 
 use super::elements::{button, element, fieldset, labelled_row};
-use crate::presets::PRESETS;
-use crate::systems::SystemKind;
+use crate::lab::presets::PRESETS;
+use crate::systems::catalogue::SystemKind;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, HtmlElement, HtmlInputElement, HtmlSelectElement};
 

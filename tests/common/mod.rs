@@ -2,8 +2,8 @@
 //! Both targets compare against the same committed fixture, so a pass on both proves the native
 //! and wasm runs bit-identical.
 
-use lyapunov_lens::config::Config;
-use lyapunov_lens::session::Session;
+use lyapunov_lens::lab::config::Config;
+use lyapunov_lens::lab::session::Session;
 use serde::{Deserialize, Serialize};
 
 /// FNV-1a over the IEEE-754 bit patterns: any difference in any bit changes it.

@@ -1,0 +1,8 @@
+//! The lab's state: the [`config`], the [`session`] state machine that recomputes only what a
+//! change needs, [`presets`], links ([`url_state`]) and the [`colormap`] shared by page and figures.
+
+pub mod colormap;
+pub mod config;
+pub mod presets;
+pub mod session;
+pub mod url_state;

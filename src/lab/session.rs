@@ -1,0 +1,480 @@
+//! The whole lab state as a state machine:
+//! config → clean trajectory (+ sensitivity measure, period) → noisy observations → model + optimizer → metrics.
+//!
+//! Changing the config recomputes only what depends on what changed: a new σ or seed keeps the
+//! trajectory; a new learning rate keeps the model's weights and the optimizer's moments. New
+//! observations restart the model from uniform attention, so that a config and a step count
+//! always name one reproducible state.
+
+use crate::analysis::metrics::{Metrics, MetricsWorkspace};
+use crate::dynamics::orbit_period::measure_period;
+use crate::dynamics::rk4::{integrate, uniform_times, Trajectory};
+use crate::lab::config::{Config, ConfigError};
+use crate::measures::measure::Measure;
+use crate::models::adam::Adam;
+use crate::models::attention_model::{AttentionModel, TrainingData};
+use crate::observations::csv_import::ImportedSeries;
+use crate::observations::gaussian_noise::add_gaussian_noise;
+use crate::systems::system::System;
+use ndarray::Array2;
+use std::fmt;
+
+/// Loss history is thinned to at most this many points by doubling its stride.
+const LOSS_HISTORY_CAPACITY: usize = 2048;
+
+/// Training counts as diverged when the loss exceeds this multiple of the larger of the
+/// untrained model's loss and the loss of reconstructing nothing (r = 0), mean ‖x_t‖².
+/// The second keeps a near-perfect start (σ = 0) from flagging every later step.
+pub const DIVERGENCE_FACTOR: f64 = 100.0;
+
+/// Why a session could not be built or reconfigured. The session, if any, is left unchanged.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SessionError {
+    Config(ConfigError),
+    Integration(String),
+}
+
+impl fmt::Display for SessionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SessionError::Config(e) => write!(f, "invalid {e}"),
+            SessionError::Integration(m) => write!(f, "{m}"),
+        }
+    }
+}
+
+impl std::error::Error for SessionError {}
+
+impl From<ConfigError> for SessionError {
+    fn from(e: ConfigError) -> Self {
+        SessionError::Config(e)
+    }
+}
+
+/// Which layers a reconfiguration rebuilt, so that a front end can redraw only those.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Recomputed {
+    pub trajectory: bool,
+    pub observations: bool,
+    pub model: bool,
+    /// The sensitivity measure alone (a new measure or horizon on the same trajectory).
+    pub measure: bool,
+}
+
+/// The clean side: everything that depends only on the system and the initial condition.
+struct CleanData {
+    system: Box<dyn System>,
+    trajectory: Trajectory,
+    dv_dn: Option<Vec<f64>>,
+    /// The config's sensitivity measure along the trajectory.
+    sensitivity: Vec<f64>,
+    period: Option<f64>,
+}
+
+impl CleanData {
+    fn build(config: &Config, source: &DataSource) -> Result<Self, SessionError> {
+        let system = config
+            .system
+            .build(config.system_values())
+            .map_err(SessionError::Integration)?;
+        let trajectory = match source {
+            DataSource::Simulated => {
+                let times = uniform_times(config.t_end, config.n);
+                integrate(system.as_ref(), config.initial_state(), &times)
+                    .map_err(|e| SessionError::Integration(e.to_string()))?
+            }
+            DataSource::Imported(series) => match &series.clean {
+                Some(clean) => Trajectory {
+                    times: series.times.clone(),
+                    states: clean.clone(),
+                },
+                None => {
+                    let first = series.observations.row(0).to_vec();
+                    integrate(system.as_ref(), &first, &series.times).map_err(|e| {
+                        SessionError::Integration(format!(
+                            "the {} target through the first observation {first:?} cannot be computed: {e}",
+                            config.system
+                        ))
+                    })?
+                }
+            },
+        };
+        // |∂V/∂n| where V exists: the same values as the dv-dn measure (see `Measure::along`).
+        let dv_dn = Measure::NormalDerivative
+            .along(system.as_ref(), &trajectory, config.tau)
+            .ok();
+        let initial = trajectory.states.row(0).to_vec();
+        let span = trajectory.times.last().unwrap_or(&1.0) - trajectory.times[0];
+        let period = measure_period(system.as_ref(), &initial, span);
+        let mut clean = CleanData {
+            system,
+            trajectory,
+            dv_dn,
+            sensitivity: Vec::new(),
+            period,
+        };
+        clean.measure(config)?;
+        Ok(clean)
+    }
+
+    /// (Re)computes the config's sensitivity measure along the trajectory.
+    fn measure(&mut self, config: &Config) -> Result<(), SessionError> {
+        self.sensitivity = match (config.measure, &self.dv_dn) {
+            (Measure::NormalDerivative, Some(dv_dn)) => dv_dn.clone(),
+            (measure, _) => measure
+                .along(self.system.as_ref(), &self.trajectory, config.tau)
+                .map_err(SessionError::Integration)?,
+        };
+        Ok(())
+    }
+}
+
+/// Where the observations come from.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum DataSource {
+    /// The config's trajectory, plus seeded Gaussian noise.
+    #[default]
+    Simulated,
+    /// A series imported from a file. The observations are the file's. The training target and
+    /// the curve on which sensitivity is measured are the file's clean states if it has them,
+    /// and otherwise the config's system, with its current rates, through the first
+    /// observation, sampled at the file's times.
+    Imported(Box<ImportedSeries>),
+}
+
+/// The lab state. See the module documentation.
+pub struct Session {
+    config: Config,
+    source: DataSource,
+    clean: CleanData,
+    observations: Array2<f64>,
+    model: Box<dyn AttentionModel>,
+    optimizer: Adam,
+    /// The last parameters whose loss was checked, restored if training diverges.
+    last_good: Vec<f64>,
+    /// max(untrained loss, mean ‖x_t‖²) on the current data: the yardstick for divergence.
+    reference_loss: f64,
+    gradient: Vec<f64>,
+    attention: Vec<f64>,
+    metrics: Metrics,
+    workspace: MetricsWorkspace,
+    loss_history: Vec<(u64, f64)>,
+    loss_stride: u64,
+    diverged: Option<String>,
+}
+
+impl Session {
+    pub fn new(config: Config) -> Result<Self, SessionError> {
+        config.validate()?;
+        let source = DataSource::Simulated;
+        let clean = CleanData::build(&config, &source)?;
+        let observations = add_gaussian_noise(&clean.trajectory.states, config.sigma, config.seed);
+        let model = config.model.build(&config);
+        let n_params = model.parameters().len();
+        let n = config.n;
+        let mut session = Session {
+            optimizer: Adam::new(config.lr, n_params),
+            last_good: model.parameters().to_vec(),
+            reference_loss: f64::NAN,
+            gradient: vec![0.0; n_params],
+            attention: vec![0.0; n],
+            metrics: Metrics {
+                pearson: None,
+                spearman: None,
+                peak_offset: None,
+                peak_offset_periods: None,
+                period: None,
+                ess: 0.0,
+                max_over_min: None,
+                loss: f64::NAN,
+            },
+            workspace: MetricsWorkspace::default(),
+            loss_history: Vec::new(),
+            loss_stride: 1,
+            diverged: None,
+            config,
+            source,
+            clean,
+            observations,
+            model,
+        };
+        session.reset_model();
+        Ok(session)
+    }
+
+    /// Applies a new config, recomputing only what depends on what changed. On error the
+    /// session is unchanged.
+    pub fn set_config(&mut self, config: Config) -> Result<Recomputed, SessionError> {
+        config.validate()?;
+        let mut done = Recomputed::default();
+        let imported = matches!(self.source, DataSource::Imported(_));
+        if imported && config.system.dim() != self.observations.ncols() {
+            return Err(SessionError::Integration(format!(
+                "the imported data have {} variables and {} has {}: clear the import first",
+                self.observations.ncols(),
+                config.system,
+                config.system.dim()
+            )));
+        }
+        // Imported data keep their observations; only the rates change the target.
+        let rebuild = if imported {
+            !self.config.same_system(&config)
+        } else {
+            self.config.trajectory_differs(&config)
+        };
+        if rebuild {
+            self.set_clean(CleanData::build(&config, &self.source)?);
+            done.trajectory = true;
+        } else if self.config.measure_differs(&config) {
+            self.clean.measure(&config)?;
+            self.workspace.reference_changed();
+            done.measure = true;
+        }
+        if !imported && (done.trajectory || self.config.observations_differ(&config)) {
+            self.observations =
+                add_gaussian_noise(&self.clean.trajectory.states, config.sigma, config.seed);
+            done.observations = true;
+        }
+        if imported && done.trajectory {
+            done.observations = true; // the same points, but their target moved: retrain
+        }
+        let model_changed = self.config.model_differs(&config);
+        self.optimizer.lr = config.lr;
+        if config.lr != self.config.lr && self.diverged.is_some() {
+            // A new learning rate is the suggested way out of a divergence: allow training again.
+            self.diverged = None;
+        }
+        self.config = config;
+        if done.observations || model_changed {
+            self.reset_model();
+            done.model = true;
+        } else {
+            self.refresh();
+        }
+        Ok(done)
+    }
+
+    /// Trains on an imported series from now on. On error (e.g. the first observation is not a
+    /// valid starting state for the Lotka–Volterra target) the session is unchanged.
+    pub fn import(&mut self, series: ImportedSeries) -> Result<Recomputed, SessionError> {
+        if series.observations.ncols() != self.dim() {
+            return Err(SessionError::Integration(format!(
+                "the file has {} observed variables but {} has {}: choose a {}-D system to import it",
+                series.observations.ncols(),
+                self.config.system,
+                self.dim(),
+                series.observations.ncols()
+            )));
+        }
+        let source = DataSource::Imported(Box::new(series));
+        let clean = CleanData::build(&self.config, &source)?;
+        if let DataSource::Imported(series) = &source {
+            self.observations = series.observations.clone();
+        }
+        self.set_clean(clean);
+        self.source = source;
+        self.reset_model();
+        Ok(Recomputed {
+            trajectory: true,
+            observations: true,
+            model: true,
+            measure: true,
+        })
+    }
+
+    /// Goes back to simulated data from the current config.
+    pub fn clear_import(&mut self) -> Result<Recomputed, SessionError> {
+        let clean = CleanData::build(&self.config, &DataSource::Simulated)?;
+        self.observations = add_gaussian_noise(
+            &clean.trajectory.states,
+            self.config.sigma,
+            self.config.seed,
+        );
+        self.set_clean(clean);
+        self.source = DataSource::Simulated;
+        self.reset_model();
+        Ok(Recomputed {
+            trajectory: true,
+            observations: true,
+            model: true,
+            measure: true,
+        })
+    }
+
+    /// Replaces the clean side; the metrics' cached ranks of ∂V/∂n go with it.
+    fn set_clean(&mut self, clean: CleanData) {
+        self.clean = clean;
+        self.workspace.reference_changed();
+    }
+
+    /// Where the observations come from.
+    pub fn source(&self) -> &DataSource {
+        &self.source
+    }
+
+    /// Restarts the model from its initial (uniform-attention) parameters with a fresh optimizer.
+    pub fn reset_model(&mut self) {
+        self.model = self.config.model.build(&self.config);
+        let n_params = self.model.parameters().len();
+        self.optimizer = Adam::new(self.config.lr, n_params);
+        self.gradient = vec![0.0; n_params];
+        self.last_good = self.model.parameters().to_vec();
+        self.attention.resize(self.observations.nrows(), 0.0);
+        self.loss_history.clear();
+        self.loss_stride = 1;
+        self.diverged = None;
+        self.refresh();
+        let clean = &self.clean.trajectory.states;
+        let zero_loss = clean.iter().map(|v| v * v).sum::<f64>() / clean.nrows() as f64;
+        self.reference_loss = self.metrics.loss.max(zero_loss);
+    }
+
+    /// Runs up to `k` optimizer steps and returns how many were taken.
+    ///
+    /// Training stops, restores the last parameters whose loss was checked, and reports why in
+    /// [`Session::diverged`] when the loss, the gradient or the weights become non-finite, or when
+    /// the loss exceeds [`DIVERGENCE_FACTOR`] times its starting scale. The softmax
+    /// subtracts its maximum, so a huge learning rate collapses attention onto one point with a
+    /// finite but exploding loss rather than a NaN: the second condition catches that.
+    pub fn step(&mut self, k: usize) -> usize {
+        if self.diverged.is_some() {
+            return 0;
+        }
+        let data = TrainingData {
+            noisy: &self.observations,
+            clean: &self.clean.trajectory.states,
+        };
+        let mut taken = 0;
+        for _ in 0..k {
+            let loss = self.model.loss_and_gradient(&data, &mut self.gradient);
+            let step = self.optimizer.steps();
+            if !loss.is_finite() || self.gradient.iter().any(|g| !g.is_finite()) {
+                self.diverged = Some(format!(
+                    "training diverged at step {step}: the loss became {loss}"
+                ));
+                break;
+            }
+            if loss > DIVERGENCE_FACTOR * self.reference_loss {
+                self.diverged = Some(format!(
+                    "training diverged at step {step}: the loss grew to {loss:.3e}, over {DIVERGENCE_FACTOR} times its starting scale {:.3e}",
+                    self.reference_loss
+                ));
+                break;
+            }
+            if step.is_multiple_of(self.loss_stride) {
+                self.loss_history.push((step, loss));
+                if self.loss_history.len() >= LOSS_HISTORY_CAPACITY {
+                    let stride = self.loss_stride * 2;
+                    self.loss_history.retain(|(s, _)| s.is_multiple_of(stride));
+                    self.loss_stride = stride;
+                }
+            }
+            self.last_good.copy_from_slice(self.model.parameters());
+            self.optimizer
+                .update(self.model.parameters_mut(), &self.gradient);
+            taken += 1;
+            if self.model.parameters().iter().any(|p| !p.is_finite()) {
+                self.diverged = Some(format!(
+                    "training diverged at step {}: the weights became non-finite",
+                    self.optimizer.steps()
+                ));
+                break;
+            }
+        }
+        if self.diverged.is_some() {
+            self.model.parameters_mut().copy_from_slice(&self.last_good);
+        }
+        self.refresh();
+        taken
+    }
+
+    /// Recomputes attention, loss and metrics for the current parameters.
+    fn refresh(&mut self) {
+        let data = TrainingData {
+            noisy: &self.observations,
+            clean: &self.clean.trajectory.states,
+        };
+        let loss = self
+            .model
+            .loss_and_attention(&data, &mut self.gradient, &mut self.attention);
+        self.metrics = self.workspace.compute(
+            &self.attention,
+            Some(&self.clean.sensitivity),
+            &self.clean.trajectory.times,
+            self.clean.period,
+            loss,
+        );
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+    pub fn system(&self) -> &dyn System {
+        self.clean.system.as_ref()
+    }
+    pub fn dim(&self) -> usize {
+        self.clean.trajectory.states.ncols()
+    }
+    pub fn times(&self) -> &[f64] {
+        &self.clean.trajectory.times
+    }
+    /// Clean states, N×d.
+    pub fn clean(&self) -> &Array2<f64> {
+        &self.clean.trajectory.states
+    }
+    /// Noisy observations, N×d.
+    pub fn observations(&self) -> &Array2<f64> {
+        &self.observations
+    }
+    /// ∂V/∂n along the clean trajectory, if the system has a V.
+    pub fn dv_dn(&self) -> Option<&[f64]> {
+        self.clean.dv_dn.as_deref()
+    }
+    /// The config's sensitivity measure along the clean trajectory: what the metrics compare
+    /// attention against.
+    pub fn sensitivity(&self) -> &[f64] {
+        &self.clean.sensitivity
+    }
+    /// Measured orbit period.
+    pub fn period(&self) -> Option<f64> {
+        self.clean.period
+    }
+    pub fn attention(&self) -> &[f64] {
+        &self.attention
+    }
+    /// Attention heads of the current model.
+    pub fn heads(&self) -> usize {
+        self.model.heads()
+    }
+    /// The attention of one head (1-based; 0 or out of range gives the model's attention) into
+    /// `out`, resized to N.
+    pub fn head_attention(&mut self, head: usize, out: &mut Vec<f64>) {
+        out.resize(self.observations.nrows(), 0.0);
+        if head == 0 || head > self.model.heads() {
+            out.copy_from_slice(&self.attention);
+        } else {
+            self.model.head_attention(&self.observations, head - 1, out);
+        }
+    }
+    pub fn reconstruction(&self) -> Array2<f64> {
+        self.model.reconstruct(&self.observations, &self.attention)
+    }
+    pub fn parameters(&self) -> &[f64] {
+        self.model.parameters()
+    }
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+    /// Optimizer steps taken since the model was (re)started.
+    pub fn steps(&self) -> u64 {
+        self.optimizer.steps()
+    }
+    /// (step, loss before that step), thinned to a bounded length.
+    pub fn loss_history(&self) -> &[(u64, f64)] {
+        &self.loss_history
+    }
+    /// Why training stopped, if it diverged.
+    pub fn diverged(&self) -> Option<&str> {
+        self.diverged.as_deref()
+    }
+}

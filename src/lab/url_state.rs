@@ -1,0 +1,296 @@
+//! The page's whole state in the URL hash, for links a teacher can hand out:
+//! `#system=lotka-volterra&alpha=1&beta=0.1&…&sigma=2&seed=0&lr=0.01&steps_per_frame=20&model=paper-linear&measure=dv-dn&playing=1`,
+//! plus `preset=ID`, `hide=sigma,lr` (controls to hide), `big=1` (large text), `projection=0,2`
+//! (which coordinates a 3-D system plots) and `head=H` (one self-attention head).
+//! `system=` is applied first (after a preset): it decides which parameter keys exist.
+//!
+//! Parsing never fails. A malformed value falls back to its default, an out-of-range one is
+//! clamped to the slider's range, and an unknown key is ignored; each is reported in a notice,
+//! and the rest of the hash still applies. Numbers are written in shortest round-trip form, so
+//! a link restores the exact state: the same seed, the same data, the same numbers after the
+//! same steps.
+
+use crate::lab::config::{self, Config, STEPS_PER_FRAME};
+use crate::lab::presets;
+use crate::measures::measure::Measure;
+use crate::models::attention_model::ModelKind;
+use crate::systems::catalogue::SystemKind;
+
+/// Everything the page shows that a link can carry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageState {
+    pub config: Config,
+    pub steps_per_frame: usize,
+    pub playing: bool,
+    pub preset: Option<&'static str>,
+    /// Controls hidden from students, by name.
+    pub hidden: Vec<String>,
+    /// Large-text mode for projectors.
+    pub big: bool,
+    /// The state coordinates the phase portrait plots (x axis, y axis).
+    pub projection: (usize, usize),
+    /// Which self-attention head colours the portrait: 0 for all heads together, h for head h.
+    pub head: usize,
+}
+
+impl Default for PageState {
+    fn default() -> Self {
+        PageState {
+            config: Config::default(),
+            steps_per_frame: STEPS_PER_FRAME.default as usize,
+            playing: true,
+            preset: None,
+            hidden: Vec::new(),
+            big: false,
+            projection: SystemKind::default().run_defaults().projection,
+            head: 0,
+        }
+    }
+}
+
+/// Names `hide=` accepts: every control's id, for every system.
+pub fn control_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = SystemKind::ALL
+        .iter()
+        .flat_map(|k| k.parameters().map(|p| p.name))
+        .chain(config::RUN_PARAMETERS.iter().map(|p| p.name))
+        .chain([
+            "steps_per_frame",
+            "model",
+            "system",
+            "measure",
+            "projection",
+            "head",
+        ])
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|n| seen.insert(*n));
+    names
+}
+
+/// Whether a projection (x-axis coordinate, y-axis coordinate) can be drawn for a
+/// `dim`-variable state: two different coordinates that exist.
+pub fn projection_fits((a, b): (usize, usize), dim: usize) -> bool {
+    a < dim && b < dim && a != b
+}
+
+/// Parses `i,j` (two distinct state indices below `dim`).
+fn parse_projection(value: &str, dim: usize) -> Option<(usize, usize)> {
+    let (a, b) = value.split_once(',')?;
+    let p = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+    projection_fits(p, dim).then_some(p)
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%' && i + 2 < bytes.len())
+            .then(|| {
+                std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+            })
+            .flatten();
+        match (escaped, bytes[i]) {
+            (Some(b), _) => {
+                out.push(b);
+                i += 3;
+            }
+            (None, b'+') => {
+                out.push(b' ');
+                i += 1;
+            }
+            (None, b) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Parses a hash (with or without the leading `#`) into a state, with one notice per value that
+/// was changed or ignored.
+pub fn parse_hash(hash: &str) -> (PageState, Vec<String>) {
+    let mut state = PageState::default();
+    let mut notices = Vec::new();
+    let pairs: Vec<(String, String)> = hash
+        .trim_start_matches('#')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect();
+    // A preset sets every control first; explicit keys then override it.
+    if let Some((_, id)) = pairs.iter().find(|(k, _)| k == "preset") {
+        match presets::find(id) {
+            Some(p) => {
+                let (config, spf) = p.settings();
+                state.projection = config.system.run_defaults().projection;
+                state.config = config;
+                state.steps_per_frame = spf;
+                state.preset = Some(p.id);
+            }
+            None => notices.push(format!("preset '{id}' does not exist; no preset applied")),
+        }
+    }
+    // The system comes next: it decides which parameters exist.
+    if let Some((_, name)) = pairs.iter().find(|(k, _)| k == "system") {
+        match name.parse::<SystemKind>() {
+            Ok(system) if system != state.config.system => {
+                state.config = state.config.switch_system(system);
+                state.projection = system.run_defaults().projection;
+                state.preset = None;
+            }
+            Ok(_) => {}
+            Err(e) => notices.push(format!("system: {e}; using {}", state.config.system)),
+        }
+    }
+    let system = state.config.system;
+    for (key, value) in &pairs {
+        let key = key.as_str();
+        match key {
+            "preset" | "system" => {}
+            "measure" => match value.parse::<Measure>() {
+                Ok(m) => match m.check(system) {
+                    Ok(()) => state.config.measure = m,
+                    Err(e) => notices.push(format!("measure: {e}; using {}", state.config.measure)),
+                },
+                Err(e) => notices.push(format!("measure: {e}; using {}", state.config.measure)),
+            },
+            "projection" => match parse_projection(value, system.dim()) {
+                Some(p) => state.projection = p,
+                None => notices.push(format!(
+                    "projection: '{value}' is not two different coordinates 0–{} like 0,2; using {},{}",
+                    system.dim() - 1,
+                    state.projection.0,
+                    state.projection.1
+                )),
+            },
+            "head" => match value.trim().parse::<usize>() {
+                Ok(h) if h <= 4 => state.head = h,
+                _ => notices.push(format!(
+                    "head: '{value}' is not 0 (all heads) to 4; showing all heads"
+                )),
+            },
+            "model" => match value.parse::<ModelKind>() {
+                Ok(m) => match m.check(system) {
+                    Ok(()) => state.config.model = m,
+                    Err(e) => notices.push(format!("model: {e}; using {}", state.config.model)),
+                },
+                Err(e) => notices.push(format!("model: {e}; using {}", state.config.model)),
+            },
+            "playing" | "big" => {
+                let flag = match value.as_str() {
+                    "1" | "true" | "yes" | "" => Some(true),
+                    "0" | "false" | "no" => Some(false),
+                    _ => None,
+                };
+                let target = if key == "playing" {
+                    &mut state.playing
+                } else {
+                    &mut state.big
+                };
+                match flag {
+                    Some(f) => *target = f,
+                    None => notices.push(format!(
+                        "{key}: '{value}' is not 1 or 0; using {}",
+                        u8::from(*target)
+                    )),
+                }
+            }
+            "hide" => {
+                let known = control_names();
+                for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                    if known.contains(&name) {
+                        state.hidden.push(name.to_string());
+                    } else {
+                        notices.push(format!("hide: there is no control '{name}'"));
+                    }
+                }
+            }
+            _ => {
+                let spec = if key == STEPS_PER_FRAME.name {
+                    Some(&STEPS_PER_FRAME)
+                } else {
+                    state.config.parameter(key)
+                };
+                let Some(spec) = spec else {
+                    if control_names().contains(&key) {
+                        notices.push(format!("'{key}' is not a parameter of {system}; ignored"));
+                    } else {
+                        notices.push(format!("unknown setting '{key}' ignored"));
+                    }
+                    continue;
+                };
+                let current = if key == STEPS_PER_FRAME.name {
+                    state.steps_per_frame as f64
+                } else {
+                    state.config.get(key).unwrap_or(spec.default)
+                };
+                let value = match value.trim().parse::<f64>() {
+                    Ok(v) if v.is_finite() => {
+                        let clamped = v.clamp(spec.min, spec.max);
+                        if clamped != v {
+                            notices.push(format!(
+                                "{key}: {} is outside {}–{}; using {clamped}",
+                                value.trim(),
+                                spec.min,
+                                spec.max
+                            ));
+                        }
+                        clamped
+                    }
+                    _ => {
+                        notices.push(format!("{key}: '{value}' is not a number; using {current}"));
+                        current
+                    }
+                };
+                if key == STEPS_PER_FRAME.name {
+                    state.steps_per_frame = value.round() as usize;
+                } else {
+                    // Every name here is a known numeric parameter with a finite value.
+                    let _ = state.config.set(key, value);
+                }
+            }
+        }
+    }
+    (state, notices)
+}
+
+/// The hash for a state, every control by name, in a fixed order.
+pub fn to_hash(state: &PageState) -> String {
+    let c = &state.config;
+    let mut parts = vec![format!("system={}", c.system)];
+    parts.extend(
+        c.parameters()
+            .map(|p| format!("{}={}", p.name, c.get(p.name).unwrap_or(p.default))),
+    );
+    parts.push(format!("steps_per_frame={}", state.steps_per_frame));
+    parts.push(format!("model={}", c.model));
+    parts.push(format!("measure={}", c.measure));
+    if state.projection != c.system.run_defaults().projection {
+        parts.push(format!(
+            "projection={},{}",
+            state.projection.0, state.projection.1
+        ));
+    }
+    if state.head != 0 {
+        parts.push(format!("head={}", state.head));
+    }
+    if let Some(p) = state.preset {
+        parts.push(format!("preset={p}"));
+    }
+    parts.push(format!("playing={}", u8::from(state.playing)));
+    if !state.hidden.is_empty() {
+        parts.push(format!("hide={}", state.hidden.join(",")));
+    }
+    if state.big {
+        parts.push("big=1".into());
+    }
+    format!("#{}", parts.join("&"))
+}

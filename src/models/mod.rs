@@ -1,0 +1,11 @@
+//! The attention models: the [`attention_model::AttentionModel`] trait (which imports no model),
+//! one file per model, the [`kind::ModelKind`] names, the [`registry`] that builds a model from
+//! its kind, and the [`adam`] optimizer.
+
+pub mod adam;
+pub mod attention_model;
+pub mod oracle_inverse_variance;
+pub mod paper_linear;
+pub mod self_attention;
+
+pub use attention_model::{AttentionModel, ModelKind, TrainingData};

@@ -1,0 +1,177 @@
+//! The paper's attention model (arXiv 2505.06503, §3): a linear layer scores each noisy state,
+//! a softmax over time turns scores into weights, and the weighted states reconstruct the orbit.
+//!
+//! s_t = w·x̃_t + b,  a = softmax(s),  r_t = c·a_t·x̃_t,  L = (1/N) Σ_t ‖r_t − x_t‖²
+//!
+//! with c = N (`scaled`, the default: uniform attention a_t = 1/N gives r_t = x̃_t) or c = 1 (the
+//! literal reading). Parameters θ = (w_1..w_d, b), initialised to 0 (uniform attention).
+//!
+//! Gradient, derived by hand (checked against finite differences in `tests/gradient_check.rs`):
+//! with e_t = r_t − x_t and g_t = ∂L/∂a_t = (2c/N) x̃_t·e_t, the softmax gives
+//! ∂L/∂s_t = a_t (g_t − ḡ) with ḡ = Σ_u a_u g_u, so
+//! ∂L/∂w = Σ_t a_t g_t x̃_t − ḡ Σ_t a_t x̃_t and ∂L/∂b = ḡ (1 − Σ_t a_t) = 0.
+
+use crate::models::attention_model::{AttentionModel, ModelKind, TrainingData};
+use ndarray::Array2;
+
+pub struct PaperLinear {
+    /// (w_1, .., w_d, b)
+    theta: Vec<f64>,
+    scaled: bool,
+    /// exp(s_t − max s), reused every step.
+    exps: Vec<f64>,
+}
+
+impl PaperLinear {
+    pub fn new(dim: usize, scaled: bool) -> Self {
+        PaperLinear {
+            theta: vec![0.0; dim + 1],
+            scaled,
+            exps: Vec::new(),
+        }
+    }
+
+    /// exp(s_t − max s) into `self.exps`; returns their sum.
+    fn softmax_numerators(&mut self, noisy: &Array2<f64>) -> f64 {
+        let d = noisy.ncols();
+        let (w, b) = (&self.theta[..d], self.theta[d]);
+        let data = noisy
+            .as_slice()
+            .expect("observations are contiguous row-major");
+        self.exps.clear();
+        self.exps
+            .extend(data.chunks_exact(d).map(|x| b + dot(w, x)));
+        let max = self.exps.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let mut sum = 0.0;
+        for e in &mut self.exps {
+            *e = libm::exp(*e - max);
+            sum += *e;
+        }
+        sum
+    }
+
+    fn scale(&self, n: usize) -> f64 {
+        if self.scaled {
+            n as f64
+        } else {
+            1.0
+        }
+    }
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+impl AttentionModel for PaperLinear {
+    fn kind(&self) -> ModelKind {
+        if self.scaled {
+            ModelKind::PaperLinear
+        } else {
+            ModelKind::PaperLinearUnscaled
+        }
+    }
+
+    fn parameters(&self) -> &[f64] {
+        &self.theta
+    }
+
+    fn parameters_mut(&mut self) -> &mut [f64] {
+        &mut self.theta
+    }
+
+    fn attention(&mut self, noisy: &Array2<f64>, attention: &mut [f64]) {
+        let sum = self.softmax_numerators(noisy);
+        for (a, e) in attention.iter_mut().zip(&self.exps) {
+            *a = e / sum;
+        }
+    }
+
+    fn reconstruct(&self, noisy: &Array2<f64>, attention: &[f64]) -> Array2<f64> {
+        let c = self.scale(noisy.nrows());
+        let mut r = noisy.clone();
+        for (mut row, a) in r.rows_mut().into_iter().zip(attention) {
+            row *= c * a;
+        }
+        r
+    }
+
+    /// One softmax for both (the gradient is not needed). The attention is e_t / Σe and the
+    /// loss uses e_t · (1/Σe), exactly as `attention` and `loss_and_gradient` do.
+    fn loss_and_attention(
+        &mut self,
+        data: &TrainingData,
+        _gradient: &mut [f64],
+        attention: &mut [f64],
+    ) -> f64 {
+        let (noisy, clean) = (data.noisy, data.clean);
+        let (n, d) = noisy.dim();
+        let c = self.scale(n);
+        let sum = self.softmax_numerators(noisy);
+        let inv_sum = 1.0 / sum;
+        let xs = noisy
+            .as_slice()
+            .expect("observations are contiguous row-major");
+        let cs = clean
+            .as_slice()
+            .expect("clean states are contiguous row-major");
+        let mut loss = 0.0;
+        for (((x, xc), e), out) in xs
+            .chunks_exact(d)
+            .zip(cs.chunks_exact(d))
+            .zip(&self.exps)
+            .zip(attention.iter_mut())
+        {
+            *out = e / sum;
+            let a = e * inv_sum;
+            for j in 0..d {
+                let err = c * a * x[j] - xc[j];
+                loss += err * err;
+            }
+        }
+        loss / n as f64
+    }
+
+    fn loss_and_gradient(&mut self, data: &TrainingData, gradient: &mut [f64]) -> f64 {
+        let (noisy, clean) = (data.noisy, data.clean);
+        let (n, d) = noisy.dim();
+        let c = self.scale(n);
+        let sum = self.softmax_numerators(noisy);
+        let inv_sum = 1.0 / sum;
+        let xs = noisy
+            .as_slice()
+            .expect("observations are contiguous row-major");
+        let cs = clean
+            .as_slice()
+            .expect("clean states are contiguous row-major");
+        gradient.iter_mut().for_each(|g| *g = 0.0);
+        let (mut loss, mut g_bar, mut a_total) = (0.0, 0.0, 0.0);
+        // One pass: gradient[..d] accumulates Σ a_t g_t x̃_t and weighted_x accumulates Σ a_t x̃_t.
+        let mut weighted_x = [0.0_f64; 8];
+        assert!(
+            d <= weighted_x.len(),
+            "paper-linear supports up to 8 state dimensions"
+        );
+        for ((x, xc), e) in xs.chunks_exact(d).zip(cs.chunks_exact(d)).zip(&self.exps) {
+            let a = e * inv_sum;
+            let mut x_dot_err = 0.0;
+            for j in 0..d {
+                let err = c * a * x[j] - xc[j];
+                loss += err * err;
+                x_dot_err += x[j] * err;
+            }
+            let g = 2.0 * c / n as f64 * x_dot_err;
+            g_bar += a * g;
+            a_total += a;
+            for j in 0..d {
+                gradient[j] += a * g * x[j];
+                weighted_x[j] += a * x[j];
+            }
+        }
+        for j in 0..d {
+            gradient[j] -= g_bar * weighted_x[j];
+        }
+        gradient[d] = g_bar * (1.0 - a_total);
+        loss / n as f64
+    }
+}

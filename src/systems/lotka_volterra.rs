@@ -1,0 +1,152 @@
+//! The Lotka–Volterra predator–prey system and its conserved quantity.
+//!
+//! dx/dt = αx − βxy, dy/dt = δxy − γy, with V(x, y) = δx − γ ln x + βy − α ln y constant
+//! along every orbit in the open positive quadrant.
+
+use crate::systems::system::{LyapunovFunction, ParamSpec, System};
+
+/// Parameters α, β, γ, δ. Construct with [`LotkaVolterra::new`], which validates them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LotkaVolterra {
+    pub alpha: f64,
+    pub beta: f64,
+    pub gamma: f64,
+    pub delta: f64,
+}
+
+/// Slider ranges and defaults (the SciPy-cookbook setup).
+pub const PARAMETERS: [ParamSpec; 4] = [
+    ParamSpec {
+        name: "alpha",
+        label: "α prey growth",
+        min: 0.2,
+        max: 3.0,
+        default: 1.0,
+        step: 0.05,
+        help: "Prey growth rate α: how fast prey multiply with no predators.",
+    },
+    ParamSpec {
+        name: "beta",
+        label: "β predation",
+        min: 0.02,
+        max: 0.5,
+        default: 0.1,
+        step: 0.005,
+        help: "Predation rate β: how fast predators eat prey per encounter.",
+    },
+    ParamSpec {
+        name: "gamma",
+        label: "γ predator death",
+        min: 0.2,
+        max: 3.0,
+        default: 1.5,
+        step: 0.05,
+        help: "Predator death rate γ: how fast predators die with no prey.",
+    },
+    ParamSpec {
+        name: "delta",
+        label: "δ predator growth",
+        min: 0.05,
+        max: 2.0,
+        default: 0.75,
+        step: 0.01,
+        help: "Predator growth rate δ: how fast predators multiply per prey eaten.",
+    },
+];
+
+impl Default for LotkaVolterra {
+    fn default() -> Self {
+        LotkaVolterra {
+            alpha: 1.0,
+            beta: 0.1,
+            gamma: 1.5,
+            delta: 0.75,
+        }
+    }
+}
+
+impl LotkaVolterra {
+    /// All four rates must be finite and positive.
+    pub fn new(alpha: f64, beta: f64, gamma: f64, delta: f64) -> Result<Self, String> {
+        for (spec, v) in PARAMETERS.iter().zip([alpha, beta, gamma, delta]) {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(format!(
+                    "{} must be a positive finite number, got {v}",
+                    spec.name
+                ));
+            }
+        }
+        Ok(LotkaVolterra {
+            alpha,
+            beta,
+            gamma,
+            delta,
+        })
+    }
+
+    /// The non-trivial equilibrium (γ/δ, α/β), a centre.
+    pub fn equilibrium(&self) -> [f64; 2] {
+        [self.gamma / self.delta, self.alpha / self.beta]
+    }
+}
+
+impl System for LotkaVolterra {
+    fn name(&self) -> &'static str {
+        "lotka-volterra"
+    }
+    fn equilibrium_point(&self) -> Option<Vec<f64>> {
+        Some(self.equilibrium().to_vec())
+    }
+    fn dim(&self) -> usize {
+        2
+    }
+    fn state_names(&self) -> &'static [&'static str] {
+        &["prey x", "predator y"]
+    }
+    fn vector_field(&self, s: &[f64], out: &mut [f64]) {
+        let (x, y) = (s[0], s[1]);
+        out[0] = x * (self.alpha - self.beta * y);
+        out[1] = y * (self.delta * x - self.gamma);
+    }
+    fn jacobian(&self, s: &[f64], out: &mut [f64]) {
+        let (x, y) = (s[0], s[1]);
+        out[0] = self.alpha - self.beta * y;
+        out[1] = -self.beta * x;
+        out[2] = self.delta * y;
+        out[3] = self.delta * x - self.gamma;
+    }
+    fn check_state(&self, s: &[f64]) -> Result<(), String> {
+        for (name, &v) in self.state_names().iter().zip(s) {
+            if !v.is_finite() {
+                return Err(format!(
+                    "{name} became non-finite ({v}): the integration blew up"
+                ));
+            }
+            if v <= 0.0 {
+                return Err(format!(
+                    "{name} reached {v:e} ≤ 0: populations must stay positive (numerical extinction)"
+                ));
+            }
+        }
+        Ok(())
+    }
+    fn lyapunov(&self) -> Option<&dyn LyapunovFunction> {
+        Some(self)
+    }
+    fn poincare_section(&self, _initial: &[f64]) -> Option<(usize, f64)> {
+        // Every orbit winds around the equilibrium, so it crosses x = γ/δ upwards once a period.
+        Some((0, self.gamma / self.delta))
+    }
+}
+
+impl LyapunovFunction for LotkaVolterra {
+    fn value(&self, s: &[f64]) -> f64 {
+        let (x, y) = (s[0], s[1]);
+        self.delta * x - self.gamma * libm::log(x) + self.beta * y - self.alpha * libm::log(y)
+    }
+    fn gradient(&self, s: &[f64], out: &mut [f64]) {
+        let (x, y) = (s[0], s[1]);
+        out[0] = self.delta - self.gamma / x;
+        out[1] = self.beta - self.alpha / y;
+    }
+}

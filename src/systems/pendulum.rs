@@ -1,0 +1,89 @@
+//! The frictionless pendulum θ'' = −(g/L) sin θ, as (θ, ω). Its energy per unit mass,
+//! H = ½ω² − (g/L) cos θ, is conserved and plays the role of V.
+
+use crate::systems::system::{LyapunovFunction, ParamSpec, System};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pendulum {
+    pub g: f64,
+    pub length: f64,
+}
+
+pub const DESCRIPTION: &str = "Frictionless pendulum: θ'' = −(g/L) sin θ. The energy H = ½ω² − (g/L) cos θ is conserved; small swings have period 2π√(L/g).";
+
+pub const PARAMETERS: [ParamSpec; 2] = [
+    ParamSpec {
+        name: "g",
+        label: "g gravity",
+        min: 1.0,
+        max: 20.0,
+        default: 9.81,
+        step: 0.01,
+        help: "Gravitational acceleration g.",
+    },
+    ParamSpec {
+        name: "length",
+        label: "L length",
+        min: 0.1,
+        max: 5.0,
+        default: 1.0,
+        step: 0.01,
+        help: "Pendulum length L.",
+    },
+];
+
+impl Default for Pendulum {
+    fn default() -> Self {
+        Pendulum {
+            g: 9.81,
+            length: 1.0,
+        }
+    }
+}
+
+impl Pendulum {
+    fn k(&self) -> f64 {
+        self.g / self.length
+    }
+}
+
+impl System for Pendulum {
+    fn name(&self) -> &'static str {
+        "pendulum"
+    }
+    fn equilibrium_point(&self) -> Option<Vec<f64>> {
+        Some(vec![0.0, 0.0])
+    }
+    fn dim(&self) -> usize {
+        2
+    }
+    fn state_names(&self) -> &'static [&'static str] {
+        &["angle θ", "angular velocity ω"]
+    }
+    fn vector_field(&self, s: &[f64], out: &mut [f64]) {
+        out[0] = s[1];
+        out[1] = -self.k() * libm::sin(s[0]);
+    }
+    fn jacobian(&self, s: &[f64], out: &mut [f64]) {
+        out.copy_from_slice(&[0.0, 1.0, -self.k() * libm::cos(s[0]), 0.0]);
+    }
+    fn lyapunov(&self) -> Option<&dyn LyapunovFunction> {
+        Some(self)
+    }
+    fn poincare_section(&self, initial: &[f64]) -> Option<(usize, f64)> {
+        // A swinging (librating) pendulum crosses ω = 0 upwards once a swing, at its lowest θ.
+        // With H ≥ g/L it goes over the top (or creeps towards it forever): ω never changes
+        // sign, and θ grows without bound, so there is no period to measure this way.
+        (self.value(initial) < self.k()).then_some((1, 0.0))
+    }
+}
+
+impl LyapunovFunction for Pendulum {
+    fn value(&self, s: &[f64]) -> f64 {
+        0.5 * s[1] * s[1] - self.k() * libm::cos(s[0])
+    }
+    fn gradient(&self, s: &[f64], out: &mut [f64]) {
+        out[0] = self.k() * libm::sin(s[0]);
+        out[1] = s[1];
+    }
+}

@@ -1,0 +1,73 @@
+//! The Rössler system, chaotic at a = b = 0.2, c = 5.7:
+//! dx/dt = −y − z, dy/dt = x + ay, dz/dt = b + z(x − c). No conserved V.
+
+use crate::systems::system::{ParamSpec, System};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rossler {
+    pub a: f64,
+    pub b: f64,
+    pub c: f64,
+}
+
+pub const DESCRIPTION: &str = "Rössler (1976): a single folded band; chaotic at a = b = 0.2, c = 5.7, with largest Lyapunov exponent ≈ 0.07.";
+
+pub const PARAMETERS: [ParamSpec; 3] = [
+    ParamSpec {
+        name: "a",
+        label: "a",
+        min: 0.005,
+        max: 0.4,
+        default: 0.2,
+        step: 0.005,
+        help: "Growth of the y oscillation.",
+    },
+    ParamSpec {
+        name: "b",
+        label: "b",
+        min: 0.01,
+        max: 2.0,
+        default: 0.2,
+        step: 0.01,
+        help: "Constant feed of z.",
+    },
+    ParamSpec {
+        name: "c",
+        label: "c",
+        min: 1.0,
+        max: 15.0,
+        default: 5.7,
+        step: 0.1,
+        help: "Threshold of the z spike; chaos at 5.7.",
+    },
+];
+
+impl Default for Rossler {
+    fn default() -> Self {
+        Rossler {
+            a: 0.2,
+            b: 0.2,
+            c: 5.7,
+        }
+    }
+}
+
+impl System for Rossler {
+    fn name(&self) -> &'static str {
+        "rossler"
+    }
+    fn dim(&self) -> usize {
+        3
+    }
+    fn state_names(&self) -> &'static [&'static str] {
+        &["x", "y", "z"]
+    }
+    fn vector_field(&self, s: &[f64], out: &mut [f64]) {
+        out[0] = -s[1] - s[2];
+        out[1] = s[0] + self.a * s[1];
+        out[2] = self.b + s[2] * (s[0] - self.c);
+    }
+    fn jacobian(&self, s: &[f64], out: &mut [f64]) {
+        out.copy_from_slice(&[0.0, -1.0, -1.0, 1.0, self.a, 0.0, s[2], 0.0, s[0] - self.c]);
+    }
+}
