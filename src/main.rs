@@ -24,7 +24,7 @@ mod cli {
     use lyapunov_lens::lab::config::{self, Config, ConfigError};
     use lyapunov_lens::lab::session::{Session, SessionError};
     use lyapunov_lens::measures::measure::Measure;
-    use lyapunov_lens::models::attention_model::ModelKind;
+    use lyapunov_lens::models::kind::ModelKind;
     use lyapunov_lens::observations::csv_import::parse_observations_csv;
     use lyapunov_lens::observations::gaussian_noise::MAX_SEED;
     use lyapunov_lens::systems::catalogue::SystemKind;

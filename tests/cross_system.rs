@@ -6,7 +6,7 @@ use lyapunov_lens::experiments::cross_system::{
 };
 use lyapunov_lens::experiments::findings::render_cross;
 use lyapunov_lens::measures::measure::Measure;
-use lyapunov_lens::models::attention_model::ModelKind;
+use lyapunov_lens::models::kind::ModelKind;
 use lyapunov_lens::systems::catalogue::SystemKind;
 
 fn spec() -> CrossSystemSpec {

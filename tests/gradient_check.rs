@@ -3,7 +3,7 @@
 
 use lyapunov_lens::dynamics::rk4::{integrate, uniform_times};
 use lyapunov_lens::lab::config::Config;
-use lyapunov_lens::models::attention_model::{AttentionModel, ModelKind, TrainingData};
+use lyapunov_lens::models::{AttentionModel, ModelKind, TrainingData};
 use lyapunov_lens::observations::gaussian_noise::add_gaussian_noise;
 use lyapunov_lens::systems::lotka_volterra::LotkaVolterra;
 use ndarray::Array2;
@@ -68,7 +68,9 @@ fn every_model_passes_the_gradient_check_to_1e_minus_6() {
     for kind in ModelKind::ALL {
         if !kind.is_learned() {
             assert!(
-                kind.build(&Config::default()).parameters().is_empty(),
+                kind.build(&Config::default().model_setup())
+                    .parameters()
+                    .is_empty(),
                 "{kind} has parameters"
             );
             continue;
@@ -83,7 +85,7 @@ fn every_model_passes_the_gradient_check_to_1e_minus_6() {
                 clean: &clean,
             };
             for theta in PARAMETER_POINTS {
-                let mut model = kind.build(&Config::default());
+                let mut model = kind.build(&Config::default().model_setup());
                 model.parameters_mut().copy_from_slice(&theta);
                 let err = gradient_error(model.as_mut(), &data);
                 assert!(
@@ -132,7 +134,7 @@ fn the_check_rejects_a_gradient_that_is_wrong_by_a_tenth_of_a_percent() {
         clean: &clean,
     };
     for kind in ModelKind::ALL.into_iter().filter(|&k| score_model(k)) {
-        let mut model = WrongGradient(kind.build(&Config::default()));
+        let mut model = WrongGradient(kind.build(&Config::default().model_setup()));
         model.parameters_mut().copy_from_slice(&PARAMETER_POINTS[1]);
         let err = gradient_error(&mut model, &data);
         assert!(
@@ -146,7 +148,7 @@ fn the_check_rejects_a_gradient_that_is_wrong_by_a_tenth_of_a_percent() {
 fn attention_is_a_distribution_and_uniform_at_initialisation() {
     let (noisy, _) = data(500, 2.0);
     for kind in ModelKind::ALL.into_iter().filter(|&k| score_model(k)) {
-        let mut model = kind.build(&Config::default());
+        let mut model = kind.build(&Config::default().model_setup());
         let mut a = vec![0.0; 500];
         model.attention(&noisy, &mut a);
         assert!(a.iter().all(|&v| (v - 1.0 / 500.0).abs() < 1e-15));
@@ -159,7 +161,7 @@ fn attention_is_a_distribution_and_uniform_at_initialisation() {
 #[test]
 fn scaled_model_reconstructs_the_data_under_uniform_attention() {
     let (noisy, clean) = data(400, 0.0);
-    let mut model = ModelKind::PaperLinear.build(&Config::default());
+    let mut model = ModelKind::PaperLinear.build(&Config::default().model_setup());
     let mut a = vec![0.0; 400];
     model.attention(&noisy, &mut a);
     let r = model.reconstruct(&noisy, &a);
@@ -182,7 +184,7 @@ mod oracle {
     fn weights_are_inverse_squared_gradient_norms_and_sum_to_one() {
         let (noisy, _) = data(400, 0.5);
         let system = LotkaVolterra::default();
-        let mut oracle = ModelKind::OracleInverseVariance.build(&Config::default());
+        let mut oracle = ModelKind::OracleInverseVariance.build(&Config::default().model_setup());
         let mut a = vec![0.0; 400];
         oracle.attention(&noisy, &mut a);
         assert!((a.iter().sum::<f64>() - 1.0).abs() < 1e-12);

@@ -4,8 +4,8 @@
 
 use lyapunov_lens::dynamics::rk4::{integrate, uniform_times};
 use lyapunov_lens::models::adam::Adam;
-use lyapunov_lens::models::attention_model::{AttentionModel, ModelKind, TrainingData};
 use lyapunov_lens::models::self_attention::{Layout, SelfAttention, DEFAULT_HEADS, DEFAULT_WINDOW};
+use lyapunov_lens::models::{AttentionModel, ModelKind, TrainingData};
 use lyapunov_lens::observations::gaussian_noise::{add_gaussian_noise, StandardNormal};
 use lyapunov_lens::systems::lorenz::Lorenz;
 use lyapunov_lens::systems::lotka_volterra::LotkaVolterra;
@@ -431,7 +431,7 @@ fn registered_as_self_attention() {
     assert_eq!(kind, ModelKind::SelfAttention);
     assert!(ModelKind::ALL.contains(&kind) && kind.is_learned());
     assert_eq!(serde_json::to_string(&kind).unwrap(), "\"self-attention\"");
-    let model = kind.build(&lyapunov_lens::lab::config::Config::default());
+    let model = kind.build(&lyapunov_lens::lab::config::Config::default().model_setup());
     assert_eq!(model.kind(), kind);
     assert_eq!(
         model.parameters().len(),

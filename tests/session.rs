@@ -1,6 +1,6 @@
 use lyapunov_lens::lab::config::Config;
 use lyapunov_lens::lab::session::{Recomputed, Session, SessionError};
-use lyapunov_lens::models::attention_model::ModelKind;
+use lyapunov_lens::models::kind::ModelKind;
 
 fn bits(values: &[f64]) -> Vec<u64> {
     values.iter().map(|v| v.to_bits()).collect()
@@ -283,7 +283,7 @@ mod systems {
     use lyapunov_lens::lab::config::Config;
     use lyapunov_lens::lab::session::{Recomputed, Session};
     use lyapunov_lens::measures::measure::Measure;
-    use lyapunov_lens::models::attention_model::ModelKind;
+    use lyapunov_lens::models::kind::ModelKind;
     use lyapunov_lens::observations::csv_import::parse_observations_csv;
     use lyapunov_lens::systems::catalogue::SystemKind;
 

@@ -2,7 +2,7 @@ use lyapunov_lens::lab::config::Config;
 use lyapunov_lens::lab::presets::{find, PRESETS};
 use lyapunov_lens::lab::url_state::{parse_hash, to_hash, PageState};
 use lyapunov_lens::measures::measure::Measure;
-use lyapunov_lens::models::attention_model::ModelKind;
+use lyapunov_lens::models::kind::ModelKind;
 use lyapunov_lens::systems::catalogue::SystemKind;
 
 #[test]

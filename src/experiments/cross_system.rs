@@ -7,7 +7,7 @@ use crate::analysis::summary_stats::{summarize, Summary};
 use crate::lab::config::Config;
 use crate::lab::session::Session;
 use crate::measures::measure::Measure;
-use crate::models::attention_model::ModelKind;
+use crate::models::kind::ModelKind;
 use crate::systems::catalogue::SystemKind;
 use serde::Serialize;
 use std::io::{self, Write};

@@ -11,7 +11,7 @@ use crate::analysis::verdict::NEARLY_UNIFORM;
 use crate::experiments::cross_system::CrossSystemReport;
 use crate::experiments::sweep::{SummaryRow, SweepReport};
 use crate::measures::measure::Measure;
-use crate::models::attention_model::ModelKind;
+use crate::models::kind::ModelKind;
 use std::fmt::Write;
 
 fn find<'a>(

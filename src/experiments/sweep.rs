@@ -7,7 +7,7 @@ use crate::analysis::summary_stats::{summarize, Summary};
 use crate::experiments::perturbation::attention_perturbation;
 use crate::lab::config::Config;
 use crate::lab::session::Session;
-use crate::models::attention_model::ModelKind;
+use crate::models::kind::ModelKind;
 use serde::{Deserialize, Serialize};
 use std::io::{self, Write};
 

@@ -3,7 +3,8 @@
 
 use crate::measures::ftle::MAX_CONTINUATION;
 use crate::measures::measure::Measure;
-use crate::models::attention_model::ModelKind;
+use crate::models::kind::ModelKind;
+use crate::models::registry::ModelSetup;
 use crate::models::self_attention;
 use crate::observations::gaussian_noise::MAX_SEED;
 use crate::systems::catalogue::SystemKind;
@@ -193,6 +194,16 @@ impl Config {
     /// The system's rates then its initial state, in the order of [`SystemKind::parameters`].
     pub fn system_values(&self) -> &[f64] {
         &self.system_values
+    }
+
+    /// What the config's model is built for (see [`ModelKind::build`]).
+    pub fn model_setup(&self) -> ModelSetup<'_> {
+        ModelSetup {
+            system: self.system,
+            system_values: &self.system_values,
+            heads: self.heads,
+            window: self.window,
+        }
     }
 
     /// The initial state.

@@ -3,7 +3,7 @@
 //! page shows the live verdict beside it.
 
 use crate::lab::config::{Config, STEPS_PER_FRAME};
-use crate::models::attention_model::ModelKind;
+use crate::models::kind::ModelKind;
 use crate::systems::catalogue::SystemKind;
 
 pub struct Preset {

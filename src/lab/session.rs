@@ -169,7 +169,7 @@ impl Session {
         let source = DataSource::Simulated;
         let clean = CleanData::build(&config, &source)?;
         let observations = add_gaussian_noise(&clean.trajectory.states, config.sigma, config.seed);
-        let model = config.model.build(&config);
+        let model = config.model.build(&config.model_setup());
         let n_params = model.parameters().len();
         let n = config.n;
         let mut session = Session {
@@ -314,7 +314,7 @@ impl Session {
 
     /// Restarts the model from its initial (uniform-attention) parameters with a fresh optimizer.
     pub fn reset_model(&mut self) {
-        self.model = self.config.model.build(&self.config);
+        self.model = self.config.model.build(&self.config.model_setup());
         let n_params = self.model.parameters().len();
         self.optimizer = Adam::new(self.config.lr, n_params);
         self.gradient = vec![0.0; n_params];

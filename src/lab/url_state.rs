@@ -13,7 +13,7 @@
 use crate::lab::config::{self, Config, STEPS_PER_FRAME};
 use crate::lab::presets;
 use crate::measures::measure::Measure;
-use crate::models::attention_model::ModelKind;
+use crate::models::kind::ModelKind;
 use crate::systems::catalogue::SystemKind;
 
 /// Everything the page shows that a link can carry.

@@ -14,36 +14,18 @@ use crate::measures::ftle::{ftle_series, Propagators};
 use crate::measures::normal_derivative::{normal_derivative_along, orbit_normal};
 use crate::systems::catalogue::SystemKind;
 use crate::systems::system::System;
-use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-pub enum Measure {
-    #[default]
-    #[serde(rename = "dv-dn")]
-    NormalDerivative,
-    #[serde(rename = "ftle")]
-    Ftle,
-    #[serde(rename = "normal-growth")]
-    NormalGrowth,
+crate::named_kind! {
+    /// The sensitivity measures, by their CLI/URL names.
+    pub enum Measure ("measure") {
+        #[default]
+        NormalDerivative => "dv-dn",
+        Ftle => "ftle",
+        NormalGrowth => "normal-growth",
+    }
 }
 
 impl Measure {
-    pub const ALL: [Measure; 3] = [
-        Measure::NormalDerivative,
-        Measure::Ftle,
-        Measure::NormalGrowth,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Measure::NormalDerivative => "dv-dn",
-            Measure::Ftle => "ftle",
-            Measure::NormalGrowth => "normal-growth",
-        }
-    }
-
     /// Short symbol for axes and tables.
     pub fn symbol(self) -> &'static str {
         match self {
@@ -179,27 +161,5 @@ pub fn normal_growth_series<S: System + ?Sized>(
             "normal growth over τ = {tau}: the kicked perturbation grew beyond the range of f64: shorten τ"
         )),
         None => Ok(out),
-    }
-}
-
-impl fmt::Display for Measure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Measure {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Measure::ALL
-            .into_iter()
-            .find(|k| k.name() == s)
-            .ok_or_else(|| {
-                let names: Vec<_> = Measure::ALL.iter().map(|k| k.name()).collect();
-                format!(
-                    "unknown measure '{s}' (expected one of: {})",
-                    names.join(", ")
-                )
-            })
     }
 }

@@ -4,8 +4,12 @@
 
 pub mod adam;
 pub mod attention_model;
+pub mod kind;
 pub mod oracle_inverse_variance;
 pub mod paper_linear;
+pub mod registry;
 pub mod self_attention;
 
-pub use attention_model::{AttentionModel, ModelKind, TrainingData};
+pub use attention_model::{AttentionModel, TrainingData};
+pub use kind::ModelKind;
+pub use registry::ModelSetup;

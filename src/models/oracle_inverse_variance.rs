@@ -6,7 +6,8 @@
 //! against which the learned models' alignment can be read. Its reconstruction r_t = N·a_t·x̃_t
 //! and loss are reported like any model's, but there is nothing to train.
 
-use crate::models::attention_model::{AttentionModel, ModelKind, TrainingData};
+use crate::models::attention_model::{AttentionModel, TrainingData};
+use crate::models::kind::ModelKind;
 use crate::systems::system::System;
 use ndarray::Array2;
 

@@ -11,7 +11,8 @@
 //! ∂L/∂s_t = a_t (g_t − ḡ) with ḡ = Σ_u a_u g_u, so
 //! ∂L/∂w = Σ_t a_t g_t x̃_t − ḡ Σ_t a_t x̃_t and ∂L/∂b = ḡ (1 − Σ_t a_t) = 0.
 
-use crate::models::attention_model::{AttentionModel, ModelKind, TrainingData};
+use crate::models::attention_model::{AttentionModel, TrainingData};
+use crate::models::kind::ModelKind;
 use ndarray::Array2;
 
 pub struct PaperLinear {

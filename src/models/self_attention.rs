@@ -69,7 +69,8 @@
 //! order, so a training run is bit-identical natively and in wasm32. Every buffer lives in the
 //! model and is reused: after the first call at a given N, a training step does not allocate.
 
-use crate::models::attention_model::{AttentionModel, ModelKind, TrainingData};
+use crate::models::attention_model::{AttentionModel, TrainingData};
+use crate::models::kind::ModelKind;
 use ndarray::Array2;
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;

@@ -9,26 +9,18 @@ use crate::systems::pendulum::{self, Pendulum};
 use crate::systems::rossler::{self, Rossler};
 use crate::systems::system::{ParamSpec, System};
 use crate::systems::van_der_pol::{self, VanDerPol};
-use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
-/// The systems, by their CLI/URL names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-pub enum SystemKind {
-    #[default]
-    #[serde(rename = "lotka-volterra")]
-    LotkaVolterra,
-    #[serde(rename = "pendulum")]
-    Pendulum,
-    #[serde(rename = "van-der-pol")]
-    VanDerPol,
-    #[serde(rename = "goodwin")]
-    Goodwin,
-    #[serde(rename = "lorenz")]
-    Lorenz,
-    #[serde(rename = "rossler")]
-    Rossler,
+crate::named_kind! {
+    /// The systems, by their CLI/URL names.
+    pub enum SystemKind ("system") {
+        #[default]
+        LotkaVolterra => "lotka-volterra",
+        Pendulum => "pendulum",
+        VanDerPol => "van-der-pol",
+        Goodwin => "goodwin",
+        Lorenz => "lorenz",
+        Rossler => "rossler",
+    }
 }
 
 /// Run settings that suit a system: the time window, the noise level and the FTLE horizon.
@@ -145,26 +137,6 @@ const ROSSLER_INITIAL: [ParamSpec; 3] = [
 ];
 
 impl SystemKind {
-    pub const ALL: [SystemKind; 6] = [
-        SystemKind::LotkaVolterra,
-        SystemKind::Pendulum,
-        SystemKind::VanDerPol,
-        SystemKind::Goodwin,
-        SystemKind::Lorenz,
-        SystemKind::Rossler,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            SystemKind::LotkaVolterra => "lotka-volterra",
-            SystemKind::Pendulum => "pendulum",
-            SystemKind::VanDerPol => "van-der-pol",
-            SystemKind::Goodwin => "goodwin",
-            SystemKind::Lorenz => "lorenz",
-            SystemKind::Rossler => "rossler",
-        }
-    }
-
     /// A title for menus.
     pub fn title(self) -> &'static str {
         match self {
@@ -295,27 +267,5 @@ impl SystemKind {
     /// Whether the system has a conserved V (so ∂V/∂n and the oracle apply).
     pub fn has_lyapunov(self) -> bool {
         matches!(self, SystemKind::LotkaVolterra | SystemKind::Pendulum)
-    }
-}
-
-impl fmt::Display for SystemKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for SystemKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        SystemKind::ALL
-            .into_iter()
-            .find(|k| k.name() == s)
-            .ok_or_else(|| {
-                let names: Vec<_> = SystemKind::ALL.iter().map(|k| k.name()).collect();
-                format!(
-                    "unknown system '{s}' (expected one of: {})",
-                    names.join(", ")
-                )
-            })
     }
 }

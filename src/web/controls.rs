@@ -6,7 +6,7 @@
 use super::elements::{button, element, fieldset, labelled_row};
 use crate::lab::config::{self, Config};
 use crate::measures::measure::Measure;
-use crate::models::attention_model::ModelKind;
+use crate::models::kind::ModelKind;
 use crate::systems::catalogue::SystemKind;
 use crate::systems::system::ParamSpec;
 use std::cell::Cell;
