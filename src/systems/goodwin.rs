@@ -3,7 +3,7 @@
 //! dX/dt = a/(1 + Zⁿ) − bX, dY/dt = cX − dY, dZ/dt = eY − fZ. Oscillates for a steep enough
 //! repression (n large; n > 8 when the degradation rates are equal).
 
-use crate::systems::system::{ParamSpec, System};
+use crate::systems::system::{ParamSpec, RunDefaults, System, SystemFacts};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Goodwin {
@@ -47,6 +47,58 @@ pub const PARAMETERS: [ParamSpec; 3] = [
         help: "Degradation rate shared by mRNA, protein and repressor.",
     },
 ];
+
+/// The initial state, as sliders, one per state variable.
+/// A point on the default Goodwin limit cycle (near its lowest repressor level, reached after a
+/// long transient from (0.1, 0.2, 2.5)), so that the window shows the oscillation rather than
+/// the slow approach to it.
+pub const INITIAL_STATE: [ParamSpec; 3] = [
+    ParamSpec::new(
+        "x0",
+        "X₀ initial mRNA",
+        (0.0, 1.0, 0.0404, 0.0001),
+        "Initial mRNA concentration.",
+    ),
+    ParamSpec::new(
+        "y0",
+        "Y₀ initial protein",
+        (0.0, 5.0, 0.168, 0.001),
+        "Initial protein concentration.",
+    ),
+    ParamSpec::new(
+        "z0",
+        "Z₀ initial repressor",
+        (0.0, 10.0, 1.573, 0.001),
+        "Initial repressor concentration.",
+    ),
+];
+
+/// Everything the catalogue shows of this system.
+pub const FACTS: SystemFacts = SystemFacts {
+    title: "Goodwin circadian oscillator (3-D)",
+    description: DESCRIPTION,
+    rates: &PARAMETERS,
+    initial_state: &INITIAL_STATE,
+    run_defaults: RunDefaults {
+        t_end: 150.0,
+        sigma: 0.02,
+        tau: 5.0,
+        projection: (1, 2),
+    },
+    build,
+};
+
+/// The system with the given rates (validated positive by the catalogue).
+fn build(rates: &[f64]) -> Result<Box<dyn System>, String> {
+    Ok(Box::new(Goodwin {
+        n: rates[0],
+        a: rates[1],
+        b: rates[2],
+        d: rates[2],
+        f: rates[2],
+        ..Goodwin::default()
+    }))
+}
 
 impl Default for Goodwin {
     fn default() -> Self {

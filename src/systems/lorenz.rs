@@ -1,7 +1,7 @@
 //! The Lorenz system, chaotic at the classic parameters σ = 10, ρ = 28, β = 8/3:
 //! dx/dt = σ(y − x), dy/dt = x(ρ − z) − y, dz/dt = xy − βz. No conserved V.
 
-use crate::systems::system::{ParamSpec, System};
+use crate::systems::system::{ParamSpec, RunDefaults, System, SystemFacts};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Lorenz {
@@ -41,6 +41,42 @@ pub const PARAMETERS: [ParamSpec; 3] = [
         help: "Geometric factor β.",
     },
 ];
+
+/// The initial state, as sliders, one per state variable.
+pub const INITIAL_STATE: [ParamSpec; 3] = [
+    ParamSpec::new(
+        "x0",
+        "x₀",
+        (-30.0, 30.0, 1.0, 0.1),
+        "Initial x. Nearby starts separate exponentially on the attractor.",
+    ),
+    ParamSpec::new("y0", "y₀", (-30.0, 30.0, 1.0, 0.1), "Initial y."),
+    ParamSpec::new("z0", "z₀", (0.0, 60.0, 20.0, 0.1), "Initial z."),
+];
+
+/// Everything the catalogue shows of this system.
+pub const FACTS: SystemFacts = SystemFacts {
+    title: "Lorenz attractor (3-D, chaotic)",
+    description: DESCRIPTION,
+    rates: &PARAMETERS,
+    initial_state: &INITIAL_STATE,
+    run_defaults: RunDefaults {
+        t_end: 20.0,
+        sigma: 1.0,
+        tau: 0.5,
+        projection: (0, 2),
+    },
+    build,
+};
+
+/// The system with the given rates (validated positive by the catalogue).
+fn build(rates: &[f64]) -> Result<Box<dyn System>, String> {
+    Ok(Box::new(Lorenz {
+        sigma: rates[0],
+        rho: rates[1],
+        beta: rates[2],
+    }))
+}
 
 impl Default for Lorenz {
     fn default() -> Self {

@@ -3,7 +3,7 @@
 //! dx/dt = αx − βxy, dy/dt = δxy − γy, with V(x, y) = δx − γ ln x + βy − α ln y constant
 //! along every orbit in the open positive quadrant.
 
-use crate::systems::system::{LyapunovFunction, ParamSpec, System};
+use crate::systems::system::{LyapunovFunction, ParamSpec, RunDefaults, System, SystemFacts};
 
 /// Parameters α, β, γ, δ. Construct with [`LotkaVolterra::new`], which validates them.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -53,6 +53,44 @@ pub const PARAMETERS: [ParamSpec; 4] = [
         help: "Predator growth rate δ: how fast predators multiply per prey eaten.",
     },
 ];
+
+/// The initial state, as sliders, one per state variable.
+pub const INITIAL_STATE: [ParamSpec; 2] = [
+    ParamSpec::new(
+        "x0",
+        "x₀ initial prey",
+        (0.5, 60.0, 10.0, 0.5),
+        "Initial prey population: picks which closed orbit the system follows.",
+    ),
+    ParamSpec::new(
+        "y0",
+        "y₀ initial predators",
+        (0.5, 60.0, 5.0, 0.5),
+        "Initial predator population: picks which closed orbit the system follows.",
+    ),
+];
+
+/// Everything the catalogue shows of this system.
+pub const FACTS: SystemFacts = SystemFacts {
+    title: "Lotka–Volterra predator–prey",
+    description: "Predator–prey cycles: dx/dt = αx − βxy, dy/dt = δxy − γy. V = δx − γ ln x + βy − α ln y is conserved, so every orbit is closed.",
+    rates: &PARAMETERS,
+    initial_state: &INITIAL_STATE,
+    run_defaults: RunDefaults {
+        t_end: 15.0,
+        sigma: 2.0,
+        tau: 1.0,
+        projection: (0, 1),
+    },
+    build,
+};
+
+/// The system with the given rates (validated positive by the catalogue).
+fn build(rates: &[f64]) -> Result<Box<dyn System>, String> {
+    Ok(Box::new(LotkaVolterra::new(
+        rates[0], rates[1], rates[2], rates[3],
+    )?))
+}
 
 impl Default for LotkaVolterra {
     fn default() -> Self {

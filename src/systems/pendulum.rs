@@ -1,7 +1,7 @@
 //! The frictionless pendulum θ'' = −(g/L) sin θ, as (θ, ω). Its energy per unit mass,
 //! H = ½ω² − (g/L) cos θ, is conserved and plays the role of V.
 
-use crate::systems::system::{LyapunovFunction, ParamSpec, System};
+use crate::systems::system::{LyapunovFunction, ParamSpec, RunDefaults, System, SystemFacts};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pendulum {
@@ -31,6 +31,45 @@ pub const PARAMETERS: [ParamSpec; 2] = [
         help: "Pendulum length L.",
     },
 ];
+
+/// The initial state, as sliders, one per state variable.
+pub const INITIAL_STATE: [ParamSpec; 2] = [
+    ParamSpec::new(
+        "theta0",
+        "θ₀ initial angle",
+        (-3.1, 3.1, 2.0, 0.05),
+        "Initial angle in radians: small angles swing almost sinusoidally, near ±π the swing slows at the top.",
+    ),
+    ParamSpec::new(
+        "omega0",
+        "ω₀ initial angular velocity",
+        (-8.0, 8.0, 0.0, 0.05),
+        "Initial angular velocity. Enough energy (H > g/L) makes the pendulum rotate instead of swing.",
+    ),
+];
+
+/// Everything the catalogue shows of this system.
+pub const FACTS: SystemFacts = SystemFacts {
+    title: "Frictionless pendulum",
+    description: DESCRIPTION,
+    rates: &PARAMETERS,
+    initial_state: &INITIAL_STATE,
+    run_defaults: RunDefaults {
+        t_end: 10.0,
+        sigma: 0.2,
+        tau: 0.5,
+        projection: (0, 1),
+    },
+    build,
+};
+
+/// The system with the given rates (validated positive by the catalogue).
+fn build(rates: &[f64]) -> Result<Box<dyn System>, String> {
+    Ok(Box::new(Pendulum {
+        g: rates[0],
+        length: rates[1],
+    }))
+}
 
 impl Default for Pendulum {
     fn default() -> Self {

@@ -1,7 +1,7 @@
 //! The Rössler system, chaotic at a = b = 0.2, c = 5.7:
 //! dx/dt = −y − z, dy/dt = x + ay, dz/dt = b + z(x − c). No conserved V.
 
-use crate::systems::system::{ParamSpec, System};
+use crate::systems::system::{ParamSpec, RunDefaults, System, SystemFacts};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rossler {
@@ -41,6 +41,37 @@ pub const PARAMETERS: [ParamSpec; 3] = [
         help: "Threshold of the z spike; chaos at 5.7.",
     },
 ];
+
+/// The initial state, as sliders, one per state variable.
+pub const INITIAL_STATE: [ParamSpec; 3] = [
+    ParamSpec::new("x0", "x₀", (-15.0, 15.0, 1.0, 0.1), "Initial x."),
+    ParamSpec::new("y0", "y₀", (-15.0, 15.0, 1.0, 0.1), "Initial y."),
+    ParamSpec::new("z0", "z₀", (0.0, 30.0, 0.0, 0.1), "Initial z."),
+];
+
+/// Everything the catalogue shows of this system.
+pub const FACTS: SystemFacts = SystemFacts {
+    title: "Rössler attractor (3-D, chaotic)",
+    description: DESCRIPTION,
+    rates: &PARAMETERS,
+    initial_state: &INITIAL_STATE,
+    run_defaults: RunDefaults {
+        t_end: 60.0,
+        sigma: 0.5,
+        tau: 2.0,
+        projection: (0, 1),
+    },
+    build,
+};
+
+/// The system with the given rates (validated positive by the catalogue).
+fn build(rates: &[f64]) -> Result<Box<dyn System>, String> {
+    Ok(Box::new(Rossler {
+        a: rates[0],
+        b: rates[1],
+        c: rates[2],
+    }))
+}
 
 impl Default for Rossler {
     fn default() -> Self {

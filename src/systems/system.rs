@@ -18,6 +18,52 @@ pub struct ParamSpec {
     pub help: &'static str,
 }
 
+impl ParamSpec {
+    /// A spec from its name, label, (min, max, default, step) and help text.
+    pub const fn new(
+        name: &'static str,
+        label: &'static str,
+        (min, max, default, step): (f64, f64, f64, f64),
+        help: &'static str,
+    ) -> ParamSpec {
+        ParamSpec {
+            name,
+            label,
+            min,
+            max,
+            default,
+            step,
+            help,
+        }
+    }
+}
+
+/// Run settings that suit a system: the time window, the noise level and the FTLE horizon.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RunDefaults {
+    pub t_end: f64,
+    pub sigma: f64,
+    pub tau: f64,
+    /// The state coordinates the phase portrait plots by default (x axis, y axis).
+    pub projection: (usize, usize),
+}
+
+/// Everything the lab shows of one system besides its vector field, kept in the system's own
+/// file as its `FACTS`. What it can do (dimension, a conserved V) is asked of the built system.
+#[derive(Debug, Clone, Copy)]
+pub struct SystemFacts {
+    /// A title for menus.
+    pub title: &'static str,
+    pub description: &'static str,
+    /// The rates, as sliders.
+    pub rates: &'static [ParamSpec],
+    /// The initial state, as sliders, one per state variable.
+    pub initial_state: &'static [ParamSpec],
+    pub run_defaults: RunDefaults,
+    /// The system from its rates (already checked to be positive and finite).
+    pub build: fn(&[f64]) -> Result<Box<dyn System>, String>,
+}
+
 /// A smooth autonomous ODE dx/dt = f(x).
 ///
 /// All methods write into caller-provided slices so that integration allocates nothing per step.

@@ -1,7 +1,7 @@
 //! The Van der Pol oscillator x'' − μ(1 − x²)x' + x = 0, as (x, y = x'): every orbit but the
 //! origin winds onto one limit cycle. No closed-form V.
 
-use crate::systems::system::{ParamSpec, System};
+use crate::systems::system::{ParamSpec, RunDefaults, System, SystemFacts};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct VanDerPol {
@@ -19,6 +19,42 @@ pub const PARAMETERS: [ParamSpec; 1] = [ParamSpec {
     step: 0.05,
     help: "Strength of the nonlinear damping μ.",
 }];
+
+/// The initial state, as sliders, one per state variable.
+pub const INITIAL_STATE: [ParamSpec; 2] = [
+    ParamSpec::new(
+        "x0",
+        "x₀ initial position",
+        (-4.0, 4.0, 0.5, 0.05),
+        "Initial position: every start except the origin spirals onto the same limit cycle.",
+    ),
+    ParamSpec::new(
+        "y0",
+        "y₀ initial velocity",
+        (-4.0, 4.0, 0.0, 0.05),
+        "Initial velocity dx/dt.",
+    ),
+];
+
+/// Everything the catalogue shows of this system.
+pub const FACTS: SystemFacts = SystemFacts {
+    title: "Van der Pol oscillator",
+    description: DESCRIPTION,
+    rates: &PARAMETERS,
+    initial_state: &INITIAL_STATE,
+    run_defaults: RunDefaults {
+        t_end: 20.0,
+        sigma: 0.3,
+        tau: 1.0,
+        projection: (0, 1),
+    },
+    build,
+};
+
+/// The system with the given rates (validated positive by the catalogue).
+fn build(rates: &[f64]) -> Result<Box<dyn System>, String> {
+    Ok(Box::new(VanDerPol { mu: rates[0] }))
+}
 
 impl Default for VanDerPol {
     fn default() -> Self {
