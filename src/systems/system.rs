@@ -48,6 +48,9 @@ pub struct RunDefaults {
     pub projection: (usize, usize),
 }
 
+/// Builds a system from its rates.
+pub type BuildSystem = fn(&[f64]) -> Result<Box<dyn System>, String>;
+
 /// Everything the lab shows of one system besides its vector field, kept in the system's own
 /// file as its `FACTS`. What it can do (dimension, a conserved V) is asked of the built system.
 #[derive(Debug, Clone, Copy)]
@@ -61,7 +64,7 @@ pub struct SystemFacts {
     pub initial_state: &'static [ParamSpec],
     pub run_defaults: RunDefaults,
     /// The system from its rates (already checked to be positive and finite).
-    pub build: fn(&[f64]) -> Result<Box<dyn System>, String>,
+    pub build: BuildSystem,
 }
 
 /// A smooth autonomous ODE dx/dt = f(x).
