@@ -3,7 +3,8 @@ use lyapunov_lens::dynamics::rk4::{integrate, uniform_times, Trajectory};
 use lyapunov_lens::measures::ftle::{
     ftle, ftle_series, largest_lyapunov_exponent, largest_singular_value,
 };
-use lyapunov_lens::measures::measure::{normal_growth_series, Measure};
+use lyapunov_lens::measures::measure::Measure;
+use lyapunov_lens::measures::normal_growth::normal_growth_series;
 use lyapunov_lens::systems::catalogue::SystemKind;
 use lyapunov_lens::systems::goodwin::Goodwin;
 use lyapunov_lens::systems::lorenz::Lorenz;

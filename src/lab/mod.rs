@@ -4,5 +4,6 @@
 pub mod colormap;
 pub mod config;
 pub mod presets;
+pub mod run_parameters;
 pub mod session;
 pub mod url_state;

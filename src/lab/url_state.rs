@@ -127,139 +127,155 @@ pub fn parse_hash(hash: &str) -> (PageState, Vec<String>) {
         .collect();
     // A preset sets every control first; explicit keys then override it.
     if let Some((_, id)) = pairs.iter().find(|(k, _)| k == "preset") {
-        match presets::find(id) {
-            Some(p) => {
-                let (config, spf) = p.settings();
-                state.projection = config.system.run_defaults().projection;
-                state.config = config;
-                state.steps_per_frame = spf;
-                state.preset = Some(p.id);
-            }
-            None => notices.push(format!("preset '{id}' does not exist; no preset applied")),
-        }
+        apply_preset(&mut state, id, &mut notices);
     }
     // The system comes next: it decides which parameters exist.
     if let Some((_, name)) = pairs.iter().find(|(k, _)| k == "system") {
-        match name.parse::<SystemKind>() {
-            Ok(system) if system != state.config.system => {
-                state.config = state.config.switch_system(system);
-                state.projection = system.run_defaults().projection;
-                state.preset = None;
-            }
-            Ok(_) => {}
-            Err(e) => notices.push(format!("system: {e}; using {}", state.config.system)),
-        }
+        apply_system(&mut state, name, &mut notices);
     }
-    let system = state.config.system;
     for (key, value) in &pairs {
-        let key = key.as_str();
-        match key {
-            "preset" | "system" => {}
-            "measure" => match value.parse::<Measure>() {
-                Ok(m) => match m.check(system) {
-                    Ok(()) => state.config.measure = m,
-                    Err(e) => notices.push(format!("measure: {e}; using {}", state.config.measure)),
-                },
-                Err(e) => notices.push(format!("measure: {e}; using {}", state.config.measure)),
-            },
-            "projection" => match parse_projection(value, system.dim()) {
-                Some(p) => state.projection = p,
-                None => notices.push(format!(
-                    "projection: '{value}' is not two different coordinates 0–{} like 0,2; using {},{}",
-                    system.dim() - 1,
-                    state.projection.0,
-                    state.projection.1
-                )),
-            },
-            "head" => match value.trim().parse::<usize>() {
-                Ok(h) if h <= 4 => state.head = h,
-                _ => notices.push(format!(
-                    "head: '{value}' is not 0 (all heads) to 4; showing all heads"
-                )),
-            },
-            "model" => match value.parse::<ModelKind>() {
-                Ok(m) => match m.check(system) {
-                    Ok(()) => state.config.model = m,
-                    Err(e) => notices.push(format!("model: {e}; using {}", state.config.model)),
-                },
-                Err(e) => notices.push(format!("model: {e}; using {}", state.config.model)),
-            },
-            "playing" | "big" => {
-                let flag = match value.as_str() {
-                    "1" | "true" | "yes" | "" => Some(true),
-                    "0" | "false" | "no" => Some(false),
-                    _ => None,
-                };
-                let target = if key == "playing" {
-                    &mut state.playing
-                } else {
-                    &mut state.big
-                };
-                match flag {
-                    Some(f) => *target = f,
-                    None => notices.push(format!(
-                        "{key}: '{value}' is not 1 or 0; using {}",
-                        u8::from(*target)
-                    )),
-                }
-            }
-            "hide" => {
-                let known = control_names();
-                for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-                    if known.contains(&name) {
-                        state.hidden.push(name.to_string());
-                    } else {
-                        notices.push(format!("hide: there is no control '{name}'"));
-                    }
-                }
-            }
-            _ => {
-                let spec = if key == STEPS_PER_FRAME.name {
-                    Some(&STEPS_PER_FRAME)
-                } else {
-                    state.config.parameter(key)
-                };
-                let Some(spec) = spec else {
-                    if control_names().contains(&key) {
-                        notices.push(format!("'{key}' is not a parameter of {system}; ignored"));
-                    } else {
-                        notices.push(format!("unknown setting '{key}' ignored"));
-                    }
-                    continue;
-                };
-                let current = if key == STEPS_PER_FRAME.name {
-                    state.steps_per_frame as f64
-                } else {
-                    state.config.get(key).unwrap_or(spec.default)
-                };
-                let value = match value.trim().parse::<f64>() {
-                    Ok(v) if v.is_finite() => {
-                        let clamped = v.clamp(spec.min, spec.max);
-                        if clamped != v {
-                            notices.push(format!(
-                                "{key}: {} is outside {}–{}; using {clamped}",
-                                value.trim(),
-                                spec.min,
-                                spec.max
-                            ));
-                        }
-                        clamped
-                    }
-                    _ => {
-                        notices.push(format!("{key}: '{value}' is not a number; using {current}"));
-                        current
-                    }
-                };
-                if key == STEPS_PER_FRAME.name {
-                    state.steps_per_frame = value.round() as usize;
-                } else {
-                    // Every name here is a known numeric parameter with a finite value.
-                    let _ = state.config.set(key, value);
-                }
-            }
-        }
+        apply_setting(&mut state, key, value, &mut notices);
     }
     (state, notices)
+}
+
+fn apply_preset(state: &mut PageState, id: &str, notices: &mut Vec<String>) {
+    match presets::find(id) {
+        Some(p) => {
+            let (config, spf) = p.settings();
+            state.projection = config.system.run_defaults().projection;
+            state.config = config;
+            state.steps_per_frame = spf;
+            state.preset = Some(p.id);
+        }
+        None => notices.push(format!("preset '{id}' does not exist; no preset applied")),
+    }
+}
+
+fn apply_system(state: &mut PageState, name: &str, notices: &mut Vec<String>) {
+    match name.parse::<SystemKind>() {
+        Ok(system) if system != state.config.system => {
+            state.config = state.config.switch_system(system);
+            state.projection = system.run_defaults().projection;
+            state.preset = None;
+        }
+        Ok(_) => {}
+        Err(e) => notices.push(format!("system: {e}; using {}", state.config.system)),
+    }
+}
+
+/// One `key=value` of the hash, other than the preset and the system (applied first).
+fn apply_setting(state: &mut PageState, key: &str, value: &str, notices: &mut Vec<String>) {
+    let system = state.config.system;
+    match key {
+        "preset" | "system" => {}
+        "measure" => match value.parse::<Measure>() {
+            Ok(m) => match m.check(system) {
+                Ok(()) => state.config.measure = m,
+                Err(e) => notices.push(format!("measure: {e}; using {}", state.config.measure)),
+            },
+            Err(e) => notices.push(format!("measure: {e}; using {}", state.config.measure)),
+        },
+        "projection" => match parse_projection(value, system.dim()) {
+            Some(p) => state.projection = p,
+            None => notices.push(format!(
+                "projection: '{value}' is not two different coordinates 0–{} like 0,2; using {},{}",
+                system.dim() - 1,
+                state.projection.0,
+                state.projection.1
+            )),
+        },
+        "head" => match value.trim().parse::<usize>() {
+            Ok(h) if h <= 4 => state.head = h,
+            _ => notices.push(format!(
+                "head: '{value}' is not 0 (all heads) to 4; showing all heads"
+            )),
+        },
+        "model" => match value.parse::<ModelKind>() {
+            Ok(m) => match m.check(system) {
+                Ok(()) => state.config.model = m,
+                Err(e) => notices.push(format!("model: {e}; using {}", state.config.model)),
+            },
+            Err(e) => notices.push(format!("model: {e}; using {}", state.config.model)),
+        },
+        "playing" => apply_flag(&mut state.playing, key, value, notices),
+        "big" => apply_flag(&mut state.big, key, value, notices),
+        "hide" => apply_hidden(state, value, notices),
+        _ => apply_number(state, key, value, notices),
+    }
+}
+
+fn apply_flag(target: &mut bool, key: &str, value: &str, notices: &mut Vec<String>) {
+    let flag = match value {
+        "1" | "true" | "yes" | "" => Some(true),
+        "0" | "false" | "no" => Some(false),
+        _ => None,
+    };
+    match flag {
+        Some(f) => *target = f,
+        None => notices.push(format!(
+            "{key}: '{value}' is not 1 or 0; using {}",
+            u8::from(*target)
+        )),
+    }
+}
+
+fn apply_hidden(state: &mut PageState, value: &str, notices: &mut Vec<String>) {
+    let known = control_names();
+    for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        if known.contains(&name) {
+            state.hidden.push(name.to_string());
+        } else {
+            notices.push(format!("hide: there is no control '{name}'"));
+        }
+    }
+}
+
+/// A numeric control: clamped into its slider's range, or ignored with a notice.
+fn apply_number(state: &mut PageState, key: &str, value: &str, notices: &mut Vec<String>) {
+    let system = state.config.system;
+    let spec = if key == STEPS_PER_FRAME.name {
+        Some(&STEPS_PER_FRAME)
+    } else {
+        state.config.parameter(key)
+    };
+    let Some(spec) = spec else {
+        if control_names().contains(&key) {
+            notices.push(format!("'{key}' is not a parameter of {system}; ignored"));
+        } else {
+            notices.push(format!("unknown setting '{key}' ignored"));
+        }
+        return;
+    };
+    let current = if key == STEPS_PER_FRAME.name {
+        state.steps_per_frame as f64
+    } else {
+        state.config.get(key).unwrap_or(spec.default)
+    };
+    let value = match value.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() => {
+            let clamped = v.clamp(spec.min, spec.max);
+            if clamped != v {
+                notices.push(format!(
+                    "{key}: {} is outside {}–{}; using {clamped}",
+                    value.trim(),
+                    spec.min,
+                    spec.max
+                ));
+            }
+            clamped
+        }
+        _ => {
+            notices.push(format!("{key}: '{value}' is not a number; using {current}"));
+            current
+        }
+    };
+    if key == STEPS_PER_FRAME.name {
+        state.steps_per_frame = value.round() as usize;
+    } else {
+        // Every name here is a known numeric parameter with a finite value.
+        let _ = state.config.set(key, value);
+    }
 }
 
 /// The hash for a state, every control by name, in a fixed order.

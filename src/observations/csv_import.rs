@@ -137,32 +137,112 @@ pub fn parse_observations_csv(text: &str) -> Result<ImportedSeries, CsvError> {
         .iter()
         .map(|f| f.trim_matches('"').to_ascii_lowercase())
         .collect();
-    // Column indices: time, observed prey, observed predator, and optional clean prey/predator.
-    let (cols, clean_cols) = if has_header {
-        let t = column_of(&names, &["t", "time"]);
+    let columns = if has_header {
+        Columns::from_header(&names)
+    } else {
+        Columns::POSITIONAL
+    };
+    let rows = if has_header { &lines[1..] } else { &lines[..] };
+    let mut table = Table::default();
+    for &(line, text) in rows {
+        table.push_row(
+            line,
+            &delimiter.split(text),
+            header_fields.len(),
+            delimiter,
+            &columns,
+        )?;
+    }
+    if table.times.len() < 2 {
+        let line = rows.first().map_or(first_line, |r| r.0);
+        return Err(CsvError {
+            line,
+            column: None,
+            message: format!("expected at least 2 data rows, found {}", table.times.len()),
+        });
+    }
+    let n = table.times.len();
+    let observations = Array2::from_shape_vec((n, 2), table.obs).expect("two values per row");
+    let clean = columns
+        .clean
+        .map(|_| Array2::from_shape_vec((n, 2), table.clean).expect("two values per row"));
+    let description = format!(
+        "{n} rows, {}-separated, {}{}",
+        delimiter.name(),
+        if has_header {
+            "with a header"
+        } else {
+            "no header"
+        },
+        if clean.is_some() {
+            ", with clean states"
+        } else {
+            ""
+        }
+    );
+    Ok(ImportedSeries {
+        times: table.times,
+        observations,
+        clean,
+        description,
+    })
+}
+
+/// Column indices: time, observed prey, observed predator, and optional clean prey/predator.
+struct Columns {
+    observed: [usize; 3],
+    clean: Option<(usize, usize)>,
+}
+
+impl Columns {
+    /// Without a header: time, prey, predator.
+    const POSITIONAL: Columns = Columns {
+        observed: [0, 1, 2],
+        clean: None,
+    };
+
+    fn from_header(names: &[String]) -> Columns {
+        let t = column_of(names, &["t", "time"]);
         let (ox, oy) = (
-            column_of(&names, &["x_obs", "prey_obs"]),
-            column_of(&names, &["y_obs", "predator_obs"]),
+            column_of(names, &["x_obs", "prey_obs"]),
+            column_of(names, &["y_obs", "predator_obs"]),
         );
         let (x, y) = (
-            column_of(&names, &["x", "prey"]),
-            column_of(&names, &["y", "predator"]),
+            column_of(names, &["x", "prey"]),
+            column_of(names, &["y", "predator"]),
         );
         match (t, ox, oy, x, y) {
-            (Some(t), Some(ox), Some(oy), x, y) => ([t, ox, oy], x.zip(y)),
-            (Some(t), _, _, Some(x), Some(y)) => ([t, x, y], None),
-            _ => ([0, 1, 2], None),
+            (Some(t), Some(ox), Some(oy), x, y) => Columns {
+                observed: [t, ox, oy],
+                clean: x.zip(y),
+            },
+            (Some(t), _, _, Some(x), Some(y)) => Columns {
+                observed: [t, x, y],
+                clean: None,
+            },
+            _ => Columns::POSITIONAL,
         }
-    } else {
-        ([0, 1, 2], None)
-    };
-    let width = header_fields.len();
-    let rows = if has_header { &lines[1..] } else { &lines[..] };
-    let mut times = Vec::with_capacity(rows.len());
-    let mut obs = Vec::with_capacity(rows.len() * 2);
-    let mut clean = Vec::new();
-    for &(line, text) in rows {
-        let fields = delimiter.split(text);
+    }
+}
+
+/// The values read so far.
+#[derive(Default)]
+struct Table {
+    times: Vec<f64>,
+    obs: Vec<f64>,
+    clean: Vec<f64>,
+}
+
+impl Table {
+    /// Reads one data row; times must increase.
+    fn push_row(
+        &mut self,
+        line: usize,
+        fields: &[&str],
+        width: usize,
+        delimiter: Delimiter,
+        columns: &Columns,
+    ) -> Result<(), CsvError> {
         if fields.len() != width {
             return Err(CsvError {
                 line,
@@ -185,8 +265,9 @@ pub fn parse_observations_csv(text: &str) -> Result<ImportedSeries, CsvError> {
                 }),
             }
         };
+        let cols = columns.observed;
         let t = number(cols[0])?;
-        if let Some(&prev) = times.last() {
+        if let Some(&prev) = self.times.last() {
             if t <= prev {
                 return Err(CsvError {
                     line,
@@ -197,44 +278,13 @@ pub fn parse_observations_csv(text: &str) -> Result<ImportedSeries, CsvError> {
                 });
             }
         }
-        times.push(t);
-        obs.push(number(cols[1])?);
-        obs.push(number(cols[2])?);
-        if let Some((x, y)) = clean_cols {
-            clean.push(number(x)?);
-            clean.push(number(y)?);
+        self.times.push(t);
+        self.obs.push(number(cols[1])?);
+        self.obs.push(number(cols[2])?);
+        if let Some((x, y)) = columns.clean {
+            self.clean.push(number(x)?);
+            self.clean.push(number(y)?);
         }
+        Ok(())
     }
-    if times.len() < 2 {
-        let line = rows.first().map_or(first_line, |r| r.0);
-        return Err(CsvError {
-            line,
-            column: None,
-            message: format!("expected at least 2 data rows, found {}", times.len()),
-        });
-    }
-    let n = times.len();
-    let observations = Array2::from_shape_vec((n, 2), obs).expect("two values per row");
-    let clean =
-        clean_cols.map(|_| Array2::from_shape_vec((n, 2), clean).expect("two values per row"));
-    let description = format!(
-        "{n} rows, {}-separated, {}{}",
-        delimiter.name(),
-        if has_header {
-            "with a header"
-        } else {
-            "no header"
-        },
-        if clean.is_some() {
-            ", with clean states"
-        } else {
-            ""
-        }
-    );
-    Ok(ImportedSeries {
-        times,
-        observations,
-        clean,
-        description,
-    })
 }

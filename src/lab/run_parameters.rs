@@ -1,0 +1,98 @@
+//! The run parameters beyond a system's own (time window, samples, noise, seed, learning rate,
+//! horizon, self-attention shape) and the page's steps-per-frame control, as slider specs.
+
+use crate::models::self_attention;
+use crate::systems::system::ParamSpec;
+
+/// The run parameters beyond the system's own. `min..=max` are the slider ranges; validation
+/// ([`Config::validate`]) only enforces what keeps the numbers meaningful.
+pub const RUN_PARAMETERS: [ParamSpec; 8] = [
+    ParamSpec {
+        name: "t_end",
+        label: "t_end duration",
+        min: 2.0,
+        max: 300.0,
+        default: 15.0,
+        step: 0.5,
+        help: "Length of the simulated time window [0, t_end].",
+    },
+    ParamSpec {
+        name: "n",
+        label: "N samples",
+        min: 50.0,
+        max: 5000.0,
+        default: 1000.0,
+        step: 50.0,
+        help: "Number of observations, uniformly spaced in time.",
+    },
+    ParamSpec {
+        name: "sigma",
+        label: "σ noise",
+        min: 0.0,
+        max: 10.0,
+        default: 2.0,
+        step: 0.05,
+        help: "Standard deviation of the Gaussian noise added to each observed coordinate.",
+    },
+    ParamSpec {
+        name: "seed",
+        label: "seed",
+        min: 0.0,
+        max: 999.0,
+        default: 0.0,
+        step: 1.0,
+        help: "Seed of the noise: the same seed gives exactly the same noisy data everywhere.",
+    },
+    ParamSpec {
+        name: "lr",
+        label: "learning rate",
+        min: 1e-4,
+        max: 1.0,
+        default: 0.01,
+        step: 0.0001,
+        help: "Adam learning rate. Changing it keeps what the model has learned.",
+    },
+    ParamSpec {
+        name: "tau",
+        label: "τ horizon",
+        min: 0.05,
+        max: 20.0,
+        default: 1.0,
+        step: 0.05,
+        help: "Horizon of the FTLE and normal-growth measures: how far ahead a perturbation is followed.",
+    },
+    ParamSpec {
+        name: "heads",
+        label: "heads",
+        min: 1.0,
+        max: 4.0,
+        default: self_attention::DEFAULT_HEADS as f64,
+        step: 1.0,
+        help: "Attention heads of the self-attention model (1–4).",
+    },
+    ParamSpec {
+        name: "window",
+        label: "W window",
+        min: 1.0,
+        max: 64.0,
+        default: self_attention::DEFAULT_WINDOW as f64,
+        step: 1.0,
+        help: "The self-attention model attends to the ±W nearest samples in time.",
+    },
+];
+
+/// The page-only control: optimizer steps per animation frame.
+pub const STEPS_PER_FRAME: ParamSpec = ParamSpec {
+    name: "steps_per_frame",
+    label: "steps per frame",
+    min: 1.0,
+    max: 200.0,
+    default: 20.0,
+    step: 1.0,
+    help: "Optimizer steps run before each redraw. More trains faster; fewer lets you watch each step.",
+};
+
+/// The run parameter specs by name.
+pub fn run_parameter(name: &str) -> Option<&'static ParamSpec> {
+    RUN_PARAMETERS.iter().find(|p| p.name == name)
+}
