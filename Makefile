@@ -11,13 +11,22 @@ export PATH := $(TOOLS)/node/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export LL_TOOLS := $(TOOLS)
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: run test setup fmt-check clippy test-native test-reference test-wasm build test-e2e findings findings-check screenshot bench bench-browser bench-sweep
+.PHONY: run test check doc setup fmt-check clippy test-native test-reference test-wasm build test-e2e findings findings-check screenshot bench bench-browser bench-sweep
 
 run: setup
 	trunk serve index.html --release
 
-test: setup fmt-check clippy test-native test-reference test-wasm build test-e2e findings-check
+test: setup fmt-check clippy doc test-native test-reference test-wasm build test-e2e findings-check
 	@echo "make test: all checks passed"
+
+# The inner loop: formatting, clippy on both targets and the native tests (no set-up, no browser).
+check: fmt-check clippy test-native
+	@echo "make check: fmt, clippy (native and wasm32) and native tests passed"
+
+# The API docs, with broken intra-doc links and other rustdoc warnings as errors.
+doc:
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet $(WASM)
 
 setup:
 	@bash .ci/setup

@@ -53,7 +53,9 @@ fn paths_after(text: &str, marker: &str) -> Vec<Vec<String>> {
             .map(str::to_owned)
             .collect();
         if rest[head_len..].starts_with('{') {
-            let close = rest[head_len..].find('}').map_or(rest.len(), |c| head_len + c);
+            let close = rest[head_len..]
+                .find('}')
+                .map_or(rest.len(), |c| head_len + c);
             for item in rest[head_len + 1..close].split(',') {
                 let mut path = head.clone();
                 path.extend(
@@ -256,9 +258,8 @@ fn the_cycle_finder_finds_a_cycle() {
         ModuleGraph::find_cycle(&edges),
         Some(vec!["a", "b", "c", "a"])
     );
-    let acyclic: BTreeMap<&str, BTreeSet<&str>> = [("a", BTreeSet::from(["b"]))]
-        .into_iter()
-        .collect();
+    let acyclic: BTreeMap<&str, BTreeSet<&str>> =
+        [("a", BTreeSet::from(["b"]))].into_iter().collect();
     assert_eq!(ModuleGraph::find_cycle(&acyclic), None);
 }
 

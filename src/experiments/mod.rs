@@ -1,6 +1,6 @@
 //! Experiments on trained sessions: the [`perturbation`] check, [`sweep`] and [`cross_system`]
-//! grids, the [`findings`] report, [`report`] rows for the CLI and exports, and native
-//! [`figures`].
+//! grids, the [`findings`] report, [`report`] rows for the CLI and exports, and
+//! `figures` (native only).
 
 pub mod cross_system;
 #[cfg(not(target_arch = "wasm32"))]

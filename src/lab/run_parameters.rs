@@ -5,7 +5,7 @@ use crate::models::self_attention;
 use crate::systems::system::ParamSpec;
 
 /// The run parameters beyond the system's own. `min..=max` are the slider ranges; validation
-/// ([`Config::validate`]) only enforces what keeps the numbers meaningful.
+/// ([`crate::lab::config::Config::validate`]) only enforces what keeps the numbers meaningful.
 pub const RUN_PARAMETERS: [ParamSpec; 8] = [
     ParamSpec {
         name: "t_end",
