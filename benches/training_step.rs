@@ -8,7 +8,6 @@ use lyapunov_lens::dynamics::rk4::{integrate, uniform_times};
 use lyapunov_lens::lab::config::Config;
 use lyapunov_lens::lab::session::Session;
 use lyapunov_lens::measures::ftle::ftle_series;
-use lyapunov_lens::models::adam::Adam;
 use lyapunov_lens::models::attention_model::{AttentionModel, TrainingData};
 use lyapunov_lens::models::self_attention::{
     SelfAttention, DEFAULT_HEADS, DEFAULT_WINDOW, MAX_HEADS,
@@ -18,6 +17,7 @@ use lyapunov_lens::systems::catalogue::SystemKind;
 use lyapunov_lens::systems::lorenz::Lorenz;
 use lyapunov_lens::systems::lotka_volterra::LotkaVolterra;
 use lyapunov_lens::systems::system::System;
+use lyapunov_lens::training::adam::Adam;
 use std::hint::black_box;
 use std::time::Instant;
 

@@ -9,7 +9,8 @@
 //! - [`systems`]: the vector fields, one file per system with all of its facts, and the catalogue;
 //! - [`dynamics`]: integration, periods, phase-plane aids and level sets;
 //! - [`measures`]: the sensitivity measures attention is compared against (∂V/∂n, FTLE, …);
-//! - [`models`]: the attention-model trait, each model, the registry of kinds, and Adam;
+//! - [`models`]: the attention-model trait, each model and the registry of kinds;
+//! - [`training`]: Adam, the L-BFGS finish, the convergence test and the schedule;
 //! - [`observations`]: noise and imported data;
 //! - [`analysis`]: alignment metrics, summary statistics and the verdict;
 //! - [`lab`]: the configuration, the session state machine, presets, links and the colormap;
@@ -19,7 +20,7 @@
 //! Pipeline: [`lab::config::Config`] → [`dynamics::rk4::integrate`] a system of
 //! [`systems::catalogue::SystemKind`] → a [`measures::measure::Measure`] along the orbit →
 //! [`observations::gaussian_noise`] → train an [`models::attention_model::AttentionModel`] with
-//! [`models::adam::Adam`] → [`analysis::metrics`]. [`lab::session::Session`] holds it all and
+//! [`training::adam::Adam`] → [`analysis::metrics`]. [`lab::session::Session`] holds it all and
 //! recomputes only what a change needs.
 
 pub mod analysis;
@@ -31,6 +32,7 @@ pub mod models;
 pub mod naming;
 pub mod observations;
 pub mod systems;
+pub mod training;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -229,6 +229,7 @@ fn no_import_cycle_between_folders() {
         "dynamics",
         "measures",
         "models",
+        "training",
         "observations",
         "analysis",
         "lab",

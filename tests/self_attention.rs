@@ -3,12 +3,12 @@
 //! start, training below the noise floor, and determinism.
 
 use lyapunov_lens::dynamics::rk4::{integrate, uniform_times};
-use lyapunov_lens::models::adam::Adam;
 use lyapunov_lens::models::self_attention::{Layout, SelfAttention, DEFAULT_HEADS, DEFAULT_WINDOW};
 use lyapunov_lens::models::{AttentionModel, ModelKind, TrainingData};
 use lyapunov_lens::observations::gaussian_noise::{add_gaussian_noise, StandardNormal};
 use lyapunov_lens::systems::lorenz::Lorenz;
 use lyapunov_lens::systems::lotka_volterra::LotkaVolterra;
+use lyapunov_lens::training::adam::Adam;
 use ndarray::Array2;
 use std::alloc::{GlobalAlloc, Layout as AllocLayout, System};
 use std::cell::Cell;

@@ -11,21 +11,15 @@ use crate::dynamics::orbit_period::measure_period;
 use crate::dynamics::rk4::{integrate, uniform_times, Trajectory};
 use crate::lab::config::{Config, ConfigError};
 use crate::measures::measure::Measure;
-use crate::models::adam::Adam;
 use crate::models::attention_model::{AttentionModel, TrainingData};
 use crate::observations::csv_import::ImportedSeries;
 use crate::observations::gaussian_noise::add_gaussian_noise;
 use crate::systems::system::System;
+use crate::training::trainer::{Status, Trainer};
 use ndarray::Array2;
 use std::fmt;
 
-/// Loss history is thinned to at most this many points by doubling its stride.
-const LOSS_HISTORY_CAPACITY: usize = 2048;
-
-/// Training counts as diverged when the loss exceeds this multiple of the larger of the
-/// untrained model's loss and the loss of reconstructing nothing (r = 0), mean ‖x_t‖².
-/// The second keeps a near-perfect start (σ = 0) from flagging every later step.
-pub const DIVERGENCE_FACTOR: f64 = 100.0;
+pub use crate::training::trainer::DIVERGENCE_FACTOR;
 
 /// Why a session could not be built or reconfigured. The session, if any, is left unchanged.
 #[derive(Debug, Clone, PartialEq)]
@@ -149,18 +143,12 @@ pub struct Session {
     clean: CleanData,
     observations: Array2<f64>,
     model: Box<dyn AttentionModel>,
-    optimizer: Adam,
-    /// The last parameters whose loss was checked, restored if training diverges.
-    last_good: Vec<f64>,
-    /// max(untrained loss, mean ‖x_t‖²) on the current data: the yardstick for divergence.
-    reference_loss: f64,
+    trainer: Trainer,
+    /// Scratch for the once-per-refresh loss.
     gradient: Vec<f64>,
     attention: Vec<f64>,
     metrics: Metrics,
     workspace: MetricsWorkspace,
-    loss_history: Vec<(u64, f64)>,
-    loss_stride: u64,
-    diverged: Option<String>,
 }
 
 impl Session {
@@ -169,13 +157,19 @@ impl Session {
         let source = DataSource::Simulated;
         let clean = CleanData::build(&config, &source)?;
         let observations = add_gaussian_noise(&clean.trajectory.states, config.sigma, config.seed);
-        let model = config.model.build(&config.model_setup());
+        let mut model = config.model.build(&config.model_setup());
         let n_params = model.parameters().len();
         let n = config.n;
+        let trainer = Trainer::new(
+            config.lr,
+            model.as_mut(),
+            &TrainingData {
+                noisy: &observations,
+                clean: &clean.trajectory.states,
+            },
+        );
         let mut session = Session {
-            optimizer: Adam::new(config.lr, n_params),
-            last_good: model.parameters().to_vec(),
-            reference_loss: f64::NAN,
+            trainer,
             gradient: vec![0.0; n_params],
             attention: vec![0.0; n],
             metrics: Metrics {
@@ -189,9 +183,6 @@ impl Session {
                 loss: f64::NAN,
             },
             workspace: MetricsWorkspace::default(),
-            loss_history: Vec::new(),
-            loss_stride: 1,
-            diverged: None,
             config,
             source,
             clean,
@@ -239,11 +230,8 @@ impl Session {
             done.observations = true; // the same points, but their target moved: retrain
         }
         let model_changed = self.config.model_differs(&config);
-        self.optimizer.lr = config.lr;
-        if config.lr != self.config.lr && self.diverged.is_some() {
-            // A new learning rate is the suggested way out of a divergence: allow training again.
-            self.diverged = None;
-        }
+        // A new learning rate is the suggested way out of a divergence: it allows training again.
+        self.trainer.set_lr(config.lr);
         self.config = config;
         if done.observations || model_changed {
             self.reset_model();
@@ -315,77 +303,51 @@ impl Session {
     /// Restarts the model from its initial (uniform-attention) parameters with a fresh optimizer.
     pub fn reset_model(&mut self) {
         self.model = self.config.model.build(&self.config.model_setup());
-        let n_params = self.model.parameters().len();
-        self.optimizer = Adam::new(self.config.lr, n_params);
-        self.gradient = vec![0.0; n_params];
-        self.last_good = self.model.parameters().to_vec();
-        self.attention.resize(self.observations.nrows(), 0.0);
-        self.loss_history.clear();
-        self.loss_stride = 1;
-        self.diverged = None;
-        self.refresh();
-        let clean = &self.clean.trajectory.states;
-        let zero_loss = clean.iter().map(|v| v * v).sum::<f64>() / clean.nrows() as f64;
-        self.reference_loss = self.metrics.loss.max(zero_loss);
-    }
-
-    /// Runs up to `k` optimizer steps and returns how many were taken.
-    ///
-    /// Training stops, restores the last parameters whose loss was checked, and reports why in
-    /// [`Session::diverged`] when the loss, the gradient or the weights become non-finite, or when
-    /// the loss exceeds [`DIVERGENCE_FACTOR`] times its starting scale. The softmax
-    /// subtracts its maximum, so a huge learning rate collapses attention onto one point with a
-    /// finite but exploding loss rather than a NaN: the second condition catches that.
-    pub fn step(&mut self, k: usize) -> usize {
-        if self.diverged.is_some() {
-            return 0;
-        }
         let data = TrainingData {
             noisy: &self.observations,
             clean: &self.clean.trajectory.states,
         };
-        let mut taken = 0;
-        for _ in 0..k {
-            let loss = self.model.loss_and_gradient(&data, &mut self.gradient);
-            let step = self.optimizer.steps();
-            if !loss.is_finite() || self.gradient.iter().any(|g| !g.is_finite()) {
-                self.diverged = Some(format!(
-                    "training diverged at step {step}: the loss became {loss}"
-                ));
-                break;
-            }
-            if loss > DIVERGENCE_FACTOR * self.reference_loss {
-                self.diverged = Some(format!(
-                    "training diverged at step {step}: the loss grew to {loss:.3e}, over {DIVERGENCE_FACTOR} times its starting scale {:.3e}",
-                    self.reference_loss
-                ));
-                break;
-            }
-            if step.is_multiple_of(self.loss_stride) {
-                self.loss_history.push((step, loss));
-                if self.loss_history.len() >= LOSS_HISTORY_CAPACITY {
-                    let stride = self.loss_stride * 2;
-                    self.loss_history.retain(|(s, _)| s.is_multiple_of(stride));
-                    self.loss_stride = stride;
-                }
-            }
-            self.last_good.copy_from_slice(self.model.parameters());
-            self.optimizer
-                .update(self.model.parameters_mut(), &self.gradient);
-            taken += 1;
-            if self.model.parameters().iter().any(|p| !p.is_finite()) {
-                self.diverged = Some(format!(
-                    "training diverged at step {}: the weights became non-finite",
-                    self.optimizer.steps()
-                ));
-                break;
-            }
-        }
-        if self.diverged.is_some() {
-            self.model.parameters_mut().copy_from_slice(&self.last_good);
+        self.trainer = Trainer::new(self.config.lr, self.model.as_mut(), &data);
+        self.gradient = vec![0.0; self.model.parameters().len()];
+        self.attention.resize(self.observations.nrows(), 0.0);
+        self.refresh();
+    }
+
+    /// Does up to `k` units of training work (see [`Trainer`]: a unit is an optimizer step or
+    /// one column of the convergence test) and returns how many were done: fewer once training
+    /// has converged, stalled or diverged. Then refreshes attention and the metrics.
+    pub fn step(&mut self, k: usize) -> usize {
+        let data = TrainingData {
+            noisy: &self.observations,
+            clean: &self.clean.trajectory.states,
+        };
+        let mut done = 0;
+        while done < k && !self.trainer.is_finished() {
+            self.trainer.work(self.model.as_mut(), &data);
+            done += 1;
         }
         self.refresh();
-        taken
+        done
+    }
+
+    /// Trains until `steps` optimizer steps have been taken in all, or training has finished.
+    pub fn train_to_step(&mut self, steps: u64) {
+        let data = TrainingData {
+            noisy: &self.observations,
+            clean: &self.clean.trajectory.states,
+        };
+        self.trainer.run_to_step(self.model.as_mut(), &data, steps);
+        self.refresh();
+    }
+
+    /// Where training is: Adam, finishing, testing, converged, stalled or diverged.
+    pub fn training_status(&self) -> &Status {
+        self.trainer.status()
+    }
+
+    /// The trainer: its status, its last convergence test and its loss history.
+    pub fn trainer(&self) -> &Trainer {
+        &self.trainer
     }
 
     /// Recomputes attention, loss and metrics for the current parameters.
@@ -467,14 +429,17 @@ impl Session {
     }
     /// Optimizer steps taken since the model was (re)started.
     pub fn steps(&self) -> u64 {
-        self.optimizer.steps()
+        self.trainer.steps()
     }
     /// (step, loss before that step), thinned to a bounded length.
     pub fn loss_history(&self) -> &[(u64, f64)] {
-        &self.loss_history
+        self.trainer.loss_history()
     }
     /// Why training stopped, if it diverged.
     pub fn diverged(&self) -> Option<&str> {
-        self.diverged.as_deref()
+        match self.trainer.status() {
+            Status::Diverged(why) => Some(why),
+            _ => None,
+        }
     }
 }

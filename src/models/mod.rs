@@ -1,8 +1,7 @@
 //! The attention models: the [`attention_model::AttentionModel`] trait (which imports no model),
-//! one file per model, the [`kind::ModelKind`] names, the [`registry`] that builds a model from
-//! its kind, and the [`adam`] optimizer.
+//! one file per model, the [`kind::ModelKind`] names, and the [`registry`] that builds a model
+//! from its kind. How they are trained is in [`crate::training`].
 
-pub mod adam;
 pub mod attention_model;
 pub mod kind;
 pub mod oracle_inverse_variance;
