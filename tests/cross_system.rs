@@ -1,10 +1,9 @@
 //! The cross-system sweep: its grid skips models that do not apply, every trained run is
 //! measured against every measure its system has, and the report's table and statements follow.
 
-use lyapunov_lens::experiments::cross_system::{
-    run_cross, summarize_cross, CrossSystemReport, CrossSystemSpec,
-};
+use lyapunov_lens::experiments::cross_system::{CrossSystemReport, CrossSystemSpec};
 use lyapunov_lens::experiments::findings::render_cross;
+use lyapunov_lens::experiments::grid::{summarize, GridSpec};
 use lyapunov_lens::measures::measure::Measure;
 use lyapunov_lens::models::kind::ModelKind;
 use lyapunov_lens::systems::catalogue::SystemKind;
@@ -25,9 +24,9 @@ fn report() -> CrossSystemReport {
     let rows: Vec<_> = spec
         .grid()
         .iter()
-        .flat_map(|(level, config)| run_cross(*level, config, spec.steps).unwrap())
+        .flat_map(|cell| spec.run_cell(cell).unwrap())
         .collect();
-    let summary = summarize_cross(&spec, &rows);
+    let summary = summarize(&spec, &rows);
     CrossSystemReport {
         spec,
         rows,

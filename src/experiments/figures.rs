@@ -6,6 +6,8 @@ use crate::analysis::metrics::{argmax, argmin, is_constant};
 use crate::experiments::sweep::SweepReport;
 use crate::lab::colormap::{normalise_min_max, viridis};
 use crate::lab::session::Session;
+use crate::models::kind::ModelKind;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
@@ -173,32 +175,43 @@ pub fn phase(session: &Session, projection: (usize, usize), path: &Path) -> Draw
 
 fn draw_phase<DB: DrawingBackend>(
     session: &Session,
-    (px, py): (usize, usize),
+    projection: (usize, usize),
     root: DrawingArea<DB, Shift>,
 ) -> DrawResult {
     root.fill(&WHITE).map_err(err)?;
     let (main, bar) = root.split_horizontally(SIZE.0 - 110);
+    let attention = session.attention();
+    let n = attention.len() as f64;
+    let (lo, hi) = min_max(attention.iter().copied());
+    draw_portrait(session, projection, (lo, hi), &main)?;
+    draw_colorbar((lo, hi), n, &bar)?;
+    root.present().map_err(err)
+}
+
+/// The smallest and largest of `values` (±∞ when there are none).
+fn min_max(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    values.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+        (l.min(v), h.max(v))
+    })
+}
+
+/// The portrait itself: observations coloured by attention on the viridis scale from `lo` to
+/// `hi`, the clean orbit and the equilibrium, with a legend.
+fn draw_portrait<DB: DrawingBackend>(
+    session: &Session,
+    (px, py): (usize, usize),
+    (lo, hi): (f64, f64),
+    area: &DrawingArea<DB, Shift>,
+) -> DrawResult {
     let obs = session.observations();
     let clean = session.clean();
     let range = |c: usize| {
-        let (lo, hi) = obs
-            .column(c)
-            .iter()
-            .chain(clean.column(c))
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
-                (l.min(v), h.max(v))
-            });
+        let (lo, hi) = min_max(obs.column(c).iter().chain(clean.column(c)).copied());
         let pad = 0.04 * (hi - lo).max(1e-9);
         (lo - pad)..(hi + pad)
     };
     let attention = session.attention();
-    let n = attention.len() as f64;
-    let (lo, hi) = attention
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
-            (l.min(v), h.max(v))
-        });
-    let mut chart = ChartBuilder::on(&main)
+    let mut chart = ChartBuilder::on(area)
         .caption(
             format!(
                 "Observations coloured by attention (σ = {}, {} steps)",
@@ -257,10 +270,16 @@ fn draw_phase<DB: DrawingBackend>(
         .border_style(BLACK)
         .background_style(WHITE.mix(0.9))
         .draw()
-        .map_err(err)?;
+        .map_err(err)
+}
 
-    // Colorbar of attention × N.
-    let mut cb = ChartBuilder::on(&bar)
+/// The colorbar of attention × N, for attention from `lo` to `hi` over `n` points.
+fn draw_colorbar<DB: DrawingBackend>(
+    (lo, hi): (f64, f64),
+    n: f64,
+    area: &DrawingArea<DB, Shift>,
+) -> DrawResult {
+    let mut cb = ChartBuilder::on(area)
         .margin_top(50)
         .margin_bottom(54)
         .margin_right(6)
@@ -286,7 +305,7 @@ fn draw_phase<DB: DrawingBackend>(
         Rectangle::new([(0.0, y0), (1.0, y1)], RGBColor(r, g, b).filled())
     }))
     .map_err(err)?;
-    root.present().map_err(err)
+    Ok(())
 }
 
 /// Pearson r (mean with 95% t-interval) against σ, one line per model.
@@ -294,17 +313,20 @@ pub fn sweep(report: &SweepReport, path: &Path) -> DrawResult {
     render_with!(path, |root| draw_sweep(report, root))
 }
 
+/// One colour per model, in order (Okabe–Ito).
+const MODEL_PALETTE: [RGBColor; 4] = [
+    RGBColor(0x00, 0x72, 0xb2),
+    RGBColor(0xd5, 0x5e, 0x00),
+    RGBColor(0x00, 0x9e, 0x73),
+    RGBColor(0xcc, 0x79, 0xa7),
+];
+
 fn draw_sweep<DB: DrawingBackend>(
     report: &SweepReport,
     root: DrawingArea<DB, Shift>,
 ) -> DrawResult {
     root.fill(&WHITE).map_err(err)?;
-    let sigmas = &report.spec.sigmas;
-    let (s_lo, s_hi) = sigmas
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
-            (l.min(v), h.max(v))
-        });
+    let (s_lo, s_hi) = min_max(report.spec.sigmas.iter().copied());
     let pad = 0.06 * (s_hi - s_lo).max(1.0);
     let mut chart = ChartBuilder::on(&root)
         .caption(
@@ -333,44 +355,9 @@ fn draw_sweep<DB: DrawingBackend>(
             BLACK.mix(0.4),
         ))
         .map_err(err)?;
-    let palette = [
-        RGBColor(0x00, 0x72, 0xb2),
-        RGBColor(0xd5, 0x5e, 0x00),
-        RGBColor(0x00, 0x9e, 0x73),
-        RGBColor(0xcc, 0x79, 0xa7),
-    ];
-    for (k, model) in report.spec.models.iter().enumerate() {
-        let color = palette[k % palette.len()];
-        let points: Vec<(f64, f64, f64, f64)> = report
-            .summary
-            .iter()
-            .filter(|s| s.model == *model && s.metric == "pearson")
-            .filter_map(|s| {
-                Some((
-                    s.sigma,
-                    s.summary.mean?,
-                    s.summary.ci_low.unwrap_or(s.summary.mean?),
-                    s.summary.ci_high.unwrap_or(s.summary.mean?),
-                ))
-            })
-            .collect();
-        chart
-            .draw_series(LineSeries::new(
-                points.iter().map(|p| (p.0, p.1)),
-                color.stroke_width(2),
-            ))
-            .map_err(err)?
-            .label(model.name())
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
-            });
-        chart
-            .draw_series(
-                points
-                    .iter()
-                    .map(|p| ErrorBar::new_vertical(p.0, p.2, p.1, p.3, color.filled(), 8)),
-            )
-            .map_err(err)?;
+    for (k, &model) in report.spec.models.iter().enumerate() {
+        let color = MODEL_PALETTE[k % MODEL_PALETTE.len()];
+        draw_model_line(&mut chart, &pearson_by_sigma(report, model), model, color)?;
     }
     chart
         .configure_series_labels()
@@ -380,4 +367,47 @@ fn draw_sweep<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     root.present().map_err(err)
+}
+
+/// (σ, mean, interval low, interval high) of Pearson r for `model`, where the mean is defined;
+/// an undefined interval collapses to the mean.
+fn pearson_by_sigma(report: &SweepReport, model: ModelKind) -> Vec<(f64, f64, f64, f64)> {
+    report
+        .summary
+        .iter()
+        .filter(|s| s.group.model == model && s.metric == "pearson")
+        .filter_map(|s| {
+            Some((
+                s.group.sigma,
+                s.summary.mean?,
+                s.summary.ci_low.unwrap_or(s.summary.mean?),
+                s.summary.ci_high.unwrap_or(s.summary.mean?),
+            ))
+        })
+        .collect()
+}
+
+/// One model's line of means with its interval bars, and its legend entry.
+fn draw_model_line<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    points: &[(f64, f64, f64, f64)],
+    model: ModelKind,
+    color: RGBColor,
+) -> DrawResult {
+    chart
+        .draw_series(LineSeries::new(
+            points.iter().map(|p| (p.0, p.1)),
+            color.stroke_width(2),
+        ))
+        .map_err(err)?
+        .label(model.name())
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
+    chart
+        .draw_series(
+            points
+                .iter()
+                .map(|p| ErrorBar::new_vertical(p.0, p.2, p.1, p.3, color.filled(), 8)),
+        )
+        .map_err(err)?;
+    Ok(())
 }

@@ -1,11 +1,12 @@
-//! Experiments on trained sessions: the [`perturbation`] check, [`sweep`] and [`cross_system`]
-//! grids, the [`findings`] report, [`report`] rows for the CLI and exports, and
-//! `figures` (native only).
+//! Experiments on trained sessions: the [`perturbation`] check, the [`sweep`] and
+//! [`cross_system`] grids (one shared [`grid`] runner, summary and CSV), the [`findings`] report,
+//! [`report`] rows for the CLI and exports, and `figures` (native only).
 
 pub mod cross_system;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod figures;
 pub mod findings;
+pub mod grid;
 pub mod perturbation;
 pub mod report;
 pub mod sweep;

@@ -1,0 +1,8 @@
+//! One file per subcommand: its arguments and `execute`.
+
+pub mod figure;
+pub mod findings;
+pub mod perturb;
+pub mod run;
+pub mod sweep;
+pub mod systems;
