@@ -7,6 +7,7 @@
 use crate::experiments::grid::{GridReport, GridSpec};
 use crate::lab::config::Config;
 use crate::lab::session::Session;
+use crate::training::budget::Budget;
 use crate::measures::measure::Measure;
 use crate::models::kind::ModelKind;
 use crate::systems::catalogue::SystemKind;
@@ -21,7 +22,8 @@ pub struct CrossSystemSpec {
     /// σ as multiples of each system's default noise level.
     pub noise_levels: Vec<f64>,
     pub seeds: Vec<u64>,
-    pub steps: u64,
+    /// How long each run trains.
+    pub budget: Budget,
     pub n: usize,
 }
 
@@ -120,7 +122,7 @@ impl GridSpec for CrossSystemSpec {
     fn run_cell(&self, (level, config): &(f64, Config)) -> Result<Vec<CrossRow>, String> {
         let mut session =
             Session::new(config.clone()).map_err(|e| format!("{}: {e}", config.system))?;
-        session.train_to_step(self.steps);
+        let training = session.train(self.budget);
         let mut rows = Vec::new();
         for measure in Measure::available(config.system) {
             let mut measured = session.config().clone();

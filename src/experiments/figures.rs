@@ -331,9 +331,9 @@ fn draw_sweep<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(&root)
         .caption(
             format!(
-                "Pearson r(attention, ∂V/∂n) vs σ: mean and 95% t-interval over {} seeds, {} steps",
+                "Pearson r(attention, ∂V/∂n) vs σ: mean and 95% t-interval over {} seeds, {}",
                 report.spec.seeds.len(),
-                report.spec.steps
+                report.spec.budget
             ),
             ("sans-serif", 18),
         )

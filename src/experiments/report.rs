@@ -4,6 +4,7 @@ use crate::analysis::metrics::Metrics;
 use crate::lab::config::Config;
 use crate::lab::session::Session;
 use crate::measures::measure::Measure;
+use crate::training::budget::TrainingSummary;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use std::io::{self, Write};
@@ -77,6 +78,8 @@ pub struct RunConfig<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct RunReport<'a> {
     pub config: RunConfig<'a>,
+    /// Whether training converged, the steps it used and the final gradient norm.
+    pub training: &'a TrainingSummary,
     pub points: Vec<PointRow>,
     pub metrics: &'a Metrics,
 }
@@ -96,12 +99,14 @@ pub fn point_rows(session: &Session) -> Vec<PointRow> {
         .collect()
 }
 
-pub fn run_report(session: &Session) -> RunReport<'_> {
+/// The report of a trained session and what its training reached.
+pub fn run_report<'a>(session: &'a Session, training: &'a TrainingSummary) -> RunReport<'a> {
     RunReport {
         config: RunConfig {
             config: session.config(),
             steps: session.steps(),
         },
+        training,
         points: point_rows(session),
         metrics: session.metrics(),
     }

@@ -7,6 +7,7 @@ use crate::experiments::grid::{GridReport, GridSpec};
 use crate::experiments::perturbation::attention_perturbation;
 use crate::lab::config::Config;
 use crate::lab::session::Session;
+use crate::training::budget::Budget;
 use crate::models::kind::ModelKind;
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +18,8 @@ pub struct SweepSpec {
     pub models: Vec<ModelKind>,
     pub sigmas: Vec<f64>,
     pub seeds: Vec<u64>,
-    pub steps: u64,
+    /// How long each run trains.
+    pub budget: Budget,
     /// Kick size of the perturbation check; its horizon is one measured period.
     pub epsilon: f64,
 }
@@ -83,7 +85,7 @@ impl GridSpec for SweepSpec {
     /// Trains one config for `steps` and measures it, perturbation check included.
     fn run_cell(&self, config: &Config) -> Result<Vec<SweepRow>, String> {
         let mut session = Session::new(config.clone()).map_err(|e| e.to_string())?;
-        session.train_to_step(self.steps);
+        let training = session.train(self.budget);
         let m = session.metrics();
         let perturbation_ratio = attention_perturbation(&session, self.epsilon, None)
             .ok()

@@ -15,6 +15,7 @@ use crate::models::attention_model::{AttentionModel, TrainingData};
 use crate::observations::csv_import::ImportedSeries;
 use crate::observations::gaussian_noise::add_gaussian_noise;
 use crate::systems::system::System;
+use crate::training::budget::{Budget, TrainingSummary};
 use crate::training::trainer::{Status, Trainer};
 use ndarray::Array2;
 use std::fmt;
@@ -338,6 +339,23 @@ impl Session {
         };
         self.trainer.run_to_step(self.model.as_mut(), &data, steps);
         self.refresh();
+    }
+
+    /// Trains under `budget` (see [`Budget`]) and says what it reached.
+    pub fn train(&mut self, budget: Budget) -> TrainingSummary {
+        self.train_to_step(budget.max_steps());
+        self.training_summary(budget)
+    }
+
+    /// What training has reached, judged against `budget`; computes the gradient once.
+    pub fn training_summary(&mut self, budget: Budget) -> TrainingSummary {
+        let data = TrainingData {
+            noisy: &self.observations,
+            clean: &self.clean.trajectory.states,
+        };
+        self.model.loss_and_gradient(&data, &mut self.gradient);
+        let norm = self.gradient.iter().map(|g| g * g).sum::<f64>().sqrt();
+        TrainingSummary::of(&self.trainer, budget, norm)
     }
 
     /// Where training is: Adam, finishing, testing, converged, stalled or diverged.

@@ -1,5 +1,6 @@
-//! Where observations come from: seeded noise on a clean trajectory ([`gaussian_noise`]) or a
-//! file ([`csv_import`]).
+//! Where observations come from: a [`noise_model`] (Gaussian or lognormal, seeded through
+//! [`gaussian_noise`]'s standard-normal stream) on a clean trajectory, or a file ([`csv_import`]).
 
 pub mod csv_import;
 pub mod gaussian_noise;
+pub mod noise_model;

@@ -95,6 +95,15 @@ impl SystemKind {
         (self.facts().build)(rates)
     }
 
+    /// Whether the system's states cannot be negative (populations, concentrations), asked of
+    /// the system: it refuses a state with a negative coordinate.
+    pub fn has_positive_states(self) -> bool {
+        let system = self.at_defaults();
+        let mut state: Vec<f64> = self.initial_state().iter().map(|p| p.default).collect();
+        state[0] = -1.0;
+        system.check_state(&state).is_err()
+    }
+
     /// Whether the system has a conserved V (so ∂V/∂n and the oracle apply), asked of the system.
     pub fn has_lyapunov(self) -> bool {
         self.at_defaults().lyapunov().is_some()

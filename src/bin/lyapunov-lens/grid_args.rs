@@ -8,6 +8,7 @@ use lyapunov_lens::experiments::sweep::SweepSpec;
 use lyapunov_lens::lab::config::Config;
 use lyapunov_lens::models::kind::ModelKind;
 use lyapunov_lens::observations::gaussian_noise::MAX_SEED;
+use lyapunov_lens::training::budget::Budget;
 
 /// A grid of runs for sweeps.
 #[derive(Args)]
@@ -30,8 +31,8 @@ pub struct GridArgs {
 }
 
 impl GridArgs {
-    /// The sweep of `base` over this grid, `steps` Adam steps per run.
-    pub fn to_spec(&self, base: Config, steps: u64) -> Result<SweepSpec, CliError> {
+    /// The sweep of `base` over this grid, each run trained under `budget`.
+    pub fn to_spec(&self, base: Config, budget: Budget) -> Result<SweepSpec, CliError> {
         let seeds: Vec<u64> = match &self.seed_list {
             Some(list) => list.clone(),
             None => (0..self.seeds).collect(),
@@ -62,7 +63,7 @@ impl GridArgs {
             models: self.models.clone(),
             sigmas: self.sigmas.clone(),
             seeds,
-            steps,
+            budget,
             epsilon: self.epsilon,
         })
     }

@@ -20,6 +20,8 @@ mod parallel_grid;
 mod system_args;
 #[cfg(not(target_arch = "wasm32"))]
 mod training;
+#[cfg(not(target_arch = "wasm32"))]
+mod training_args;
 
 #[cfg(not(target_arch = "wasm32"))]
 use clap::{Parser, Subcommand};

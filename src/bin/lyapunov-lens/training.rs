@@ -5,19 +5,22 @@ use crate::error::{failed, invalid, usage_error, CliError};
 use lyapunov_lens::lab::config::Config;
 use lyapunov_lens::lab::session::{Session, SessionError};
 use lyapunov_lens::observations::csv_import::parse_observations_csv;
+use lyapunov_lens::training::budget::{Budget, TrainingSummary};
+use lyapunov_lens::training::trainer::Status;
 use std::path::PathBuf;
 
-/// A session trained for `steps` (stopping early, with a warning, if training diverges).
-pub fn trained(config: Config, steps: u64) -> Result<Session, CliError> {
-    trained_on(config, None, steps)
+/// A session trained under `budget`, with what training reached (a warning on stderr if it did
+/// not converge).
+pub fn trained(config: Config, budget: Budget) -> Result<(Session, TrainingSummary), CliError> {
+    trained_on(config, None, budget)
 }
 
 /// As [`trained`], on the observations in `input` when given.
 pub fn trained_on(
     config: Config,
     input: Option<&PathBuf>,
-    steps: u64,
-) -> Result<Session, CliError> {
+    budget: Budget,
+) -> Result<(Session, TrainingSummary), CliError> {
     let mut session = Session::new(config).map_err(|e| match e {
         SessionError::Config(e) => invalid(e),
         e => failed(e),
@@ -30,9 +33,17 @@ pub fn trained_on(
             .import(series)
             .map_err(|e| bad_input(e.to_string()))?;
     }
-    session.train_to_step(steps);
-    if let Some(why) = session.diverged() {
-        eprintln!("warning: {why}; reporting the last finite parameters");
+    let summary = session.train(budget);
+    match session.training_status() {
+        Status::Diverged(why) => {
+            eprintln!("warning: {why}; reporting the last finite parameters")
+        }
+        Status::Stalled(why) => eprintln!("warning: training stalled: {why}"),
+        _ if summary.status == "capped" => eprintln!(
+            "warning: not converged within {} steps (raise --max-steps); the numbers are provisional",
+            summary.steps
+        ),
+        _ => {}
     }
-    Ok(session)
+    Ok((session, summary))
 }

@@ -51,9 +51,9 @@ fn introduction(w: &mut String, report: &CrossSystemReport) {
     writeln!(w, "## Across systems\n").unwrap();
     writeln!(
         w,
-        "The paper's open questions: does the alignment survive in systems that are not separable, have no conserved V, or are chaotic? Each system below runs at its own defaults (`lyapunov-lens systems` lists them) with N = {}, {} Adam steps and {} seeds, at σ = {} × the system's default σ (the systems live on very different scales). Every trained run is compared with every sensitivity measure its system has: ∂V/∂n where a conserved V exists, the FTLE over the system's default horizon τ, and the normal growth for 2-D systems. For all three, negative r and ρ mean attention is higher where the measure is low: where V is flat, or where the dynamics are calm.\n",
+        "The paper's open questions: does the alignment survive in systems that are not separable, have no conserved V, or are chaotic? Each system below runs at its own defaults (`lyapunov-lens systems` lists them) with N = {}, {} and {} seeds, at σ = {} × the system's default σ (the systems live on very different scales). Every trained run is compared with every sensitivity measure its system has: ∂V/∂n where a conserved V exists, the FTLE over the system's default horizon τ, and the normal growth for 2-D systems. For all three, negative r and ρ mean attention is higher where the measure is low: where V is flat, or where the dynamics are calm.\n",
         spec.n,
-        spec.steps,
+        spec.budget,
         spec.seeds.len(),
         spec.noise_levels
             .iter()

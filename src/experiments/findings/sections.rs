@@ -103,14 +103,14 @@ pub(super) fn setup(w: &mut String, report: &SweepReport) {
     .unwrap();
     writeln!(
         w,
-        "- Models: {}. Adam, lr = {}, {} steps from uniform attention.",
+        "- Models: {}. Adam, lr = {}, then L-BFGS, from uniform attention, {}.",
         spec.models
             .iter()
             .map(|m| format!("`{m}`"))
             .collect::<Vec<_>>()
             .join(", "),
         b.lr,
-        spec.steps
+        spec.budget
     )
     .unwrap();
     writeln!(

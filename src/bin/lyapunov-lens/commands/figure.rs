@@ -7,6 +7,7 @@ use crate::noise_args::NoiseArgs;
 use crate::parallel_grid::run_grid;
 use crate::system_args::SystemArgs;
 use crate::training::trained;
+use crate::training_args::TrainingArgs;
 use clap::{Args, ValueEnum};
 use lyapunov_lens::experiments::figures;
 use std::path::PathBuf;
@@ -31,9 +32,8 @@ pub struct FigureArgs {
     noise: NoiseArgs,
     #[command(flatten)]
     grid: GridArgs,
-    /// Adam steps (per run, for a sweep).
-    #[arg(long, default_value_t = 3000)]
-    steps: u64,
+    #[command(flatten)]
+    training: TrainingArgs,
     /// Output file: .svg or .png.
     #[arg(long)]
     out: PathBuf,
@@ -52,11 +52,13 @@ pub fn execute(args: &FigureArgs) -> Result<(), CliError> {
     }
     match args.kind {
         FigureKind::Fig5 => {
-            let session = trained(args.system.to_config(Some(&args.noise))?, args.steps)?;
+            let (session, _) =
+                trained(args.system.to_config(Some(&args.noise))?, args.training.budget())?;
             figures::fig5(&session, &args.out).map_err(failed)
         }
         FigureKind::Phase => {
-            let session = trained(args.system.to_config(Some(&args.noise))?, args.steps)?;
+            let (session, _) =
+                trained(args.system.to_config(Some(&args.noise))?, args.training.budget())?;
             let projection = match &args.projection {
                 Some(p) => parse_projection(p, session.dim())?,
                 None => session.config().system.run_defaults().projection,
@@ -66,7 +68,7 @@ pub fn execute(args: &FigureArgs) -> Result<(), CliError> {
         FigureKind::Sweep => {
             let spec = args
                 .grid
-                .to_spec(args.system.to_config(None)?, args.steps)?;
+                .to_spec(args.system.to_config(None)?, args.training.budget())?;
             figures::sweep(&run_grid(spec)?, &args.out).map_err(failed)
         }
     }

@@ -7,6 +7,7 @@ use crate::output::write_output;
 use crate::parallel_grid::run_grid;
 use crate::system_args::SystemArgs;
 use crate::training::trained;
+use crate::training_args::TrainingArgs;
 use clap::Args;
 use lyapunov_lens::experiments::cross_system::{CrossSystemReport, CrossSystemSpec};
 use lyapunov_lens::experiments::grid::write_csv;
@@ -15,6 +16,7 @@ use lyapunov_lens::experiments::{figures, findings};
 use lyapunov_lens::lab::config::Config;
 use lyapunov_lens::models::kind::ModelKind;
 use lyapunov_lens::systems::catalogue::SystemKind;
+use lyapunov_lens::training::budget::{Budget, DEFAULT_MAX_STEPS};
 use std::path::{Path, PathBuf};
 
 #[derive(Args)]
@@ -23,8 +25,8 @@ pub struct FindingsArgs {
     system: SystemArgs,
     #[command(flatten)]
     grid: GridArgs,
-    #[arg(long, default_value_t = 3000)]
-    steps: u64,
+    #[command(flatten)]
+    training: TrainingArgs,
     /// Folder for the sweep tables and figures.
     #[arg(long, default_value = "findings")]
     out_dir: PathBuf,
@@ -43,9 +45,9 @@ pub struct FindingsArgs {
     /// Seeds per cell of the cross-system table (0 leaves the table out).
     #[arg(long, default_value_t = 8)]
     cross_seeds: u64,
-    /// Adam steps per run of the cross-system table.
-    #[arg(long, default_value_t = 1000)]
-    cross_steps: u64,
+    /// Most optimizer steps per run of the cross-system table (each trains to convergence).
+    #[arg(long, default_value_t = DEFAULT_MAX_STEPS)]
+    cross_max_steps: u64,
     /// Samples per run of the cross-system table.
     #[arg(long, default_value_t = 500)]
     cross_n: usize,
@@ -70,7 +72,7 @@ impl FindingsArgs {
 
 pub fn execute(args: &FindingsArgs) -> Result<(), CliError> {
     let base = args.system.to_config(None)?;
-    let spec = args.grid.to_spec(base.clone(), args.steps)?;
+    let spec = args.grid.to_spec(base.clone(), args.training.budget())?;
     let report = run_grid(spec)?;
     std::fs::create_dir_all(&args.out_dir)
         .map_err(|e| failed(format!("cannot create {}: {e}", args.out_dir.display())))?;
@@ -125,7 +127,7 @@ fn draw_example_run(
     let symbol = base.measure.symbol();
     let mut example = base;
     (example.sigma, example.seed, example.model) = (example_sigma, 0, report.spec.models[0]);
-    let session = trained(example, args.steps)?;
+    let (session, _) = trained(example, args.training.budget())?;
     figures::fig5(&session, &args.out("fig5.svg")).map_err(failed)?;
     let projection = session.config().system.run_defaults().projection;
     figures::phase(&session, projection, &args.out("phase.svg")).map_err(failed)?;
@@ -179,7 +181,9 @@ fn cross_system_spec(args: &FindingsArgs) -> Result<CrossSystemSpec, CliError> {
         models: args.cross_models.clone(),
         noise_levels: args.cross_levels.clone(),
         seeds: (0..args.cross_seeds).collect(),
-        steps: args.cross_steps,
+        budget: Budget::Converge {
+            max_steps: args.cross_max_steps,
+        },
         n: args.cross_n,
     })
 }

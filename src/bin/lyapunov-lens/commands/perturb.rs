@@ -6,6 +6,7 @@ use crate::noise_args::NoiseArgs;
 use crate::output::{write_json, write_output, Format};
 use crate::system_args::SystemArgs;
 use crate::training::trained;
+use crate::training_args::TrainingArgs;
 use clap::Args;
 use lyapunov_lens::experiments::perturbation::{
     attention_perturbation, PerturbationExperiment, DEFAULT_EPSILON,
@@ -19,9 +20,8 @@ pub struct PerturbArgs {
     system: SystemArgs,
     #[command(flatten)]
     noise: NoiseArgs,
-    /// Adam steps to train before perturbing (attention must not be uniform).
-    #[arg(long, default_value_t = 3000)]
-    steps: u64,
+    #[command(flatten)]
+    training: TrainingArgs,
     /// Kick size along the orbit normal.
     #[arg(long, default_value_t = DEFAULT_EPSILON)]
     epsilon: f64,
@@ -40,7 +40,10 @@ pub fn execute(args: &PerturbArgs) -> Result<(), CliError> {
     if let Some(h) = args.horizon {
         positive_finite("horizon", h)?;
     }
-    let session = trained(args.system.to_config(Some(&args.noise))?, args.steps)?;
+    let (session, _) = trained(
+        args.system.to_config(Some(&args.noise))?,
+        args.training.budget(),
+    )?;
     let experiment =
         attention_perturbation(&session, args.epsilon, args.horizon).map_err(failed)?;
     write_output(args.out.as_ref(), |w| match args.format {

@@ -6,6 +6,7 @@ use crate::noise_args::NoiseArgs;
 use crate::output::{write_json, write_output, Format};
 use crate::system_args::SystemArgs;
 use crate::training::trained_on;
+use crate::training_args::TrainingArgs;
 use clap::Args;
 use lyapunov_lens::experiments::report::{run_report, write_points_csv};
 use std::path::PathBuf;
@@ -16,9 +17,8 @@ pub struct RunArgs {
     system: SystemArgs,
     #[command(flatten)]
     noise: NoiseArgs,
-    /// Number of Adam steps to train before reporting.
-    #[arg(long, default_value_t = 0)]
-    steps: u64,
+    #[command(flatten)]
+    training: TrainingArgs,
     /// Train on observations from a CSV file (t, prey, predator; header and delimiter are
     /// detected) instead of simulating. ∂V/∂n uses --alpha..--delta.
     #[arg(long)]
@@ -33,13 +33,13 @@ pub struct RunArgs {
 }
 
 pub fn execute(args: &RunArgs) -> Result<(), CliError> {
-    let session = trained_on(
+    let (session, training) = trained_on(
         args.system.to_config(Some(&args.noise))?,
         args.input.as_ref(),
-        args.steps,
+        args.training.budget(),
     )?;
     write_output(args.out.as_ref(), |w| match args.format {
-        Format::Json => write_json(w, &run_report(&session)),
+        Format::Json => write_json(w, &run_report(&session, &training)),
         Format::Csv => write_points_csv(&session, w),
     })
     .map_err(|e| failed(format!("cannot write output: {e}")))

@@ -6,6 +6,7 @@ use crate::grid_args::GridArgs;
 use crate::output::{write_json_pretty, write_output, Format};
 use crate::parallel_grid::run_grid;
 use crate::system_args::SystemArgs;
+use crate::training_args::TrainingArgs;
 use clap::Args;
 use lyapunov_lens::experiments::grid::write_csv;
 use std::path::PathBuf;
@@ -16,9 +17,8 @@ pub struct SweepArgs {
     system: SystemArgs,
     #[command(flatten)]
     grid: GridArgs,
-    /// Adam steps per run.
-    #[arg(long, default_value_t = 3000)]
-    steps: u64,
+    #[command(flatten)]
+    training: TrainingArgs,
     /// csv: the runs table, a blank line, the summary table. json: spec, rows, summary.
     #[arg(long, value_enum, default_value_t = Format::Csv)]
     format: Format,
@@ -29,7 +29,7 @@ pub struct SweepArgs {
 pub fn execute(args: &SweepArgs) -> Result<(), CliError> {
     let spec = args
         .grid
-        .to_spec(args.system.to_config(None)?, args.steps)?;
+        .to_spec(args.system.to_config(None)?, args.training.budget())?;
     let report = run_grid(spec)?;
     write_output(args.out.as_ref(), |w| match args.format {
         Format::Json => write_json_pretty(w, &report),
