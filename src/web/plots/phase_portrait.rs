@@ -217,39 +217,14 @@ impl PhasePortrait {
     /// Draws the observations coloured by `attention` (the session's, or one head's).
     pub fn draw_hot(&mut self, session: &Session, attention: &[f64]) {
         self.canvas.clear_hot();
+        if self.area.is_none() {
+            return;
+        }
+        self.order_by_level(attention);
         let Some(area) = &self.area else { return };
         let ctx = &self.canvas.hot_ctx;
         let (cx, cy) = self.axes(session.dim());
         let obs = session.observations();
-        let (lo, hi) = attention
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-                (lo.min(v), hi.max(v))
-            });
-        let span = hi - lo;
-
-        // Counting sort by colour level: one fill per level, high attention drawn last (on top).
-        self.levels.clear();
-        self.levels.extend(attention.iter().map(|&a| {
-            if span > 0.0 {
-                level((a - lo) / span) as u8
-            } else {
-                (LEVELS / 2) as u8
-            }
-        }));
-        self.counts = [0; LEVELS + 1];
-        for &l in &self.levels {
-            self.counts[l as usize + 1] += 1;
-        }
-        for i in 0..LEVELS {
-            self.counts[i + 1] += self.counts[i];
-        }
-        self.order.resize(attention.len(), 0);
-        let mut next = self.counts;
-        for (i, &l) in self.levels.iter().enumerate() {
-            self.order[next[l as usize]] = i as u32;
-            next[l as usize] += 1;
-        }
         let dpr = self.canvas.dpr;
         let n = attention.len();
         let r = if n > 2000 { 1.6 } else { 2.2 } * dpr;
@@ -284,8 +259,46 @@ impl PhasePortrait {
             ctx.stroke();
         }
         ctx.restore();
+        self.draw_colorbar(area);
+    }
 
-        // Colorbar: low attention at the bottom.
+    /// Counting sort of the points by colour level into `order` (level boundaries in `counts`),
+    /// so that each level is one fill and high attention is drawn last (on top). Reuses its
+    /// buffers: no allocation once they have grown to the data.
+    fn order_by_level(&mut self, attention: &[f64]) {
+        let (lo, hi) = attention
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
+        let span = hi - lo;
+        self.levels.clear();
+        self.levels.extend(attention.iter().map(|&a| {
+            if span > 0.0 {
+                level((a - lo) / span) as u8
+            } else {
+                (LEVELS / 2) as u8
+            }
+        }));
+        self.counts = [0; LEVELS + 1];
+        for &l in &self.levels {
+            self.counts[l as usize + 1] += 1;
+        }
+        for i in 0..LEVELS {
+            self.counts[i + 1] += self.counts[i];
+        }
+        self.order.resize(attention.len(), 0);
+        let mut next = self.counts;
+        for (i, &l) in self.levels.iter().enumerate() {
+            self.order[next[l as usize]] = i as u32;
+            next[l as usize] += 1;
+        }
+    }
+
+    /// The colorbar on the hot layer, low attention at the bottom, with its tick labels.
+    fn draw_colorbar(&self, area: &PlotArea) {
+        let ctx = &self.canvas.hot_ctx;
+        let dpr = self.canvas.dpr;
         let (bx, by, bw, bh) = self.colorbar_rect(area);
         let cell = bh / LEVELS as f64;
         for l in 0..LEVELS {
