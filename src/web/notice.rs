@@ -59,7 +59,7 @@ impl Notice {
         self.element.set_hidden(true);
     }
 
-    /// Whether the notice offers no action (only such a notice may be cleared by a good change).
+    /// Whether the notice offers no action (such a notice goes away once a change is applied).
     pub fn has_no_action(&self) -> bool {
         self.action.hidden()
     }

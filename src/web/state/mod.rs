@@ -92,12 +92,17 @@ struct Link {
     /// The projection a link or preset asked for, kept until its config has been applied (a
     /// system switch would otherwise reset the projection to the system's default).
     linked_projection: Option<(usize, usize)>,
+    /// The hash last written to (or read from) the address bar, and when it was written (ms).
     last_hash: String,
     last_hash_ms: f64,
 }
 
+/// The session, the page's parts and the page's own state. Event handlers reach the page's parts
+/// (controls, tools, plots, notice) to find their elements; everything else changes through
+/// methods.
 pub struct Lab {
     document: Document,
+    /// The element the lab is mounted in (it carries the `big` class in large-text mode).
     root: HtmlElement,
     session: Session,
     training: Training,
@@ -111,6 +116,7 @@ pub struct Lab {
     view: View,
     link: Link,
     timing: FrameTiming,
+    /// When the stats were last rewritten (the frame's timestamp, ms).
     last_stats_ms: f64,
 }
 
