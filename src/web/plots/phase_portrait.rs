@@ -213,8 +213,8 @@ impl PhasePortrait {
         }
     }
 
-    /// The observations coloured by attention, min–max normalised onto viridis, plus the colorbar.
-    /// Draws the observations coloured by `attention` (the session's, or one head's).
+    /// The observations coloured by `attention` (the session's, or one head's), min–max
+    /// normalised onto viridis, plus the colorbar.
     pub fn draw_hot(&mut self, session: &Session, attention: &[f64]) {
         self.canvas.clear_hot();
         if self.area.is_none() {
