@@ -104,16 +104,50 @@ fn slide(id: &str, value: &str) {
         .unwrap();
 }
 
+fn key(key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    web_sys::window()
+        .unwrap()
+        .dispatch_event(
+            &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
+        )
+        .unwrap();
+}
+
+fn play_pressed() -> Option<String> {
+    by_id::<HtmlElement>("play").get_attribute("aria-pressed")
+}
+
+/// One page, driven through a sequence of checks: each step starts where the one before left it.
 #[wasm_bindgen_test]
 fn the_lab_trains_draws_and_reacts_to_its_controls() {
     let app = mount();
     let mut clock = 0.0;
-    run(&app, &mut clock, 30);
+    playing_trains_and_draws(&app, &mut clock);
+    let still = pause_holds_still(&app, &mut clock);
+    sigma_brings_new_data(&app, &mut clock, &still);
+    step_and_reset(&app, &mut clock);
+    linked_lr_survives(&app, &mut clock);
+    keyboard_steps_and_plays(&app, &mut clock);
+    new_noise_changes_the_data(&app, &mut clock);
+
+    // No error notice was raised along the way.
+    assert!(
+        by_id::<HtmlElement>("notice").hidden(),
+        "notice: {:?}",
+        by_id::<HtmlElement>("notice").text_content()
+    );
+}
+
+/// Playing advances data-epoch, and the plots really draw.
+fn playing_trains_and_draws(app: &App, clock: &mut f64) {
+    run(app, clock, 30);
 
     // Playing advances data-epoch, by steps_per_frame (20) per frame.
     let first = epoch();
     assert!(first >= 20, "epoch after 30 frames: {first}");
-    run(&app, &mut clock, 15);
+    run(app, clock, 15);
     assert!(
         epoch() > first,
         "epoch did not grow: {first} -> {}",
@@ -136,30 +170,30 @@ fn the_lab_trains_draws_and_reacts_to_its_controls() {
         let n = count_near(&fig5_pixels, &[color], 10);
         assert!(n > 300, "{attr}: only {n} pixels of that curve");
     }
+}
 
-    // Pause stops training: the picture and the epoch hold still.
+/// Pause stops training: the picture and the epoch hold still. Returns the still picture.
+fn pause_holds_still(app: &App, clock: &mut f64) -> Vec<u8> {
     click("play");
-    assert_eq!(
-        by_id::<HtmlElement>("play")
-            .get_attribute("aria-pressed")
-            .as_deref(),
-        Some("false")
-    );
-    run(&app, &mut clock, 1);
+    assert_eq!(play_pressed().as_deref(), Some("false"));
+    run(app, clock, 1);
     let paused = epoch();
     let still = pixels("phase-portrait");
-    run(&app, &mut clock, 5);
+    run(app, clock, 5);
     assert_eq!(epoch(), paused, "training went on while paused");
     // assert!, not assert_eq!: a failure must not print two megabyte-long pixel arrays.
     assert!(
         still == pixels("phase-portrait"),
         "the phase portrait changed while paused"
     );
+    still
+}
 
-    // So a change after dispatching input on #sigma comes from the new observations (and the
-    // model restarting on them), not from training.
+/// While paused, a change after dispatching input on #sigma comes from the new observations (and
+/// the model restarting on them), not from training.
+fn sigma_brings_new_data(app: &App, clock: &mut f64, still: &[u8]) {
     slide("sigma", "0.5");
-    run(&app, &mut clock, 1);
+    run(app, clock, 1);
     assert!(
         still != pixels("phase-portrait"),
         "the phase portrait did not change with sigma"
@@ -174,68 +208,51 @@ fn the_lab_trains_draws_and_reacts_to_its_controls() {
         "0.50",
         "the readout shows the value to the slider's step (0.05)"
     );
+}
 
-    // Step runs one frame's worth; Reset restarts the model.
+/// Step runs one frame's worth; Reset restarts the model.
+fn step_and_reset(app: &App, clock: &mut f64) {
     click("step");
-    run(&app, &mut clock, 1);
+    run(app, clock, 1);
     assert_eq!(epoch(), 20);
-    run(&app, &mut clock, 3);
+    run(app, clock, 3);
     assert_eq!(epoch(), 20);
     click("reset");
-    run(&app, &mut clock, 1);
+    run(app, clock, 1);
     assert_eq!(epoch(), 0);
+}
 
-    // The linked lr survived the sigma move: the slider keeps its exact value, and the hash,
-    // rewritten at most every 300 ms, says so.
-    run(&app, &mut clock, 30);
+/// The linked lr survived the sigma move: the slider keeps its exact value, and the hash,
+/// rewritten at most every 300 ms, says so.
+fn linked_lr_survives(app: &App, clock: &mut f64) {
+    run(app, clock, 30);
     let hash = web_sys::window().unwrap().location().hash().unwrap();
     assert!(
         hash.contains("&lr=0.02&") && hash.contains("sigma=0.5"),
         "{hash}"
     );
+}
 
-    // Keyboard: S steps, Space plays.
-    let init = web_sys::KeyboardEventInit::new();
-    init.set_key("s");
-    web_sys::window()
-        .unwrap()
-        .dispatch_event(
-            &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
-        )
-        .unwrap();
-    run(&app, &mut clock, 1);
+/// Keyboard: S steps, Space plays.
+fn keyboard_steps_and_plays(app: &App, clock: &mut f64) {
+    key("s");
+    run(app, clock, 1);
     assert_eq!(epoch(), 20);
-    init.set_key(" ");
-    web_sys::window()
-        .unwrap()
-        .dispatch_event(
-            &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
-        )
-        .unwrap();
-    run(&app, &mut clock, 2);
-    assert_eq!(
-        by_id::<HtmlElement>("play")
-            .get_attribute("aria-pressed")
-            .as_deref(),
-        Some("true")
-    );
+    key(" ");
+    run(app, clock, 2);
+    assert_eq!(play_pressed().as_deref(), Some("true"));
     assert!(epoch() > 20);
+}
 
-    // New noise picks another seed and changes the data; the verdict is computed, not fixed.
+/// New noise picks another seed and changes the data; the verdict is computed, not fixed.
+fn new_noise_changes_the_data(app: &App, clock: &mut f64) {
     let seed_before = by_id::<HtmlInputElement>("seed").value();
     click("new-noise");
-    run(&app, &mut clock, 1);
+    run(app, clock, 1);
     assert_ne!(by_id::<HtmlInputElement>("seed").value(), seed_before);
     let verdict = by_id::<HtmlElement>("verdict").text_content().unwrap();
     assert!(
         verdict.contains("r = ") || verdict.contains("uniform"),
         "verdict: {verdict}"
-    );
-
-    // No error notice was raised along the way.
-    assert!(
-        by_id::<HtmlElement>("notice").hidden(),
-        "notice: {:?}",
-        by_id::<HtmlElement>("notice").text_content()
     );
 }

@@ -1,7 +1,7 @@
 //! Files in and out of the page, with no server: downloads through Blob object URLs, PNG
 //! snapshots of the (layered) canvases, and reading an uploaded text file.
 
-use super::layered_canvas::{context, LayeredCanvas};
+use super::plots::layered_canvas::{context, LayeredCanvas};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{

@@ -3,35 +3,20 @@
 //! observation as a dot coloured by its attention (viridis), and the colorbar.
 
 use super::layered_canvas::{context, padded, polyline, LayeredCanvas, PlotArea, FONT};
+use super::phase_aids::{draw_direction_field, draw_equilibrium, draw_nullclines, Aids};
 use crate::dynamics::level_sets::shade_level_sets;
-use crate::dynamics::phase_plane::{classify, direction_field};
 use crate::lab::colormap::{css_hex, level, level_colors, LEVELS};
 use crate::lab::session::Session;
 use crate::lab::url_state::projection_fits;
+use crate::systems::catalogue::SystemKind;
+use crate::systems::system::LyapunovFunction;
+use std::ops::Range;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
-use web_sys::{Document, HtmlCanvasElement, ImageData};
+use web_sys::{CanvasRenderingContext2d, Document, HtmlCanvasElement, ImageData};
 
 /// Right margin (CSS px) that holds the colorbar.
 const COLORBAR_MARGIN: f64 = 78.0;
-
-/// Phase-plane aids drawn on the cold layer, each toggled from the tools panel.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Aids {
-    pub direction_field: bool,
-    pub nullclines: bool,
-    pub equilibrium: bool,
-}
-
-impl Default for Aids {
-    fn default() -> Self {
-        Aids {
-            direction_field: false,
-            nullclines: false,
-            equilibrium: true,
-        }
-    }
-}
 
 pub struct PhasePortrait {
     pub canvas: LayeredCanvas,
@@ -86,33 +71,12 @@ impl PhasePortrait {
     /// Axes, V's level sets, the clean orbit and the equilibrium.
     pub fn draw_cold(&mut self, session: &Session) -> Result<(), String> {
         let clean = session.clean();
-        let sigma = session.config().sigma;
         let (px, py) = self.axes(clean.ncols());
-        let (xs, ys) = (clean.column(px), clean.column(py));
-        let min_max = |v: ndarray::ArrayView1<f64>| {
-            v.iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
-                    (lo.min(x), hi.max(x))
-                })
-        };
         let system = session.system();
         let planar = system.dim() == 2 && self.projection == (0, 1);
         // The equilibrium as a plotted point, when there is one.
         let eq = system.equilibrium_point().map(|e| [e[px], e[py]]);
-        let (x_lo, x_hi) = min_max(xs);
-        let (y_lo, y_hi) = min_max(ys);
-        // The orbit ± 3σ holds 99.7% of the observations; the equilibrium is always shown.
-        let (ex, ey) = eq.map_or((x_lo, y_lo), |e| (e[0], e[1]));
-        let x = padded(
-            (x_lo - 3.0 * sigma).min(ex),
-            (x_hi + 3.0 * sigma).max(ex),
-            0.04,
-        );
-        let y = padded(
-            (y_lo - 3.0 * sigma).min(ey),
-            (y_hi + 3.0 * sigma).max(ey),
-            0.04,
-        );
+        let (x, y) = view_ranges(session, (px, py), eq);
         let names = system.state_names();
         let area = self
             .canvas
@@ -121,47 +85,8 @@ impl PhasePortrait {
             })?;
         let ctx = self.canvas.cold_context()?;
 
-        // Level sets of V at about one sample per 2 CSS pixels, scaled up smoothly.
         if let (Some(v), true, Some(eq)) = (system.lyapunov(), planar, eq) {
-            let scale = 2.0 * self.canvas.dpr;
-            let (fw, fh) = (
-                (area.width() / scale).ceil() as usize,
-                (area.height() / scale).ceil() as usize,
-            );
-            let v_eq = v.value(&eq);
-            let start = clean.row(0);
-            let v_orbit = v.value(start.as_slice().expect("contiguous rows"));
-            shade_level_sets(
-                v,
-                (area.x.start, area.x.end),
-                (area.y.start, area.y.end),
-                fw,
-                fh,
-                v_eq,
-                v_orbit,
-                &mut self.field,
-            );
-            self.field_canvas.set_width(fw as u32);
-            self.field_canvas.set_height(fh as u32);
-            let image = ImageData::new_with_u8_clamped_array_and_sh(
-                Clamped(&self.field),
-                fw as u32,
-                fh as u32,
-            )
-            .map_err(|e| format!("{e:?}"))?;
-            let field_ctx = context(&self.field_canvas).map_err(|e| format!("{e:?}"))?;
-            field_ctx
-                .put_image_data(&image, 0.0, 0.0)
-                .map_err(|e| format!("{e:?}"))?;
-            ctx.set_image_smoothing_enabled(true);
-            ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
-                &self.field_canvas,
-                area.px.start as f64,
-                area.py.start as f64,
-                area.width(),
-                area.height(),
-            )
-            .map_err(|e| format!("{e:?}"))?;
+            self.shade_level_sets(&ctx, &area, session, v, eq)?;
         }
 
         // The clean orbit.
@@ -175,104 +100,72 @@ impl PhasePortrait {
         );
 
         if self.aids.direction_field && planar {
-            let cols = 22;
-            let rows = ((cols as f64) * area.height() / area.width())
-                .round()
-                .max(4.0) as usize;
-            let cell = area.width() / cols as f64;
-            ctx.set_stroke_style_str("rgba(60, 70, 90, 0.45)");
-            ctx.set_fill_style_str("rgba(60, 70, 90, 0.45)");
-            ctx.set_line_width(1.0 * dpr);
-            let field = direction_field(
-                system,
-                (area.x.start, area.x.end),
-                (area.y.start, area.y.end),
-                cols,
-                rows,
-            );
-            for [x, y, dx, dy] in field {
-                if dx == 0.0 && dy == 0.0 {
-                    continue;
-                }
-                let (px, py) = area.to_px(x, y);
-                // Arrow along the flow's direction on screen (y grows downward).
-                let (ux, uy) = (
-                    dx * area.width() / (area.x.end - area.x.start),
-                    -dy * area.height() / (area.y.end - area.y.start),
-                );
-                let norm = ux.hypot(uy).max(1e-12);
-                let (ux, uy) = (ux / norm * cell * 0.32, uy / norm * cell * 0.32);
-                ctx.begin_path();
-                ctx.move_to(px - ux, py - uy);
-                ctx.line_to(px + ux, py + uy);
-                ctx.stroke();
-                ctx.begin_path();
-                ctx.move_to(px + ux, py + uy);
-                ctx.line_to(px + ux * 0.45 - uy * 0.35, py + uy * 0.45 + ux * 0.35);
-                ctx.line_to(px + ux * 0.45 + uy * 0.35, py + uy * 0.45 - ux * 0.35);
-                ctx.fill();
-            }
+            draw_direction_field(&ctx, &area, system, dpr);
         }
-        let lotka_volterra =
-            session.config().system == crate::systems::catalogue::SystemKind::LotkaVolterra;
+        let lotka_volterra = session.config().system == SystemKind::LotkaVolterra;
         if let (true, true, Some(eq)) = (self.aids.nullclines, lotka_volterra && planar, eq) {
-            let dash = js_sys::Array::of2(&(6.0 * dpr).into(), &(4.0 * dpr).into());
-            let _ = ctx.set_line_dash(&dash);
-            ctx.set_line_width(1.5 * dpr);
-            ctx.set_stroke_style_str("#7a5195");
-            ctx.set_fill_style_str("#7a5195");
-            let (nx, _) = area.to_px(eq[0], 0.0);
-            let (_, ny) = area.to_px(0.0, eq[1]);
-            ctx.begin_path();
-            ctx.move_to(nx, area.py.start as f64);
-            ctx.line_to(nx, area.py.end as f64);
-            ctx.move_to(area.px.start as f64, ny);
-            ctx.line_to(area.px.end as f64, ny);
-            ctx.stroke();
-            let _ = ctx.set_line_dash(&js_sys::Array::new());
-            let _ = ctx.fill_text(
-                "x = γ/δ: dy/dt = 0",
-                nx + 4.0 * dpr,
-                area.py.start as f64 + 14.0 * dpr,
-            );
-            ctx.set_text_align("right");
-            let _ = ctx.fill_text(
-                "y = α/β: dx/dt = 0",
-                area.px.end as f64 - 4.0 * dpr,
-                ny - 4.0 * dpr,
-            );
-            ctx.set_text_align("left");
+            draw_nullclines(&ctx, &area, eq, dpr);
         }
         if let (true, Some(eq)) = (self.aids.equilibrium, eq) {
-            let (ex, ey) = area.to_px(eq[0], eq[1]);
-            let r = 6.0 * dpr;
-            ctx.set_stroke_style_str("#b4003c");
-            ctx.set_line_width(2.0 * dpr);
-            ctx.begin_path();
-            ctx.move_to(ex - r, ey);
-            ctx.line_to(ex + r, ey);
-            ctx.move_to(ex, ey - r);
-            ctx.line_to(ex, ey + r);
-            ctx.stroke();
-            let label = if planar {
-                format!(
-                    "equilibrium ({:.2}, {:.2}), {}",
-                    eq[0],
-                    eq[1],
-                    classify(system, eq)
-                )
-            } else {
-                format!("equilibrium ({:.2}, {:.2})", eq[0], eq[1])
-            };
-            ctx.set_stroke_style_str("rgba(255, 255, 255, 0.85)");
-            ctx.set_line_width(3.0 * dpr);
-            let _ = ctx.stroke_text(&label, ex + r + 3.0 * dpr, ey - r);
-            ctx.set_fill_style_str("#b4003c");
-            let _ = ctx.fill_text(&label, ex + r + 3.0 * dpr, ey - r);
+            draw_equilibrium(&ctx, &area, system, (eq, planar), dpr);
         }
+        self.draw_colorbar_title(&ctx, &area);
+        self.label_font = format!("{}px {FONT}", self.canvas.font(11.0));
+        self.area = Some(area);
+        Ok(())
+    }
 
-        // Colorbar title (static).
-        let (bx, _, _, _) = self.colorbar_rect(&area);
+    /// Level sets of V at about one sample per 2 CSS pixels, scaled up smoothly.
+    fn shade_level_sets(
+        &mut self,
+        ctx: &CanvasRenderingContext2d,
+        area: &PlotArea,
+        session: &Session,
+        v: &dyn LyapunovFunction,
+        eq: [f64; 2],
+    ) -> Result<(), String> {
+        let scale = 2.0 * self.canvas.dpr;
+        let (fw, fh) = (
+            (area.width() / scale).ceil() as usize,
+            (area.height() / scale).ceil() as usize,
+        );
+        let v_eq = v.value(&eq);
+        let start = session.clean().row(0);
+        let v_orbit = v.value(start.as_slice().expect("contiguous rows"));
+        shade_level_sets(
+            v,
+            (area.x.start, area.x.end),
+            (area.y.start, area.y.end),
+            fw,
+            fh,
+            v_eq,
+            v_orbit,
+            &mut self.field,
+        );
+        self.field_canvas.set_width(fw as u32);
+        self.field_canvas.set_height(fh as u32);
+        let image =
+            ImageData::new_with_u8_clamped_array_and_sh(Clamped(&self.field), fw as u32, fh as u32)
+                .map_err(|e| format!("{e:?}"))?;
+        let field_ctx = context(&self.field_canvas).map_err(|e| format!("{e:?}"))?;
+        field_ctx
+            .put_image_data(&image, 0.0, 0.0)
+            .map_err(|e| format!("{e:?}"))?;
+        ctx.set_image_smoothing_enabled(true);
+        ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+            &self.field_canvas,
+            area.px.start as f64,
+            area.py.start as f64,
+            area.width(),
+            area.height(),
+        )
+        .map_err(|e| format!("{e:?}"))
+    }
+
+    /// The colorbar's title, rotated along it (static: it changes with the head only).
+    fn draw_colorbar_title(&self, ctx: &CanvasRenderingContext2d, area: &PlotArea) {
+        let dpr = self.canvas.dpr;
+        let (bx, _, _, _) = self.colorbar_rect(area);
         ctx.set_fill_style_str("#1e1e23");
         ctx.save();
         let _ = ctx.translate(bx + 44.0 * dpr, (area.py.start + area.py.end) as f64 / 2.0);
@@ -284,9 +177,6 @@ impl PhasePortrait {
         };
         let _ = ctx.fill_text(&label, 0.0, 0.0);
         ctx.restore();
-        self.label_font = format!("{}px {FONT}", self.canvas.font(11.0));
-        self.area = Some(area);
-        Ok(())
     }
 
     /// The projection, or (0, 1) when it does not fit a `dim`-variable state (never an index
@@ -323,43 +213,18 @@ impl PhasePortrait {
         }
     }
 
-    /// The observations coloured by attention, min–max normalised onto viridis, plus the colorbar.
-    /// Draws the observations coloured by `attention` (the session's, or one head's).
+    /// The observations coloured by `attention` (the session's, or one head's), min–max
+    /// normalised onto viridis, plus the colorbar.
     pub fn draw_hot(&mut self, session: &Session, attention: &[f64]) {
         self.canvas.clear_hot();
+        if self.area.is_none() {
+            return;
+        }
+        self.order_by_level(attention);
         let Some(area) = &self.area else { return };
         let ctx = &self.canvas.hot_ctx;
         let (cx, cy) = self.axes(session.dim());
         let obs = session.observations();
-        let (lo, hi) = attention
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-                (lo.min(v), hi.max(v))
-            });
-        let span = hi - lo;
-
-        // Counting sort by colour level: one fill per level, high attention drawn last (on top).
-        self.levels.clear();
-        self.levels.extend(attention.iter().map(|&a| {
-            if span > 0.0 {
-                level((a - lo) / span) as u8
-            } else {
-                (LEVELS / 2) as u8
-            }
-        }));
-        self.counts = [0; LEVELS + 1];
-        for &l in &self.levels {
-            self.counts[l as usize + 1] += 1;
-        }
-        for i in 0..LEVELS {
-            self.counts[i + 1] += self.counts[i];
-        }
-        self.order.resize(attention.len(), 0);
-        let mut next = self.counts;
-        for (i, &l) in self.levels.iter().enumerate() {
-            self.order[next[l as usize]] = i as u32;
-            next[l as usize] += 1;
-        }
         let dpr = self.canvas.dpr;
         let n = attention.len();
         let r = if n > 2000 { 1.6 } else { 2.2 } * dpr;
@@ -394,8 +259,46 @@ impl PhasePortrait {
             ctx.stroke();
         }
         ctx.restore();
+        self.draw_colorbar(area);
+    }
 
-        // Colorbar: low attention at the bottom.
+    /// Counting sort of the points by colour level into `order` (level boundaries in `counts`),
+    /// so that each level is one fill and high attention is drawn last (on top). Reuses its
+    /// buffers: no allocation once they have grown to the data.
+    fn order_by_level(&mut self, attention: &[f64]) {
+        let (lo, hi) = attention
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
+        let span = hi - lo;
+        self.levels.clear();
+        self.levels.extend(attention.iter().map(|&a| {
+            if span > 0.0 {
+                level((a - lo) / span) as u8
+            } else {
+                (LEVELS / 2) as u8
+            }
+        }));
+        self.counts = [0; LEVELS + 1];
+        for &l in &self.levels {
+            self.counts[l as usize + 1] += 1;
+        }
+        for i in 0..LEVELS {
+            self.counts[i + 1] += self.counts[i];
+        }
+        self.order.resize(attention.len(), 0);
+        let mut next = self.counts;
+        for (i, &l) in self.levels.iter().enumerate() {
+            self.order[next[l as usize]] = i as u32;
+            next[l as usize] += 1;
+        }
+    }
+
+    /// The colorbar on the hot layer, low attention at the bottom, with its tick labels.
+    fn draw_colorbar(&self, area: &PlotArea) {
+        let ctx = &self.canvas.hot_ctx;
+        let dpr = self.canvas.dpr;
         let (bx, by, bw, bh) = self.colorbar_rect(area);
         let cell = bh / LEVELS as f64;
         for l in 0..LEVELS {
@@ -432,4 +335,36 @@ impl PhasePortrait {
         }
         best.1.filter(|_| best.0 <= (20.0 * dpr).powi(2))
     }
+}
+
+/// The data ranges the portrait shows on its axes `(px, py)`: the clean orbit ± 3σ (which holds
+/// 99.7% of the observations), always including the equilibrium `eq` when there is one.
+fn view_ranges(
+    session: &Session,
+    (px, py): (usize, usize),
+    eq: Option<[f64; 2]>,
+) -> (Range<f64>, Range<f64>) {
+    let clean = session.clean();
+    let sigma = session.config().sigma;
+    let (xs, ys) = (clean.column(px), clean.column(py));
+    let min_max = |v: ndarray::ArrayView1<f64>| {
+        v.iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+                (lo.min(x), hi.max(x))
+            })
+    };
+    let (x_lo, x_hi) = min_max(xs);
+    let (y_lo, y_hi) = min_max(ys);
+    let (ex, ey) = eq.map_or((x_lo, y_lo), |e| (e[0], e[1]));
+    let x = padded(
+        (x_lo - 3.0 * sigma).min(ex),
+        (x_hi + 3.0 * sigma).max(ex),
+        0.04,
+    );
+    let y = padded(
+        (y_lo - 3.0 * sigma).min(ey),
+        (y_hi + 3.0 * sigma).max(ey),
+        0.04,
+    );
+    (x, y)
 }

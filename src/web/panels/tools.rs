@@ -1,9 +1,9 @@
 //! The classroom tools below the main controls: presets with commentary, the perturbation
 //! experiment, phase-plane aids, export and import, and large text.
 
-use super::elements::{button, element, fieldset, labelled_row};
 use crate::lab::presets::PRESETS;
 use crate::systems::catalogue::SystemKind;
+use crate::web::elements::{button, element, fieldset, labelled_row};
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
@@ -77,41 +77,54 @@ pub struct ToolsPanel {
     pub big_text: HtmlElement,
 }
 
-impl ToolsPanel {
-    /// Builds the tools into `panel`.
-    pub fn new(document: &Document, panel: &HtmlElement) -> Result<Self, JsValue> {
-        // Presets.
-        let presets = fieldset(document, "Presets")?;
-        let row = labelled_row(
-            document,
-            "preset",
-            "preset",
-            "Set every control to a prepared scenario, with a note on what to look for",
-        )?;
-        let preset: HtmlSelectElement = element(document, "select", "")?;
-        preset.set_id("preset");
-        preset
-            .set_title("Set every control to a prepared scenario, with a note on what to look for");
-        let none: web_sys::HtmlOptionElement = element(document, "option", "")?;
-        none.set_value("");
-        none.set_text_content(Some("(custom)"));
-        preset.append_child(&none)?;
-        for p in &PRESETS {
-            let o: web_sys::HtmlOptionElement = element(document, "option", "")?;
-            o.set_value(p.id);
-            o.set_text_content(Some(p.title));
-            preset.append_child(&o)?;
-        }
-        row.append_child(&preset)?;
-        presets.append_child(&row)?;
-        let commentary: HtmlElement = element(document, "p", "")?;
-        commentary.set_id("preset-commentary");
-        commentary.set_class_name("commentary");
-        commentary.set_hidden(true);
-        presets.append_child(&commentary)?;
-        panel.append_child(&presets)?;
+/// The preset select and the commentary under it, in a fieldset appended to `panel`.
+fn presets_group(
+    document: &Document,
+    panel: &HtmlElement,
+) -> Result<(HtmlSelectElement, HtmlElement), JsValue> {
+    let presets = fieldset(document, "Presets")?;
+    let row = labelled_row(
+        document,
+        "preset",
+        "preset",
+        "Set every control to a prepared scenario, with a note on what to look for",
+    )?;
+    let preset: HtmlSelectElement = element(document, "select", "")?;
+    preset.set_id("preset");
+    preset.set_title("Set every control to a prepared scenario, with a note on what to look for");
+    let none: web_sys::HtmlOptionElement = element(document, "option", "")?;
+    none.set_value("");
+    none.set_text_content(Some("(custom)"));
+    preset.append_child(&none)?;
+    for p in &PRESETS {
+        let o: web_sys::HtmlOptionElement = element(document, "option", "")?;
+        o.set_value(p.id);
+        o.set_text_content(Some(p.title));
+        preset.append_child(&o)?;
+    }
+    row.append_child(&preset)?;
+    presets.append_child(&row)?;
+    let commentary: HtmlElement = element(document, "p", "")?;
+    commentary.set_id("preset-commentary");
+    commentary.set_class_name("commentary");
+    commentary.set_hidden(true);
+    presets.append_child(&commentary)?;
+    panel.append_child(&presets)?;
+    Ok((preset, commentary))
+}
 
-        // Perturbation experiment.
+/// The perturbation experiment's inputs.
+struct PerturbationTools {
+    epsilon: HtmlInputElement,
+    epsilon_readout: HtmlElement,
+    horizon: HtmlInputElement,
+    horizon_readout: HtmlElement,
+    perturb: HtmlElement,
+}
+
+impl PerturbationTools {
+    /// Builds the kick size and horizon sliders and the Perturb button into `panel`.
+    fn new(document: &Document, panel: &HtmlElement) -> Result<Self, JsValue> {
         let pert = fieldset(document, "Perturbation experiment")?;
         let (row, epsilon, epsilon_readout) = slider(
             document,
@@ -141,8 +154,27 @@ impl ToolsPanel {
         hint.set_text_content(Some("Or click a dot on the phase portrait to kick there."));
         pert.append_child(&hint)?;
         panel.append_child(&pert)?;
+        Ok(PerturbationTools {
+            epsilon,
+            epsilon_readout,
+            horizon,
+            horizon_readout,
+            perturb,
+        })
+    }
+}
 
-        // Phase-plane aids.
+/// The phase-plane checkboxes.
+struct AidTools {
+    direction_field: HtmlInputElement,
+    nullclines: HtmlInputElement,
+    equilibrium: HtmlInputElement,
+    click_sets_initial: HtmlInputElement,
+}
+
+impl AidTools {
+    /// Builds the phase-plane checkboxes into a fieldset appended to `panel`.
+    fn new(document: &Document, panel: &HtmlElement) -> Result<Self, JsValue> {
         let aids = fieldset(document, "Phase plane")?;
         let (row, direction_field) = checkbox(
             document,
@@ -171,8 +203,29 @@ impl ToolsPanel {
         )?;
         aids.append_child(&row)?;
         panel.append_child(&aids)?;
+        Ok(AidTools {
+            direction_field,
+            nullclines,
+            equilibrium,
+            click_sets_initial,
+        })
+    }
+}
 
-        // Export and import.
+/// The export buttons, the CSV file input and the way back to simulated data.
+struct DataTools {
+    export_png: HtmlElement,
+    export_png_phase: HtmlElement,
+    export_png_fig5: HtmlElement,
+    export_csv: HtmlElement,
+    export_json: HtmlElement,
+    import_csv: HtmlInputElement,
+    clear_import: HtmlElement,
+}
+
+impl DataTools {
+    /// Builds the export and import tools into a fieldset appended to `panel`.
+    fn new(document: &Document, panel: &HtmlElement) -> Result<Self, JsValue> {
         let data = fieldset(document, "Export and import")?;
         let buttons: HtmlElement = element(document, "div", "")?;
         buttons.set_class_name("buttons");
@@ -211,52 +264,9 @@ impl ToolsPanel {
             buttons.append_child(b)?;
         }
         data.append_child(&buttons)?;
-        let row: HtmlElement = element(document, "div", "")?;
-        row.set_class_name("import");
-        let l: web_sys::HtmlLabelElement = element(document, "label", "")?;
-        l.set_html_for("import-csv");
-        l.set_text_content(Some("Import observations (CSV: t, prey, predator)"));
-        let import_csv: HtmlInputElement = element(document, "input", "")?;
-        import_csv.set_type("file");
-        import_csv.set_id("import-csv");
-        import_csv.set_accept(".csv,.tsv,.txt,text/csv,text/plain");
-        import_csv.set_title("Train on your own data: time, prey, predator. A header and the delimiter are detected; # starts a comment.");
-        row.append_child(&l)?;
-        row.append_child(&import_csv)?;
-        data.append_child(&row)?;
-        let clear_import = button(
-            document,
-            "clear-import",
-            "Back to simulated data",
-            "Forget the imported series and simulate again",
-        )?;
-        clear_import.set_hidden(true);
-        data.append_child(&clear_import)?;
+        let (import_csv, clear_import) = import_tools(document, &data)?;
         panel.append_child(&data)?;
-
-        let view = fieldset(document, "View")?;
-        let big_text = button(
-            document,
-            "big-text",
-            "Large text",
-            "Larger text and lines for a projector",
-        )?;
-        big_text.set_attribute("aria-pressed", "false")?;
-        view.append_child(&big_text)?;
-        panel.append_child(&view)?;
-
-        let tools = ToolsPanel {
-            preset,
-            commentary,
-            epsilon,
-            epsilon_readout,
-            horizon,
-            horizon_readout,
-            perturb,
-            direction_field,
-            nullclines,
-            equilibrium,
-            click_sets_initial,
+        Ok(DataTools {
             export_png,
             export_png_phase,
             export_png_fig5,
@@ -264,6 +274,81 @@ impl ToolsPanel {
             export_json,
             import_csv,
             clear_import,
+        })
+    }
+}
+
+/// The CSV file input and the (hidden) button back to simulated data, appended to `data`.
+fn import_tools(
+    document: &Document,
+    data: &HtmlElement,
+) -> Result<(HtmlInputElement, HtmlElement), JsValue> {
+    let row: HtmlElement = element(document, "div", "")?;
+    row.set_class_name("import");
+    let l: web_sys::HtmlLabelElement = element(document, "label", "")?;
+    l.set_html_for("import-csv");
+    l.set_text_content(Some("Import observations (CSV: t, prey, predator)"));
+    let import_csv: HtmlInputElement = element(document, "input", "")?;
+    import_csv.set_type("file");
+    import_csv.set_id("import-csv");
+    import_csv.set_accept(".csv,.tsv,.txt,text/csv,text/plain");
+    import_csv.set_title("Train on your own data: time, prey, predator. A header and the delimiter are detected; # starts a comment.");
+    row.append_child(&l)?;
+    row.append_child(&import_csv)?;
+    data.append_child(&row)?;
+    let clear_import = button(
+        document,
+        "clear-import",
+        "Back to simulated data",
+        "Forget the imported series and simulate again",
+    )?;
+    clear_import.set_hidden(true);
+    data.append_child(&clear_import)?;
+    Ok((import_csv, clear_import))
+}
+
+/// The Large text button, in a fieldset appended to `panel`.
+fn view_group(document: &Document, panel: &HtmlElement) -> Result<HtmlElement, JsValue> {
+    let view = fieldset(document, "View")?;
+    let big_text = button(
+        document,
+        "big-text",
+        "Large text",
+        "Larger text and lines for a projector",
+    )?;
+    big_text.set_attribute("aria-pressed", "false")?;
+    view.append_child(&big_text)?;
+    panel.append_child(&view)?;
+    Ok(big_text)
+}
+
+impl ToolsPanel {
+    /// Builds the tools into `panel`.
+    pub fn new(document: &Document, panel: &HtmlElement) -> Result<Self, JsValue> {
+        let (preset, commentary) = presets_group(document, panel)?;
+        let pert = PerturbationTools::new(document, panel)?;
+        let aids = AidTools::new(document, panel)?;
+        let data = DataTools::new(document, panel)?;
+        let big_text = view_group(document, panel)?;
+        let tools = ToolsPanel {
+            preset,
+            commentary,
+            epsilon: pert.epsilon,
+            epsilon_readout: pert.epsilon_readout,
+            horizon: pert.horizon,
+            horizon_readout: pert.horizon_readout,
+            perturb: pert.perturb,
+            direction_field: aids.direction_field,
+            nullclines: aids.nullclines,
+            equilibrium: aids.equilibrium,
+            click_sets_initial: aids.click_sets_initial,
+            export_png: data.export_png,
+            export_png_phase: data.export_png_phase,
+            export_png_fig5: data.export_png_fig5,
+            export_csv: data.export_csv,
+            export_json: data.export_json,
+            import_csv: data.import_csv,
+            clear_import: data.clear_import,
             big_text,
         };
         tools.show_readouts();

@@ -3,105 +3,19 @@
 //! the system, model, measure, projection and head selects, and the buttons. The system's own
 //! sliders are rebuilt when the system changes.
 
-use super::elements::{button, element, fieldset, labelled_row};
+use super::selects::{fill, Selects};
+use super::slider::Slider;
 use crate::lab::config::{self, Config};
 use crate::measures::measure::Measure;
 use crate::models::kind::ModelKind;
 use crate::systems::catalogue::SystemKind;
 use crate::systems::system::ParamSpec;
-use std::cell::Cell;
+use crate::web::elements::{button, element, fieldset};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, HtmlElement, HtmlInputElement, HtmlOptionElement, HtmlSelectElement};
+use web_sys::{Document, HtmlElement, HtmlOptionElement, HtmlSelectElement};
 
 pub use crate::lab::config::STEPS_PER_FRAME;
-
-/// The learning-rate slider moves log10(lr) between these.
-const LR_LOG_RANGE: (f64, f64) = (-4.0, 0.0);
-
-pub struct Slider {
-    pub spec: &'static ParamSpec,
-    pub input: HtmlInputElement,
-    readout: HtmlElement,
-    /// The exact value last set by the program (a link, a preset). A range input snaps to its
-    /// step (lr = 0.02 would read back as 10^−1.7 = 0.01995), so until the user moves this
-    /// slider, its value is this one, not the snapped position.
-    exact: Cell<Option<f64>>,
-}
-
-impl Slider {
-    /// A labelled range input for `spec`, appended to `parent`.
-    fn new(
-        document: &Document,
-        spec: &'static ParamSpec,
-        parent: &HtmlElement,
-    ) -> Result<Self, JsValue> {
-        let row = labelled_row(document, spec.name, spec.label, spec.help)?;
-        let input: HtmlInputElement = element(document, "input", "")?;
-        input.set_type("range");
-        input.set_id(spec.name);
-        input.set_title(spec.help);
-        let (min, max, step) = if spec.name == "lr" {
-            (LR_LOG_RANGE.0, LR_LOG_RANGE.1, 0.05)
-        } else {
-            (spec.min, spec.max, spec.step)
-        };
-        input.set_min(&min.to_string());
-        input.set_max(&max.to_string());
-        input.set_step(&step.to_string());
-        let readout: HtmlElement = element(document, "output", "")?;
-        readout.set_attribute("for", spec.name)?;
-        readout.set_class_name("readout");
-        row.append_child(&input)?;
-        row.append_child(&readout)?;
-        parent.append_child(&row)?;
-        Ok(Slider {
-            spec,
-            input,
-            readout,
-            exact: Cell::new(None),
-        })
-    }
-
-    fn is_log(&self) -> bool {
-        self.spec.name == "lr"
-    }
-
-    /// The value in the parameter's own units.
-    pub fn value(&self) -> f64 {
-        if let Some(v) = self.exact.get() {
-            return v;
-        }
-        let raw = self.input.value_as_number();
-        if self.is_log() {
-            10f64.powf(raw)
-        } else {
-            raw
-        }
-    }
-
-    pub fn set_value(&self, value: f64) {
-        let raw = if self.is_log() { value.log10() } else { value };
-        self.input.set_value_as_number(raw);
-        self.exact.set(Some(value));
-        self.show(value);
-    }
-
-    /// The user moved this slider: from now on its position is its value.
-    pub fn user_moved(&self) {
-        self.exact.set(None);
-    }
-
-    pub fn show(&self, value: f64) {
-        let decimals = (-self.spec.step.log10()).ceil().max(0.0) as usize;
-        let text = if self.is_log() {
-            format!("{value:.4}")
-        } else {
-            format!("{value:.decimals$}")
-        };
-        self.readout.set_text_content(Some(&text));
-    }
-}
 
 pub struct Controls {
     pub panel: HtmlElement,
@@ -124,36 +38,6 @@ pub struct Controls {
     shown_system: SystemKind,
 }
 
-fn select(
-    document: &Document,
-    id: &str,
-    title: &str,
-    options: impl IntoIterator<Item = (&'static str, String, &'static str)>,
-) -> Result<HtmlSelectElement, JsValue> {
-    let select: HtmlSelectElement = element(document, "select", "")?;
-    select.set_id(id);
-    select.set_title(title);
-    fill(document, &select, options)?;
-    Ok(select)
-}
-
-/// Replaces a select's options with (value, text, tooltip) triples.
-fn fill(
-    document: &Document,
-    select: &HtmlSelectElement,
-    options: impl IntoIterator<Item = (&'static str, String, &'static str)>,
-) -> Result<(), JsValue> {
-    select.set_inner_html("");
-    for (value, text, title) in options {
-        let option: HtmlOptionElement = element(document, "option", "")?;
-        option.set_value(value);
-        option.set_text_content(Some(&text));
-        option.set_title(title);
-        select.append_child(&option)?;
-    }
-    Ok(())
-}
-
 /// Value "i,j" and text "x – z" for every ordered pair of coordinates a system can plot.
 const PROJECTIONS: [(&str, usize, usize); 6] = [
     ("0,1", 0, 1),
@@ -164,16 +48,17 @@ const PROJECTIONS: [(&str, usize, usize); 6] = [
     ("2,1", 2, 1),
 ];
 
-impl Controls {
-    pub fn new(
-        document: &Document,
-        config: &Config,
-        steps_per_frame: usize,
-    ) -> Result<Self, JsValue> {
-        let panel: HtmlElement = element(document, "section", "")?;
-        panel.set_class_name("controls");
-        panel.set_attribute("aria-label", "Controls")?;
+/// The run buttons above the selects.
+struct RunButtons {
+    play: HtmlElement,
+    step: HtmlElement,
+    reset: HtmlElement,
+    new_noise: HtmlElement,
+}
 
+impl RunButtons {
+    /// Builds the buttons into a `.buttons` row appended to `panel`.
+    fn new(document: &Document, panel: &HtmlElement) -> Result<Self, JsValue> {
         let buttons: HtmlElement = element(document, "div", "")?;
         buttons.set_class_name("buttons");
         let play = button(document, "play", "Pause", "Play or pause training (Space)")?;
@@ -200,149 +85,90 @@ impl Controls {
             buttons.append_child(b)?;
         }
         panel.append_child(&buttons)?;
+        Ok(RunButtons {
+            play,
+            step,
+            reset,
+            new_noise,
+        })
+    }
+}
 
-        let system = select(
-            document,
-            "system",
-            "Which dynamical system to simulate",
-            SystemKind::ALL
-                .into_iter()
-                .map(|k| (k.name(), k.title().to_string(), k.description())),
-        )?;
-        let row = labelled_row(
-            document,
-            "system",
-            "system",
-            "Which dynamical system to simulate",
-        )?;
-        row.append_child(&system)?;
-        panel.append_child(&row)?;
-        let description: HtmlElement = element(document, "p", "hint")?;
-        description.set_id("system-description");
-        panel.append_child(&description)?;
-
-        let model = select(
-            document,
-            "model",
-            "Which attention model to train",
-            ModelKind::ALL
-                .into_iter()
-                .map(|k| (k.name(), k.name().to_string(), k.description())),
-        )?;
-        let row = labelled_row(document, "model", "model", "Which attention model to train")?;
-        row.append_child(&model)?;
-        panel.append_child(&row)?;
-
-        let measure = select(
-            document,
-            "measure",
-            "What attention is compared with on the right-hand plot and in the metrics",
-            Measure::ALL
-                .into_iter()
-                .map(|m| (m.name(), m.symbol().to_string(), m.description())),
-        )?;
-        let row = labelled_row(
-            document,
-            "measure",
-            "compare with",
-            "The sensitivity measure attention is compared with",
-        )?;
-        row.append_child(&measure)?;
-        panel.append_child(&row)?;
-
-        let projection = select(
-            document,
-            "projection",
-            "Which two coordinates the phase portrait plots",
-            [],
-        )?;
-        let row = labelled_row(
-            document,
-            "projection",
-            "plot",
-            "Which two coordinates the phase portrait plots",
-        )?;
-        row.append_child(&projection)?;
-        panel.append_child(&row)?;
-
-        let head = select(
-            document,
-            "head",
-            "Colour the phase portrait by all heads together or by one head (self-attention)",
-            std::iter::once((
-                "0",
-                "all heads".to_string(),
-                "attention received, averaged over heads",
-            ))
-            .chain([("1", 1), ("2", 2), ("3", 3), ("4", 4)].map(|(v, h)| {
-                (
-                    v,
-                    format!("head {h}"),
-                    "attention received from this head alone",
-                )
-            })),
-        )?;
-        let row = labelled_row(
-            document,
-            "head",
-            "colour by",
-            "All heads or one self-attention head",
-        )?;
-        row.append_child(&head)?;
-        panel.append_child(&row)?;
-
-        let groups: [(&str, Vec<&'static ParamSpec>); 3] = [
-            (
-                "Noise and data",
-                ["sigma", "seed", "n", "t_end"]
-                    .iter()
-                    .filter_map(|n| config::run_parameter(n))
-                    .collect(),
-            ),
-            (
-                "Training",
-                ["lr", "heads", "window"]
-                    .iter()
-                    .filter_map(|n| config::run_parameter(n))
-                    .chain([&STEPS_PER_FRAME])
-                    .collect(),
-            ),
-            (
-                "Sensitivity",
-                vec![config::run_parameter("tau").expect("tau spec")],
-            ),
-        ];
-        let mut sliders = Vec::new();
-        for (title, specs) in groups {
-            let group = fieldset(document, title)?;
-            for spec in specs {
-                let slider = Slider::new(document, spec, &group)?;
-                let value = if spec.name == "steps_per_frame" {
-                    steps_per_frame as f64
-                } else {
-                    config.get(spec.name).unwrap_or(spec.default)
-                };
-                slider.set_value(value);
-                sliders.push(slider);
-            }
-            panel.append_child(&group)?;
+/// The run's sliders in their fieldsets (noise and data, training, sensitivity), appended to
+/// `panel` and set to `config` and `steps_per_frame`.
+fn run_sliders(
+    document: &Document,
+    panel: &HtmlElement,
+    config: &Config,
+    steps_per_frame: usize,
+) -> Result<Vec<Slider>, JsValue> {
+    let groups: [(&str, Vec<&'static ParamSpec>); 3] = [
+        (
+            "Noise and data",
+            ["sigma", "seed", "n", "t_end"]
+                .iter()
+                .filter_map(|n| config::run_parameter(n))
+                .collect(),
+        ),
+        (
+            "Training",
+            ["lr", "heads", "window"]
+                .iter()
+                .filter_map(|n| config::run_parameter(n))
+                .chain([&STEPS_PER_FRAME])
+                .collect(),
+        ),
+        (
+            "Sensitivity",
+            vec![config::run_parameter("tau").expect("tau spec")],
+        ),
+    ];
+    let mut sliders = Vec::new();
+    for (title, specs) in groups {
+        let group = fieldset(document, title)?;
+        for spec in specs {
+            let slider = Slider::new(document, spec, &group)?;
+            let value = if spec.name == "steps_per_frame" {
+                steps_per_frame as f64
+            } else {
+                config.get(spec.name).unwrap_or(spec.default)
+            };
+            slider.set_value(value);
+            sliders.push(slider);
         }
+        panel.append_child(&group)?;
+    }
+    Ok(sliders)
+}
+
+impl Controls {
+    pub fn new(
+        document: &Document,
+        config: &Config,
+        steps_per_frame: usize,
+    ) -> Result<Self, JsValue> {
+        let panel: HtmlElement = element(document, "section", "")?;
+        panel.set_class_name("controls");
+        panel.set_attribute("aria-label", "Controls")?;
+        let buttons = RunButtons::new(document, &panel)?;
+        let selects = Selects::new(document, &panel)?;
+        let sliders = run_sliders(document, &panel, config, steps_per_frame)?;
         let system_group = fieldset(document, "System")?;
         panel.append_child(&system_group)?;
         let mut controls = Controls {
             panel,
             sliders,
-            model,
-            system,
-            measure,
-            projection,
-            head,
-            play,
-            step,
-            reset,
-            new_noise,
+            model: selects.model,
+            system: selects.system,
+            measure: selects.measure,
+            projection: selects.projection,
+            head: selects.head,
+            play: buttons.play,
+            step: buttons.step,
+            reset: buttons.reset,
+            new_noise: buttons.new_noise,
             system_group,
-            description,
+            description: selects.description,
             shown_system: config.system,
         };
         controls.build_system(document, config)?;

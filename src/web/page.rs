@@ -1,0 +1,130 @@
+//! The page skeleton: builds the DOM the lab lives in (header, the "What am I looking at?"
+//! panel, the control panel with its tools, and the figures: verdict, stats, notice and plots).
+//! Nothing here listens to events or draws.
+
+use super::elements::element;
+use super::explanations;
+use super::notice::Notice;
+use super::panels::controls::Controls;
+use super::panels::stats::StatsPanel;
+use super::panels::tools::ToolsPanel;
+use super::plots::Plots;
+use crate::lab::config::Config;
+use wasm_bindgen::prelude::*;
+use web_sys::{Document, HtmlElement};
+
+/// The page's parts that the lab keeps.
+pub struct Page {
+    pub controls: Controls,
+    pub tools: ToolsPanel,
+    pub stats: StatsPanel,
+    pub notice: Notice,
+    pub plots: Plots,
+}
+
+impl Page {
+    /// Builds the page into `root`, with the controls showing `config` and `steps_per_frame`.
+    pub fn build(
+        document: &Document,
+        root: &HtmlElement,
+        config: &Config,
+        steps_per_frame: usize,
+    ) -> Result<Self, JsValue> {
+        append_header(document, root)?;
+        let layout: HtmlElement = element(document, "div", "layout")?;
+        let controls = Controls::new(document, config, steps_per_frame)?;
+        let tools = ToolsPanel::new(document, &controls.panel)?;
+        layout.append_child(&controls.panel)?;
+
+        let figures: HtmlElement = element(document, "section", "figures")?;
+        figures.set_attribute("aria-label", "Figures")?;
+        let stats = StatsPanel::new(document)?;
+        figures.append_child(&stats.verdict)?;
+        let one_draw: HtmlElement = element(document, "p", "hint")?;
+        one_draw.set_text_content(Some(
+            "This verdict is for one noise draw. Press New noise to see whether it holds for others.",
+        ));
+        figures.append_child(&one_draw)?;
+        figures.append_child(&stats.stats)?;
+        let notice = Notice::new(document)?;
+        figures.append_child(&notice.element)?;
+        let plots = Plots::new(document)?;
+        append_plot_rows(document, &figures, &plots)?;
+        layout.append_child(&figures)?;
+        root.append_child(&layout)?;
+        Ok(Page {
+            controls,
+            tools,
+            stats,
+            notice,
+            plots,
+        })
+    }
+}
+
+/// The header (title and tagline) and the "What am I looking at?" panel.
+fn append_header(document: &Document, root: &HtmlElement) -> Result<(), JsValue> {
+    let header: HtmlElement = element(document, "header", "")?;
+    header.set_inner_html(
+        "<h1>lyapunov-lens</h1><p class=\"tagline\">An attention model learns from noisy data of a dynamical system. \
+         Does it attend where the Lyapunov function V is flat, as \
+         <a href=\"https://arxiv.org/abs/2505.06503\">arXiv 2505.06503</a> claims for predator–prey cycles? \
+         And where there is no V, where the dynamics are predictable? The lab measures it live.</p>",
+    );
+    root.append_child(&header)?;
+    let explain: HtmlElement = element(document, "details", "explain")?;
+    explain.set_id("explain");
+    explain.set_inner_html(explanations::HTML);
+    root.append_child(&explain)?;
+    Ok(())
+}
+
+/// The plots in two rows of captioned figures: the phase portrait and Figure 5, then the loss
+/// and the perturbation experiment (with its result line).
+fn append_plot_rows(
+    document: &Document,
+    figures: &HtmlElement,
+    plots: &Plots,
+) -> Result<(), JsValue> {
+    let row: HtmlElement = element(document, "div", "plots")?;
+    row.append_child(&figure(
+        document,
+        &plots.phase.canvas.wrapper,
+        "Phase portrait. Dots: noisy observations, coloured by attention. Line: the clean orbit. Bands (where a conserved V exists): level sets of V. Hover a dot for its numbers; click one (2-D systems) to kick the orbit there.",
+    )?)?;
+    row.append_child(&figure(
+        document,
+        &plots.fig5.canvas.wrapper,
+        "Attention and the chosen sensitivity measure along the orbit (the paper's Figure 5 uses ∂V/∂n). If the claim holds, attention peaks where the measure dips.",
+    )?)?;
+    figures.append_child(&row)?;
+    let row: HtmlElement = element(document, "div", "plots")?;
+    row.append_child(&figure(
+        document,
+        &plots.loss.canvas.wrapper,
+        "Training loss: mean over t of ‖r_t − x_t‖².",
+    )?)?;
+    let pert_fig = figure(
+        document,
+        &plots.perturbation.canvas.wrapper,
+        "Perturbation experiment: how far a kicked orbit drifts from the unkicked one, at the highest- (vermillion) and lowest-attention (green) points.",
+    )?;
+    pert_fig.append_child(&plots.perturbation.result)?;
+    row.append_child(&pert_fig)?;
+    figures.append_child(&row)?;
+    Ok(())
+}
+
+/// A figure holding `plot` with `caption` under it.
+fn figure(
+    document: &Document,
+    plot: &HtmlElement,
+    caption: &str,
+) -> Result<web_sys::Node, JsValue> {
+    let fig: HtmlElement = element(document, "figure", "")?;
+    fig.append_child(plot)?;
+    let cap: HtmlElement = element(document, "figcaption", "")?;
+    cap.set_text_content(Some(caption));
+    fig.append_child(&cap)?;
+    Ok(fig.into())
+}

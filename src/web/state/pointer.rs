@@ -1,0 +1,116 @@
+//! The phase portrait under the pointer: the tooltip with the hovered observation's numbers, a
+//! click that sets the initial state or kicks the orbit there, the perturbation experiment of the
+//! tools panel, and the phase-plane aids.
+
+use super::Lab;
+use crate::experiments::perturbation::{attention_perturbation, perturb_at};
+use web_sys::MouseEvent;
+
+impl Lab {
+    /// The pointer moved over the phase portrait: ring the nearest observation and show its
+    /// numbers.
+    pub fn hover(&mut self, event: &MouseEvent) {
+        let index = self.plots.phase.nearest(
+            &self.session,
+            event.offset_x() as f64,
+            event.offset_y() as f64,
+        );
+        if index != self.plots.phase.hovered {
+            self.plots.phase.hovered = index;
+            self.dirty.hot = true;
+        }
+        let tooltip = &self.plots.tooltip;
+        match index {
+            Some(i) => {
+                tooltip.set_text_content(Some(&self.tooltip_text(i)));
+                let style = tooltip.style();
+                let _ = style.set_property("left", &format!("{}px", event.offset_x() + 14));
+                let _ = style.set_property("top", &format!("{}px", event.offset_y() + 14));
+                tooltip.set_hidden(false);
+            }
+            None => tooltip.set_hidden(true),
+        }
+    }
+
+    /// Observation `i`: its time, observed and clean state, attention and sensitivity.
+    fn tooltip_text(&self, i: usize) -> String {
+        let (obs, clean) = (self.session.observations(), self.session.clean());
+        let n = self.session.attention().len() as f64;
+        let names = self.session.system().state_names();
+        let mut text = format!("t = {:.3}", self.session.times()[i]);
+        for (c, name) in names.iter().enumerate() {
+            text.push_str(&format!(
+                "\n{name}: observed {:.3}, clean {:.3}",
+                obs[[i, c]],
+                clean[[i, c]]
+            ));
+        }
+        text.push_str(&format!(
+            "\nattention × N = {:.5}",
+            self.view.shown_attention(&self.session)[i] * n
+        ));
+        let measure = self.session.config().measure;
+        text.push_str(&format!(
+            "\n{} = {:.4}",
+            measure.symbol(),
+            self.session.sensitivity()[i]
+        ));
+        text
+    }
+
+    /// The pointer left the phase portrait.
+    pub fn pointer_left(&mut self) {
+        self.plots.phase.hovered = None;
+        self.plots.tooltip.set_hidden(true);
+        self.dirty.hot = true;
+    }
+
+    /// A click on the phase portrait: set the initial condition there, or kick the nearest point.
+    pub fn phase_click(&mut self, event: &MouseEvent) {
+        let (cx, cy) = (event.offset_x() as f64, event.offset_y() as f64);
+        if self.tools.click_sets_initial.checked() {
+            let Some((x, y)) = self.plots.phase.data_at(cx, cy) else {
+                return;
+            };
+            let initial = self.session.config().system.initial_state();
+            let (px, py) = self.plots.phase.axes(self.session.dim());
+            for (spec, v) in [(&initial[px], x), (&initial[py], y)] {
+                if let Some(s) = self.controls.slider(spec.name) {
+                    let snapped = (v / spec.step).round() * spec.step;
+                    s.set_value(snapped.clamp(spec.min, spec.max));
+                }
+            }
+            self.user_changed_controls();
+            return;
+        }
+        if let Some(i) = self.plots.phase.nearest(&self.session, cx, cy) {
+            let n = self.session.attention().len();
+            self.plots.perturbation.show_clicked(
+                perturb_at(&self.session, i, self.tools.epsilon(), self.horizon()),
+                n,
+            );
+        }
+    }
+
+    /// The perturbation horizon: the slider's number of measured periods (of t_end when the
+    /// period is unknown).
+    fn horizon(&self) -> f64 {
+        self.session.period().unwrap_or(self.session.config().t_end) * self.tools.horizon_periods()
+    }
+
+    /// The Perturb button: kicks at the highest- and lowest-attention points.
+    pub fn perturb(&mut self) {
+        let result =
+            attention_perturbation(&self.session, self.tools.epsilon(), Some(self.horizon()));
+        self.plots.perturbation.show(result);
+    }
+
+    /// A phase-plane aid was toggled: redraw the portrait's cold layer with the aids chosen.
+    pub fn aids_changed(&mut self) {
+        let aids = &mut self.plots.phase.aids;
+        aids.direction_field = self.tools.direction_field.checked();
+        aids.nullclines = self.tools.nullclines.checked();
+        aids.equilibrium = self.tools.equilibrium.checked();
+        self.dirty.phase_cold = true;
+    }
+}

@@ -1,0 +1,167 @@
+//! The controls and the session: applying moved controls to the session (or putting them back
+//! when a change is rejected), showing the session's config on the controls, the view selects,
+//! play and pause, steps and resets asked for, and new noise.
+
+use super::Lab;
+use crate::lab::session::{DataSource, Recomputed};
+use crate::lab::url_state::projection_fits;
+use crate::observations::gaussian_noise::fresh_seed;
+
+impl Lab {
+    /// Marks which layers a session change invalidated.
+    pub(super) fn recomputed(&mut self, done: Recomputed) {
+        self.dirty.phase_cold |= done.trajectory || done.observations;
+        self.dirty.fig5_cold |= done.trajectory || done.observations || done.measure;
+        self.dirty.loss_cold |= done.model;
+        if done.model || done.trajectory {
+            self.training.ms_per_step = 0.0; // re-measure: the cost of a step may have changed
+        }
+        self.dirty.hot = true;
+        self.dirty.stats_now = true;
+        self.dirty.hash = true;
+    }
+
+    /// Applies the controls to the session; a rejected change puts the controls back.
+    pub(super) fn apply_controls(&mut self) {
+        let before = self.session.config().system;
+        let result = self
+            .controls
+            .read(self.session.config())
+            .and_then(|(config, spf)| {
+                self.training.steps_per_frame = spf;
+                self.session.set_config(config).map_err(|e| e.to_string())
+            });
+        match result {
+            Ok(done) => {
+                if self.view.head > self.session.heads() {
+                    self.view.head = 0; // that head no longer exists: show all
+                    self.dirty.phase_cold = true;
+                }
+                self.controls_applied(self.session.config().system != before);
+                self.recomputed(done);
+                if self.notice.has_no_action() {
+                    self.notice.hide();
+                }
+            }
+            Err(message) => self.controls_rejected(&message),
+        }
+    }
+
+    /// The session took the controls' config: fits the view and the controls to it (`switched`:
+    /// to a new system).
+    fn controls_applied(&mut self, switched: bool) {
+        let system = self.session.config().system;
+        let linked = self.link.linked_projection.take();
+        let phase = &mut self.plots.phase;
+        if switched {
+            // New axes for the new system: the link's projection if it came with one,
+            // else the system's default.
+            phase.projection = linked
+                .filter(|&p| projection_fits(p, system.dim()))
+                .unwrap_or(system.run_defaults().projection);
+            phase.hovered = None;
+        }
+        // Rebuilds the system's sliders and options when the system changed.
+        self.show_controls();
+        if switched {
+            self.set_imported_mode(matches!(self.session.source(), DataSource::Imported(_)));
+            self.apply_hidden();
+        }
+    }
+
+    /// The session refused the controls' config: says why and puts the controls back.
+    fn controls_rejected(&mut self, message: &str) {
+        self.notice.show(&format!(
+            "That setting was not applied: {message}. The previous settings are kept."
+        ));
+        // The view must fit the session's system, whatever the rejected link asked for.
+        self.link.linked_projection = None;
+        let phase = &mut self.plots.phase;
+        if !projection_fits(phase.projection, self.session.dim()) {
+            phase.projection = self.session.config().system.run_defaults().projection;
+            self.dirty.phase_cold = true;
+        }
+        self.show_controls();
+    }
+
+    /// Moves the controls to the session's config and the page's view settings.
+    fn show_controls(&mut self) {
+        self.tools.fit_system(self.session.config().system);
+        self.controls.show(
+            &self.document,
+            self.session.config(),
+            self.training.steps_per_frame,
+            self.plots.phase.projection,
+            self.view.head,
+        );
+    }
+
+    /// The projection or head select changed: a view change, the session is untouched.
+    pub fn view_changed(&mut self) {
+        let projection = self.controls.projection();
+        let phase = &mut self.plots.phase;
+        if projection != phase.projection {
+            phase.projection = projection;
+            phase.hovered = None;
+            self.dirty.phase_cold = true;
+        }
+        let head = self.controls.head();
+        if head != self.view.head {
+            self.view.head = head;
+            self.dirty.phase_cold = true;
+        }
+        self.dirty.hot = true;
+        self.dirty.hash = true;
+    }
+
+    pub(super) fn set_playing(&mut self, playing: bool) {
+        self.training.playing = playing;
+        self.controls.set_playing(playing);
+        self.dirty.stats_now = true;
+        self.dirty.hash = true;
+    }
+
+    /// Play or pause (the Play button, the space bar); a diverged model does not play.
+    pub fn toggle_play(&mut self) {
+        if self.session.diverged().is_some() && !self.training.playing {
+            self.notice.show_with_action(
+                "Training diverged. Lower the learning rate or reset the model, then play.",
+                "Reset model",
+            );
+            return;
+        }
+        self.set_playing(!self.training.playing);
+    }
+
+    /// One frame's worth of optimizer steps, run next frame (the Step button, the S key).
+    pub fn queue_step(&mut self) {
+        self.requests.steps += self.training.steps_per_frame;
+    }
+
+    /// Restarts the model from uniform attention next frame (Reset, the R key).
+    pub fn request_reset(&mut self) {
+        self.requests.reset = true;
+    }
+
+    /// A new noise seed (never the current one): same orbit, new observations.
+    pub fn new_noise(&mut self) {
+        if let Some(seed) = self.controls.slider("seed") {
+            let next = loop {
+                let s = (fresh_seed() % 1000) as f64;
+                if s != seed.value() {
+                    break s;
+                }
+            };
+            seed.set_value(next);
+        }
+        self.user_changed_controls();
+    }
+
+    /// A control moved by hand: apply it next frame; the state no longer is a preset.
+    pub fn user_changed_controls(&mut self) {
+        self.requests.controls_changed = true;
+        if self.link.preset.take().is_some() {
+            self.tools.preset.set_value("");
+        }
+    }
+}
