@@ -7,10 +7,10 @@
 use crate::experiments::grid::{GridReport, GridSpec};
 use crate::lab::config::Config;
 use crate::lab::session::Session;
-use crate::training::budget::Budget;
 use crate::measures::measure::Measure;
 use crate::models::kind::ModelKind;
 use crate::systems::catalogue::SystemKind;
+use crate::training::budget::Budget;
 use serde::Serialize;
 
 /// What to sweep. Models that do not apply to a system (the oracle needs a conserved V) are

@@ -168,7 +168,6 @@ fn write_summary<G: Key>(
     Ok(())
 }
 
-
 /// A metric field's value as an optional number: `f64` fields are always defined.
 pub trait MetricValue {
     fn metric(&self) -> Option<f64>;

@@ -7,8 +7,8 @@ use crate::experiments::grid::{GridReport, GridSpec};
 use crate::experiments::perturbation::attention_perturbation;
 use crate::lab::config::Config;
 use crate::lab::session::Session;
-use crate::training::budget::Budget;
 use crate::models::kind::ModelKind;
+use crate::training::budget::Budget;
 use serde::{Deserialize, Serialize};
 
 /// What to sweep. Everything in `base` except σ, seed and model is held fixed.

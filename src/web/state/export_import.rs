@@ -4,6 +4,7 @@
 use super::Lab;
 use crate::experiments::report::{run_report, write_points_csv};
 use crate::observations::csv_import::parse_observations_csv;
+use crate::training::budget::Budget;
 use crate::web::file_io;
 use wasm_bindgen::prelude::*;
 
@@ -14,10 +15,11 @@ const SIMULATION_ONLY: [&str; 4] = ["sigma", "seed", "n", "t_end"];
 impl Lab {
     /// Offers a download: `what` is "csv", "json", "png-phase", "png-fig5", or the whole figure
     /// as PNG otherwise. A failure is shown as a notice.
-    pub fn export(&self, what: &str) {
+    pub fn export(&mut self, what: &str) {
+        let training = self.session.training_summary(Budget::default());
         let result = match what {
             "csv" => self.export_csv(),
-            "json" => serde_json::to_string(&run_report(&self.session))
+            "json" => serde_json::to_string(&run_report(&self.session, &training))
                 .map_err(|e| JsValue::from_str(&e.to_string()))
                 .and_then(|text| {
                     file_io::download_text(

@@ -52,13 +52,17 @@ pub fn execute(args: &FigureArgs) -> Result<(), CliError> {
     }
     match args.kind {
         FigureKind::Fig5 => {
-            let (session, _) =
-                trained(args.system.to_config(Some(&args.noise))?, args.training.budget())?;
+            let (session, _) = trained(
+                args.system.to_config(Some(&args.noise))?,
+                args.training.budget(),
+            )?;
             figures::fig5(&session, &args.out).map_err(failed)
         }
         FigureKind::Phase => {
-            let (session, _) =
-                trained(args.system.to_config(Some(&args.noise))?, args.training.budget())?;
+            let (session, _) = trained(
+                args.system.to_config(Some(&args.noise))?,
+                args.training.budget(),
+            )?;
             let projection = match &args.projection {
                 Some(p) => parse_projection(p, session.dim())?,
                 None => session.config().system.run_defaults().projection,
