@@ -117,6 +117,9 @@ pub struct MetricsWorkspace {
     /// and kept until [`MetricsWorkspace::reference_changed`].
     reference_ranks: Vec<f64>,
     reference_ranked: bool,
+    /// Where the reference is undefined (NaN, e.g. ∂V/∂n at an observation outside V's domain),
+    /// the points kept: their attention, reference and time.
+    kept: (Vec<f64>, Vec<f64>, Vec<f64>),
 }
 
 impl MetricsWorkspace {
@@ -126,8 +129,43 @@ impl MetricsWorkspace {
     }
 
     /// Metrics of `attention` against `reference` (∂V/∂n, or any sensitivity measure where
-    /// "small" is "flat"), both sampled at `times`.
+    /// "small" is "flat"), both sampled at `times`. Where the reference is not finite, the
+    /// correlations and the peak offset use only the points where it is; ESS and max/min always
+    /// use every weight.
     pub fn compute(
+        &mut self,
+        attention: &[f64],
+        reference: Option<&[f64]>,
+        times: &[f64],
+        period: Option<f64>,
+        loss: f64,
+    ) -> Metrics {
+        let Some(reference) = reference.filter(|r| r.iter().any(|v| !v.is_finite())) else {
+            return self.compute_all(attention, reference, times, period, loss);
+        };
+        let mut kept = std::mem::take(&mut self.kept);
+        kept.0.clear();
+        kept.1.clear();
+        kept.2.clear();
+        for ((a, r), t) in attention.iter().zip(reference).zip(times) {
+            if r.is_finite() {
+                kept.0.push(*a);
+                kept.1.push(*r);
+                kept.2.push(*t);
+            }
+        }
+        // The kept points change with the reference only, but ranking them again is cheap
+        // next to refusing to rank at all.
+        self.reference_ranked = false;
+        let mut m = self.compute_all(&kept.0, Some(&kept.1), &kept.2, period, loss);
+        m.ess = effective_sample_size(attention);
+        m.max_over_min = max_over_min(attention);
+        self.reference_ranked = false;
+        self.kept = kept;
+        m
+    }
+
+    fn compute_all(
         &mut self,
         attention: &[f64],
         reference: Option<&[f64]>,

@@ -3,10 +3,11 @@
 
 pub use crate::lab::run_parameters::{run_parameter, RUN_PARAMETERS, STEPS_PER_FRAME};
 use crate::measures::ftle::MAX_CONTINUATION;
-use crate::measures::measure::Measure;
+use crate::measures::measure::{Measure, MeasureAt};
 use crate::models::kind::ModelKind;
 use crate::models::registry::ModelSetup;
 use crate::observations::gaussian_noise::MAX_SEED;
+use crate::observations::noise_model::NoiseModel;
 use crate::systems::catalogue::SystemKind;
 use crate::systems::system::ParamSpec;
 use serde::ser::SerializeMap;
@@ -35,8 +36,13 @@ pub struct Config {
     pub heads: usize,
     /// Half-width W of the self-attention model's local window, in samples.
     pub window: usize,
+    /// How noise enters the observations (σ is its spread: absolute for Gaussian noise, on the
+    /// log scale for lognormal noise).
+    pub noise: NoiseModel,
     /// The sensitivity measure attention is compared against.
     pub measure: Measure,
+    /// Whether the measure is taken at the clean or at the observed states.
+    pub measure_at: MeasureAt,
     /// Horizon τ of the FTLE and normal-growth measures.
     pub tau: f64,
 }
@@ -81,7 +87,9 @@ impl Config {
             lr: spec("lr"),
             heads: spec("heads") as usize,
             window: spec("window") as usize,
+            noise: NoiseModel::default(),
             measure: Measure::default_for(system),
+            measure_at: MeasureAt::default(),
             tau: run.tau,
         }
     }
@@ -310,6 +318,12 @@ impl Config {
         if let Err(e) = self.measure.check(self.system) {
             return err("measure", e);
         }
+        if let Err(e) = self.measure_at.check(self.measure) {
+            return err("measure_at", e);
+        }
+        if let Err(e) = self.noise.check(self.system) {
+            return err("noise", e);
+        }
         if let Err(e) = self.model.check(self.system) {
             return err("model", e);
         }
@@ -325,12 +339,15 @@ impl Config {
 
     /// Whether `other` needs a new sensitivity measure along the same trajectory.
     pub fn measure_differs(&self, other: &Config) -> bool {
-        self.measure != other.measure || (self.measure.uses_horizon() && self.tau != other.tau)
+        self.measure != other.measure
+            || self.measure_at != other.measure_at
+            || (self.measure.uses_horizon() && self.tau != other.tau)
     }
 
     /// Whether `other` needs new noisy observations.
     pub fn observations_differ(&self, other: &Config) -> bool {
-        self.trajectory_differs(other) || (self.sigma, self.seed) != (other.sigma, other.seed)
+        self.trajectory_differs(other)
+            || (self.sigma, self.seed, self.noise) != (other.sigma, other.seed, other.noise)
     }
 
     /// Whether `other` needs a new model (the model's own shape changed).
@@ -356,7 +373,9 @@ impl Serialize for Config {
         map.serialize_entry("lr", &self.lr)?;
         map.serialize_entry("heads", &self.heads)?;
         map.serialize_entry("window", &self.window)?;
+        map.serialize_entry("noise", &self.noise)?;
         map.serialize_entry("measure", &self.measure)?;
+        map.serialize_entry("measure_at", &self.measure_at)?;
         map.serialize_entry("tau", &self.tau)?;
         map.end()
     }
@@ -380,6 +399,12 @@ impl<'de> Deserialize<'de> for Config {
                 }
                 "measure" => {
                     config.measure = Measure::deserialize(value).map_err(D::Error::custom)?
+                }
+                "measure_at" => {
+                    config.measure_at = MeasureAt::deserialize(value).map_err(D::Error::custom)?
+                }
+                "noise" => {
+                    config.noise = NoiseModel::deserialize(value).map_err(D::Error::custom)?
                 }
                 name => {
                     let v = value

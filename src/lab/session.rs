@@ -10,10 +10,9 @@ use crate::analysis::metrics::{Metrics, MetricsWorkspace};
 use crate::dynamics::orbit_period::measure_period;
 use crate::dynamics::rk4::{integrate, uniform_times, Trajectory};
 use crate::lab::config::{Config, ConfigError};
-use crate::measures::measure::Measure;
+use crate::measures::measure::{normal_derivative_at_observed, Measure, MeasureAt};
 use crate::models::attention_model::{AttentionModel, TrainingData};
 use crate::observations::csv_import::ImportedSeries;
-use crate::observations::gaussian_noise::add_gaussian_noise;
 use crate::systems::system::System;
 use crate::training::budget::{Budget, TrainingSummary};
 use crate::training::trainer::{Status, Trainer};
@@ -108,19 +107,27 @@ impl CleanData {
             sensitivity: Vec::new(),
             period,
         };
-        clean.measure(config)?;
+        clean.sensitivity = clean.measured(config, None)?;
         Ok(clean)
     }
 
-    /// (Re)computes the config's sensitivity measure along the trajectory.
-    fn measure(&mut self, config: &Config) -> Result<(), SessionError> {
-        self.sensitivity = match (config.measure, &self.dv_dn) {
+    /// The config's sensitivity measure along the trajectory, or at `observations` when the
+    /// config measures at the observed states.
+    fn measured(
+        &self,
+        config: &Config,
+        observations: Option<&Array2<f64>>,
+    ) -> Result<Vec<f64>, SessionError> {
+        if let (MeasureAt::Observed, Some(observed)) = (config.measure_at, observations) {
+            return normal_derivative_at_observed(self.system.as_ref(), observed)
+                .map_err(SessionError::Integration);
+        }
+        Ok(match (config.measure, &self.dv_dn) {
             (Measure::NormalDerivative, Some(dv_dn)) => dv_dn.clone(),
             (measure, _) => measure
                 .along(self.system.as_ref(), &self.trajectory, config.tau)
                 .map_err(SessionError::Integration)?,
-        };
-        Ok(())
+        })
     }
 }
 
@@ -157,7 +164,10 @@ impl Session {
         config.validate()?;
         let source = DataSource::Simulated;
         let clean = CleanData::build(&config, &source)?;
-        let observations = add_gaussian_noise(&clean.trajectory.states, config.sigma, config.seed);
+        let observations =
+            config
+                .noise
+                .observe(&clean.trajectory.states, config.sigma, config.seed);
         let mut model = config.model.build(&config.model_setup());
         let n_params = model.parameters().len();
         let n = config.n;
@@ -169,6 +179,10 @@ impl Session {
                 clean: &clean.trajectory.states,
             },
         );
+        let mut clean = clean;
+        if config.measure_at == MeasureAt::Observed {
+            clean.sensitivity = clean.measured(&config, Some(&observations))?;
+        }
         let mut session = Session {
             trainer,
             gradient: vec![0.0; n_params],
@@ -218,17 +232,25 @@ impl Session {
             self.set_clean(CleanData::build(&config, &self.source)?);
             done.trajectory = true;
         } else if self.config.measure_differs(&config) {
-            self.clean.measure(&config)?;
+            self.clean.sensitivity = self.clean.measured(&config, Some(&self.observations))?;
             self.workspace.reference_changed();
             done.measure = true;
         }
         if !imported && (done.trajectory || self.config.observations_differ(&config)) {
             self.observations =
-                add_gaussian_noise(&self.clean.trajectory.states, config.sigma, config.seed);
+                config
+                    .noise
+                    .observe(&self.clean.trajectory.states, config.sigma, config.seed);
             done.observations = true;
         }
         if imported && done.trajectory {
             done.observations = true; // the same points, but their target moved: retrain
+        }
+        if config.measure_at == MeasureAt::Observed && done.observations {
+            // Validated: ∂V/∂n at the observations cannot fail here.
+            self.clean.sensitivity = self.clean.measured(&config, Some(&self.observations))?;
+            self.workspace.reference_changed();
+            done.measure = true;
         }
         let model_changed = self.config.model_differs(&config);
         // A new learning rate is the suggested way out of a divergence: it allows training again.
@@ -262,6 +284,7 @@ impl Session {
         }
         self.set_clean(clean);
         self.source = source;
+        self.remeasure_at_observations();
         self.reset_model();
         Ok(Recomputed {
             trajectory: true,
@@ -274,13 +297,14 @@ impl Session {
     /// Goes back to simulated data from the current config.
     pub fn clear_import(&mut self) -> Result<Recomputed, SessionError> {
         let clean = CleanData::build(&self.config, &DataSource::Simulated)?;
-        self.observations = add_gaussian_noise(
+        self.observations = self.config.noise.observe(
             &clean.trajectory.states,
             self.config.sigma,
             self.config.seed,
         );
         self.set_clean(clean);
         self.source = DataSource::Simulated;
+        self.remeasure_at_observations();
         self.reset_model();
         Ok(Recomputed {
             trajectory: true,
@@ -294,6 +318,16 @@ impl Session {
     fn set_clean(&mut self, clean: CleanData) {
         self.clean = clean;
         self.workspace.reference_changed();
+    }
+
+    /// After new observations: the measure at the observed states follows them.
+    fn remeasure_at_observations(&mut self) {
+        if self.config.measure_at == MeasureAt::Observed {
+            if let Ok(values) = self.clean.measured(&self.config, Some(&self.observations)) {
+                self.clean.sensitivity = values;
+                self.workspace.reference_changed();
+            }
+        }
     }
 
     /// Where the observations come from.

@@ -12,8 +12,9 @@
 
 use crate::lab::config::{self, Config, STEPS_PER_FRAME};
 use crate::lab::presets;
-use crate::measures::measure::Measure;
+use crate::measures::measure::{Measure, MeasureAt};
 use crate::models::kind::ModelKind;
+use crate::observations::noise_model::NoiseModel;
 use crate::systems::catalogue::SystemKind;
 
 /// Everything the page shows that a link can carry.
@@ -59,6 +60,8 @@ pub fn control_names() -> Vec<&'static str> {
             "model",
             "system",
             "measure",
+            "measure_at",
+            "noise",
             "projection",
             "head",
         ])
@@ -169,6 +172,20 @@ fn apply_setting(state: &mut PageState, key: &str, value: &str, notices: &mut Ve
     let system = state.config.system;
     match key {
         "preset" | "system" => {}
+        "noise" => match value.parse::<NoiseModel>() {
+            Ok(m) => match m.check(system) {
+                Ok(()) => state.config.noise = m,
+                Err(e) => notices.push(format!("noise: {e}; using {}", state.config.noise)),
+            },
+            Err(e) => notices.push(format!("noise: {e}; using {}", state.config.noise)),
+        },
+        "measure_at" => match value.parse::<MeasureAt>() {
+            Ok(m) => state.config.measure_at = m,
+            Err(e) => notices.push(format!(
+                "measure_at: {e}; using {}",
+                state.config.measure_at
+            )),
+        },
         "measure" => match value.parse::<Measure>() {
             Ok(m) => match m.check(system) {
                 Ok(()) => state.config.measure = m,
@@ -289,6 +306,12 @@ pub fn to_hash(state: &PageState) -> String {
     parts.push(format!("steps_per_frame={}", state.steps_per_frame));
     parts.push(format!("model={}", c.model));
     parts.push(format!("measure={}", c.measure));
+    if c.measure_at != MeasureAt::default() {
+        parts.push(format!("measure_at={}", c.measure_at));
+    }
+    if c.noise != NoiseModel::default() {
+        parts.push(format!("noise={}", c.noise));
+    }
     if state.projection != c.system.run_defaults().projection {
         parts.push(format!(
             "projection={},{}",

@@ -11,7 +11,7 @@
 
 use crate::dynamics::rk4::Trajectory;
 use crate::measures::ftle::ftle_series;
-use crate::measures::normal_derivative::normal_derivative_along;
+use crate::measures::normal_derivative::{normal_derivative, normal_derivative_along};
 use crate::measures::normal_growth::normal_growth_series;
 use crate::systems::catalogue::SystemKind;
 use crate::systems::system::System;
@@ -23,6 +23,28 @@ crate::named_kind! {
         NormalDerivative => "dv-dn",
         Ftle => "ftle",
         NormalGrowth => "normal-growth",
+    }
+}
+
+crate::named_kind! {
+    /// Where the measure is taken: at the clean states (the default: the orbit the data come
+    /// from) or at the observed, noisy states (what the model actually scores).
+    pub enum MeasureAt ("place to measure") {
+        #[default]
+        Clean => "clean",
+        Observed => "observed",
+    }
+}
+
+impl MeasureAt {
+    /// Whether `measure` can be taken here; the error says why not.
+    pub fn check(self, measure: Measure) -> Result<(), String> {
+        match (self, measure) {
+            (MeasureAt::Observed, Measure::Ftle | Measure::NormalGrowth) => Err(format!(
+                "{measure} follows the clean orbit for a time τ, so it is defined along the clean states only; at the observed states use dv-dn"
+            )),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -121,4 +143,26 @@ impl Measure {
             Measure::NormalGrowth => normal_growth_series(system, trajectory, tau),
         }
     }
+}
+
+/// |∂V/∂n| at each observed state where V is defined (the state is admissible for the system),
+/// NaN elsewhere (e.g. a population observed at or below 0).
+pub fn normal_derivative_at_observed<S: System + ?Sized>(
+    system: &S,
+    observations: &ndarray::Array2<f64>,
+) -> Result<Vec<f64>, String> {
+    if system.lyapunov().is_none() || system.dim() != 2 {
+        return Err("∂V/∂n is not defined for this system".into());
+    }
+    Ok(observations
+        .rows()
+        .into_iter()
+        .map(|row| {
+            let state = row.as_slice().expect("rows are contiguous");
+            match system.check_state(state) {
+                Ok(()) => normal_derivative(system, state).map_or(f64::NAN, f64::abs),
+                Err(_) => f64::NAN,
+            }
+        })
+        .collect())
 }

@@ -5,7 +5,8 @@ use crate::error::{invalid, usage_error, CliError};
 use crate::noise_args::NoiseArgs;
 use clap::Args;
 use lyapunov_lens::lab::config::{self, Config};
-use lyapunov_lens::measures::measure::Measure;
+use lyapunov_lens::measures::measure::{Measure, MeasureAt};
+use lyapunov_lens::observations::noise_model::NoiseModel;
 use lyapunov_lens::systems::catalogue::SystemKind;
 
 /// The system, the sampling, the sensitivity measure and the optimizer. Names match the
@@ -27,6 +28,14 @@ pub struct SystemArgs {
     /// normal-growth (2-D systems) [default: dv-dn where V exists, else ftle].
     #[arg(long)]
     measure: Option<Measure>,
+    /// Where the measure is taken: clean (the clean states, the default) or observed (the noisy
+    /// observations; dv-dn only, undefined where V is).
+    #[arg(long = "measure-at", default_value_t = MeasureAt::Clean)]
+    measure_at: MeasureAt,
+    /// Observation noise: gaussian (x̃ = x + σε, the paper's) or lognormal (x̃ = x·exp(σε),
+    /// always positive; systems with non-negative states only; σ is then a log-scale spread).
+    #[arg(long, default_value_t = NoiseModel::Gaussian)]
+    noise: NoiseModel,
     #[arg(long, allow_negative_numbers = true, help = with_default("tau", "the system's"))]
     tau: Option<f64>,
     #[arg(long, allow_negative_numbers = true, default_value_t = Config::default().heads as i64, help = help("heads"))]
@@ -136,6 +145,8 @@ impl SystemArgs {
         if let Some(m) = self.measure {
             config.measure = m;
         }
+        config.measure_at = self.measure_at;
+        config.noise = self.noise;
         if let Some(noise) = noise {
             config.seed = noise.seed;
             config.model = noise.model;
