@@ -64,7 +64,7 @@ screenshot: setup build
 	node tests/e2e/screenshot.mjs www/screenshot.png --full-page
 
 # FINDINGS.md and findings/ (sweep table and SVG figures), regenerated from scratch.
-FINDINGS_ARGS := findings --sigmas 0,0.5,1,2,4 --seeds 20 --steps 3000 --models paper-linear,paper-linear-unscaled,oracle-inverse-variance --cross-models paper-linear,self-attention,oracle-inverse-variance --cross-levels 0.5,1,2 --cross-seeds 8 --cross-steps 1000 --cross-n 500 --out-dir findings --report FINDINGS.md
+FINDINGS_ARGS := findings --sigmas 0.5,1,2,4 --lognormal-sigmas 0.05,0.1,0.2,0.4 --seeds 20 --models paper-linear,paper-linear-unscaled,oracle-inverse-variance --probe-models self-attention --probe-seeds 4 --probe-max-steps 3000 --cross-models paper-linear,oracle-inverse-variance --cross-levels 0.5,1,2 --cross-seeds 20 --cross-n 500 --out-dir findings --report FINDINGS.md
 findings:
 	cargo build --release --quiet
 	rm -rf findings FINDINGS.md

@@ -5,6 +5,7 @@
 //! grid in parallel.
 
 use crate::experiments::grid::{GridReport, GridSpec};
+use crate::experiments::sweep::SweepSpec;
 use crate::lab::config::Config;
 use crate::lab::session::Session;
 use crate::measures::measure::Measure;
@@ -46,18 +47,21 @@ crate::grid_row! {
             model: ModelKind,
             noise_level: f64,
             sigma: f64,
+            /// The noise seed actually used (independent per level).
             seed: u64,
             measure: Measure,
+            status: String,
             steps: u64,
         }
         metrics {
-            pearson: Option<f64>,
-            spearman: Option<f64>,
-            max_over_min: Option<f64>,
-            ess: f64 = not_summarized,
-            loss: f64,
+            /// The primary test of the claim.
+            spearman: Option<f64> = signed,
+            pearson: Option<f64> = signed,
+            max_over_min: Option<f64> = ratio,
+            ess: f64 = mean,
+            loss: f64 = mean,
         }
-        diverged: bool,
+        converged: bool,
     }
 }
 
@@ -102,12 +106,12 @@ impl GridSpec for CrossSystemSpec {
         let mut out = Vec::new();
         for &system in &self.systems {
             for model in self.models_for(system) {
-                for &level in &self.noise_levels {
+                for (k, &level) in self.noise_levels.iter().enumerate() {
                     for &seed in &self.seeds {
                         let mut config = Config::for_system(system);
                         config.model = model;
                         config.n = self.n;
-                        config.seed = seed;
+                        config.seed = SweepSpec::seed_for(k, seed);
                         config.sigma = level * system.run_defaults().sigma;
                         out.push((level, config));
                     }
@@ -138,13 +142,14 @@ impl GridSpec for CrossSystemSpec {
                 sigma: config.sigma,
                 seed: config.seed,
                 measure,
-                steps: session.steps(),
+                status: training.status.clone(),
+                steps: training.steps,
                 pearson: m.pearson,
                 spearman: m.spearman,
                 max_over_min: m.max_over_min,
                 ess: m.ess,
                 loss: m.loss,
-                diverged: session.diverged().is_some(),
+                converged: training.converged,
             });
         }
         Ok(rows)

@@ -1,4 +1,5 @@
-//! Experiments on trained sessions: the [`perturbation`] check, the [`sweep`] and
+//! Experiments on trained sessions: the [`perturbation`] check, the growth of kicks at every
+//! sample by attention decile ([`kick_response`]), the [`sweep`] and
 //! [`cross_system`] grids (one shared [`grid`] runner, summary and CSV), the [`findings`] report,
 //! [`report`] rows for the CLI and exports, and `figures` (native only).
 
@@ -7,6 +8,8 @@ pub mod cross_system;
 pub mod figures;
 pub mod findings;
 pub mod grid;
+pub mod kick_response;
+pub mod paper_study;
 pub mod perturbation;
 pub mod report;
 pub mod sweep;

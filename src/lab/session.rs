@@ -429,6 +429,10 @@ impl Session {
     pub fn dim(&self) -> usize {
         self.clean.trajectory.states.ncols()
     }
+    /// The clean trajectory (times and states).
+    pub fn trajectory(&self) -> &Trajectory {
+        &self.clean.trajectory
+    }
     pub fn times(&self) -> &[f64] {
         &self.clean.trajectory.times
     }

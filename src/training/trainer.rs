@@ -30,6 +30,11 @@ pub const DIVERGENCE_FACTOR: f64 = 100.0;
 /// than this fraction of it (or when its line search finds no lower point).
 const STAGNATION: f64 = 1e-12;
 
+/// During the finish, the convergence test also runs every this many steps, even while the loss
+/// still falls: slow, ill-conditioned progress (self-attention) can sit at the optimum to the
+/// test's tolerance long before one step gains less than [`STAGNATION`].
+const TEST_INTERVAL: u64 = 1000;
+
 /// Loss history is thinned to at most this many points by doubling its stride.
 const LOSS_HISTORY_CAPACITY: usize = 2048;
 
@@ -237,7 +242,8 @@ impl Trainer {
                 self.record(before);
                 self.steps += 1;
                 self.last_good.copy_from_slice(model.parameters());
-                if (before - after).abs() <= STAGNATION * after.abs() {
+                let periodic = (self.steps - ADAM_STEPS).is_multiple_of(TEST_INTERVAL);
+                if (before - after).abs() <= STAGNATION * after.abs() || periodic {
                     self.start_test(model, data);
                 }
                 true
@@ -277,8 +283,14 @@ impl Trainer {
                 1
             };
             self.steps_at_failed_test = self.steps;
-            if !certificate.saddle {
-                self.newton_step(model, data, &certificate.newton_step, certificate.loss);
+            let newton_worked = !certificate.saddle
+                && self.newton_step(model, data, &certificate.newton_step, certificate.loss);
+            if newton_worked {
+                // A Newton iteration: test again at once (quadratic convergence near a minimum).
+                self.failed_tests = 0;
+                self.certificate = Some(certificate);
+                self.start_test(model, data);
+                return;
             }
             if self.failed_tests >= MAX_FAILED_TESTS {
                 self.phase = Phase::Done;
@@ -296,14 +308,15 @@ impl Trainer {
         self.certificate = Some(certificate);
     }
 
-    /// θ ← θ + t·step with t = 1, ½, ¼, … until the loss falls (at most 30 halvings).
+    /// θ ← θ + t·step with t = 1, ½, ¼, … until the loss falls (at most 30 halvings); whether
+    /// it did.
     fn newton_step(
         &mut self,
         model: &mut dyn AttentionModel,
         data: &TrainingData,
         step: &[f64],
         loss: f64,
-    ) {
+    ) -> bool {
         let start = model.parameters().to_vec();
         let mut t = 1.0;
         for _ in 0..30 {
@@ -315,10 +328,11 @@ impl Trainer {
                 self.record(loss);
                 self.steps += 1;
                 self.last_good.copy_from_slice(model.parameters());
-                return;
+                return true;
             }
             t *= 0.5;
         }
         model.parameters_mut().copy_from_slice(&start);
+        false
     }
 }

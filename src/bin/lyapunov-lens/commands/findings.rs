@@ -10,11 +10,14 @@ use crate::training::trained;
 use crate::training_args::TrainingArgs;
 use clap::Args;
 use lyapunov_lens::experiments::cross_system::{CrossSystemReport, CrossSystemSpec};
+use lyapunov_lens::experiments::findings::FindingsInputs;
 use lyapunov_lens::experiments::grid::write_csv;
-use lyapunov_lens::experiments::sweep::SweepReport;
+use lyapunov_lens::experiments::paper_study::{ConvergenceProbe, PaperStudy};
+use lyapunov_lens::experiments::sweep::{SweepReport, SweepSpec};
 use lyapunov_lens::experiments::{figures, findings};
 use lyapunov_lens::lab::config::Config;
 use lyapunov_lens::models::kind::ModelKind;
+use lyapunov_lens::observations::noise_model::NoiseModel;
 use lyapunov_lens::systems::catalogue::SystemKind;
 use lyapunov_lens::training::budget::{Budget, DEFAULT_MAX_STEPS};
 use std::path::{Path, PathBuf};
@@ -37,17 +40,26 @@ pub struct FindingsArgs {
     #[arg(long, value_delimiter = ',', default_values_t = SystemKind::ALL)]
     cross_systems: Vec<SystemKind>,
     /// Models of the cross-system table (each where it applies), comma-separated.
-    #[arg(long, value_delimiter = ',', default_values_t = [ModelKind::PaperLinear, ModelKind::SelfAttention, ModelKind::OracleInverseVariance])]
+    #[arg(long, value_delimiter = ',', default_values_t = [ModelKind::PaperLinear, ModelKind::OracleInverseVariance])]
     cross_models: Vec<ModelKind>,
     /// Noise levels of the cross-system table, as multiples of each system's default σ.
     #[arg(long, value_delimiter = ',', default_values_t = [0.5, 1.0, 2.0])]
     cross_levels: Vec<f64>,
     /// Seeds per cell of the cross-system table (0 leaves the table out).
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 20)]
     cross_seeds: u64,
     /// Most optimizer steps per run of the cross-system table (each trains to convergence).
     #[arg(long, default_value_t = DEFAULT_MAX_STEPS)]
     cross_max_steps: u64,
+    /// Models only probed for convergence at the paper's setting (not swept).
+    #[arg(long, value_delimiter = ',', default_values_t = [ModelKind::SelfAttention])]
+    probe_models: Vec<ModelKind>,
+    /// Seeds of each convergence probe.
+    #[arg(long, default_value_t = 4)]
+    probe_seeds: usize,
+    /// Most optimizer steps per probe run.
+    #[arg(long, default_value_t = 3000)]
+    probe_max_steps: u64,
     /// Samples per run of the cross-system table.
     #[arg(long, default_value_t = 500)]
     cross_n: usize,
@@ -78,23 +90,34 @@ pub fn execute(args: &FindingsArgs) -> Result<(), CliError> {
         .map_err(|e| failed(format!("cannot create {}: {e}", args.out_dir.display())))?;
     write_output(Some(&args.out("sweep.csv")), |w| write_csv(&report, w)).map_err(failed)?;
     figures::sweep(&report, &args.out("sweep.svg")).map_err(failed)?;
-    let captions = draw_example_run(args, base, &report)?;
-    let figs = [
+    let study = paper_study(args, &base, &report)?;
+    figures::kick_deciles(&study, &args.out("kick_deciles.svg")).map_err(failed)?;
+    let captions = draw_example_run(args, &study)?;
+    let probes = convergence_probes(args, &study)?;
+    let figs = vec![
         (
-            "Pearson r against σ, mean and 95% interval per model",
+            "Kick growth by attention decile".to_string(),
+            args.link("kick_deciles.svg"),
+        ),
+        (
+            "Spearman ρ against Gaussian σ: mean and 95% BCa interval over the converged seeds, per model".to_string(),
             args.link("sweep.svg"),
         ),
-        (captions[0].as_str(), args.link("fig5.svg")),
-        (captions[1].as_str(), args.link("phase.svg")),
+        (captions[0].clone(), args.link("fig5.svg")),
+        (captions[1].clone(), args.link("phase.svg")),
     ];
     let cross = cross_system_table(args)?;
     let table = args.link("cross_system.csv");
-    let text = findings::render(
-        &report,
-        cross.as_ref().map(|c| (c, table.as_str())),
-        &command_line(),
-        &figs,
-    );
+    let sweep_table = args.link("sweep.csv");
+    let text = findings::render(&FindingsInputs {
+        sweep: &report,
+        study: &study,
+        probes: &probes,
+        cross: cross.as_ref().map(|c| (c, table.as_str())),
+        command: &command_line(),
+        figures: &figs,
+        sweep_table: &sweep_table,
+    });
     std::fs::write(&args.report, text)
         .map_err(|e| failed(format!("cannot write {}: {e}", args.report.display())))?;
     eprintln!(
@@ -105,37 +128,72 @@ pub fn execute(args: &FindingsArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Trains one representative run, seed 0, with the first model: at the paper's σ = 2 for
-/// Lotka–Volterra, else at the sweep's largest σ. Draws its fig5.svg and phase.svg and returns
-/// their captions.
-fn draw_example_run(
+/// The closer study at the paper's setting: the first model, Gaussian noise at σ = 2 (or the
+/// sweep's largest Gaussian σ), the sweep's seeds (at that level's noise seeds).
+fn paper_study(
     args: &FindingsArgs,
-    base: Config,
+    base: &Config,
     report: &SweepReport,
-) -> Result<[String; 2], CliError> {
-    let example_sigma =
-        if base.system == SystemKind::LotkaVolterra || report.spec.sigmas.contains(&2.0) {
-            2.0
-        } else {
-            report
-                .spec
-                .sigmas
-                .iter()
-                .copied()
-                .fold(base.sigma, f64::max)
-        };
-    let symbol = base.measure.symbol();
-    let mut example = base;
-    (example.sigma, example.seed, example.model) = (example_sigma, 0, report.spec.models[0]);
+) -> Result<PaperStudy, CliError> {
+    let levels = &report.spec.sigmas;
+    let level = levels
+        .iter()
+        .position(|&(n, s)| n == NoiseModel::Gaussian && s == 2.0)
+        .or_else(|| levels.iter().position(|&(n, _)| n == NoiseModel::Gaussian))
+        .unwrap_or(0);
+    let mut config = base.clone();
+    (config.noise, config.sigma) = levels[level];
+    config.model = report.spec.models[0];
+    let seeds: Vec<u64> = report
+        .spec
+        .seeds
+        .iter()
+        .map(|&s| SweepSpec::seed_for(level, s))
+        .collect();
+    PaperStudy::run(&config, &seeds, args.training.budget()).map_err(failed)
+}
+
+/// The --probe-models at the study's setting, at its first --probe-seeds seeds, capped at
+/// --probe-max-steps.
+fn convergence_probes(
+    args: &FindingsArgs,
+    study: &PaperStudy,
+) -> Result<Vec<ConvergenceProbe>, CliError> {
+    let seeds: Vec<u64> = study
+        .seeds
+        .iter()
+        .take(args.probe_seeds)
+        .map(|s| s.seed)
+        .collect();
+    args.probe_models
+        .iter()
+        .map(|&model| {
+            let mut config = study.config.clone();
+            config.model = model;
+            let budget = Budget::Converge {
+                max_steps: args.probe_max_steps,
+            };
+            ConvergenceProbe::run(&config, &seeds, budget).map_err(failed)
+        })
+        .collect()
+}
+
+/// Trains one draw of the study's setting (its first seed), draws its fig5.svg and phase.svg and
+/// returns their captions, which say it is one draw.
+fn draw_example_run(args: &FindingsArgs, study: &PaperStudy) -> Result<[String; 2], CliError> {
+    let mut example = study.config.clone();
+    example.seed = study.seeds[0].seed;
+    let symbol = example.measure.symbol();
+    let (sigma, seed, n) = (example.sigma, example.seed, study.seeds.len());
     let (session, _) = trained(example, args.training.budget())?;
     figures::fig5(&session, &args.out("fig5.svg")).map_err(failed)?;
     let projection = session.config().system.run_defaults().projection;
     figures::phase(&session, projection, &args.out("phase.svg")).map_err(failed)?;
     Ok([
         format!(
-            "Attention and {symbol} against time, σ = {example_sigma}, seed 0 (the paper's Figure 5)"
+            "Attention and {symbol} against time, σ = {sigma}: one noise draw (seed {seed}) of the {n} the tables summarise (the paper's Figure 5)"
         ),
-        format!("Observations coloured by attention, σ = {example_sigma}, seed 0"),
+        format!("Observations coloured by attention, σ = {sigma}: the same single draw (seed {seed})"),
     ])
 }
 

@@ -1,85 +1,12 @@
-//! Publication figures drawn with plotters (native only): SVG or PNG, chosen by the file
-//! extension. Text uses an embedded DejaVu Sans, so no system font library is needed.
-//! Drawing only: every number comes from a [`Session`] or a [`SweepReport`].
+//! Figures of one trained run: the paper's Figure 5 and the phase portrait coloured by attention.
 
+use super::{err, min_max, render, DrawResult, ATTENTION, DVDN, SIZE};
 use crate::analysis::metrics::{argmax, argmin, is_constant};
-use crate::experiments::sweep::SweepReport;
 use crate::lab::colormap::{normalise_min_max, viridis};
 use crate::lab::session::Session;
-use crate::models::kind::ModelKind;
-use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
-use std::sync::Once;
-
-const FONT_BYTES: &[u8] = include_bytes!("../../www/fonts/DejaVuSans.ttf");
-static REGISTER_FONT: Once = Once::new();
-
-fn register_font() {
-    REGISTER_FONT.call_once(|| {
-        // The bytes are a valid TrueType font shipped in the repository.
-        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT_BYTES);
-    });
-}
-
-/// Okabe–Ito orange and blue, as on the page.
-const ATTENTION: RGBColor = RGBColor(0xe6, 0x9f, 0x00);
-const DVDN: RGBColor = RGBColor(0x00, 0x72, 0xb2);
-const SIZE: (u32, u32) = (900, 620);
-
-type DrawResult = Result<(), String>;
-
-fn err<E: std::fmt::Debug>(e: E) -> String {
-    format!("{e:?}")
-}
-
-/// Whether `path` names a figure format this module writes (.svg or .png).
-pub fn supported(path: &Path) -> bool {
-    matches!(
-        path.extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref(),
-        Some("svg" | "png")
-    )
-}
-
-/// `render(path, draw)` for a drawing function generic over the backend: Rust closures are not
-/// generic, so the same body is instantiated once per backend.
-macro_rules! render_with {
-    ($path:expr, |$root:ident| $draw:expr) => {
-        render($path, |$root| $draw, |$root| $draw)
-    };
-}
-
-/// Draws with `draw` on an SVG or PNG backend, by the extension of `path`.
-fn render(
-    path: &Path,
-    draw: impl Fn(DrawingArea<SVGBackend, Shift>) -> DrawResult,
-    draw_png: impl Fn(DrawingArea<BitMapBackend, Shift>) -> DrawResult,
-) -> DrawResult {
-    register_font();
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("svg") => {
-            let root = SVGBackend::new(path, SIZE).into_drawing_area();
-            draw(root)
-        }
-        Some("png") => {
-            let root = BitMapBackend::new(path, SIZE).into_drawing_area();
-            draw_png(root)
-        }
-        _ => Err(format!(
-            "{}: the figure file must end in .svg or .png",
-            path.display()
-        )),
-    }
-}
 
 /// The paper's Figure 5 for one run: attention and the sensitivity measure (∂V/∂n in the paper)
 /// against time, min–max normalised.
@@ -186,13 +113,6 @@ fn draw_phase<DB: DrawingBackend>(
     draw_portrait(session, projection, (lo, hi), &main)?;
     draw_colorbar((lo, hi), n, &bar)?;
     root.present().map_err(err)
-}
-
-/// The smallest and largest of `values` (±∞ when there are none).
-fn min_max(values: impl Iterator<Item = f64>) -> (f64, f64) {
-    values.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
-        (l.min(v), h.max(v))
-    })
 }
 
 /// The portrait itself: observations coloured by attention on the viridis scale from `lo` to
@@ -305,109 +225,5 @@ fn draw_colorbar<DB: DrawingBackend>(
         Rectangle::new([(0.0, y0), (1.0, y1)], RGBColor(r, g, b).filled())
     }))
     .map_err(err)?;
-    Ok(())
-}
-
-/// Pearson r (mean with 95% t-interval) against σ, one line per model.
-pub fn sweep(report: &SweepReport, path: &Path) -> DrawResult {
-    render_with!(path, |root| draw_sweep(report, root))
-}
-
-/// One colour per model, in order (Okabe–Ito).
-const MODEL_PALETTE: [RGBColor; 4] = [
-    RGBColor(0x00, 0x72, 0xb2),
-    RGBColor(0xd5, 0x5e, 0x00),
-    RGBColor(0x00, 0x9e, 0x73),
-    RGBColor(0xcc, 0x79, 0xa7),
-];
-
-fn draw_sweep<DB: DrawingBackend>(
-    report: &SweepReport,
-    root: DrawingArea<DB, Shift>,
-) -> DrawResult {
-    root.fill(&WHITE).map_err(err)?;
-    let (s_lo, s_hi) = min_max(report.spec.sigmas.iter().copied());
-    let pad = 0.06 * (s_hi - s_lo).max(1.0);
-    let mut chart = ChartBuilder::on(&root)
-        .caption(
-            format!(
-                "Pearson r(attention, ∂V/∂n) vs σ: mean and 95% t-interval over {} seeds, {}",
-                report.spec.seeds.len(),
-                report.spec.budget
-            ),
-            ("sans-serif", 18),
-        )
-        .margin(14)
-        .x_label_area_size(40)
-        .y_label_area_size(56)
-        .build_cartesian_2d((s_lo - pad)..(s_hi + pad), -1.0..1.0)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_desc("noise σ")
-        .y_desc("Pearson r")
-        .light_line_style(WHITE.mix(0.0))
-        .draw()
-        .map_err(err)?;
-    chart
-        .draw_series(LineSeries::new(
-            [(s_lo - pad, 0.0), (s_hi + pad, 0.0)],
-            BLACK.mix(0.4),
-        ))
-        .map_err(err)?;
-    for (k, &model) in report.spec.models.iter().enumerate() {
-        let color = MODEL_PALETTE[k % MODEL_PALETTE.len()];
-        draw_model_line(&mut chart, &pearson_by_sigma(report, model), model, color)?;
-    }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .border_style(BLACK)
-        .background_style(WHITE.mix(0.9))
-        .draw()
-        .map_err(err)?;
-    root.present().map_err(err)
-}
-
-/// (σ, mean, interval low, interval high) of Pearson r for `model`, where the mean is defined;
-/// an undefined interval collapses to the mean.
-fn pearson_by_sigma(report: &SweepReport, model: ModelKind) -> Vec<(f64, f64, f64, f64)> {
-    report
-        .summary
-        .iter()
-        .filter(|s| s.group.model == model && s.metric == "pearson")
-        .filter_map(|s| {
-            Some((
-                s.group.sigma,
-                s.summary.mean?,
-                s.summary.ci_low.unwrap_or(s.summary.mean?),
-                s.summary.ci_high.unwrap_or(s.summary.mean?),
-            ))
-        })
-        .collect()
-}
-
-/// One model's line of means with its interval bars, and its legend entry.
-fn draw_model_line<DB: DrawingBackend>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
-    points: &[(f64, f64, f64, f64)],
-    model: ModelKind,
-    color: RGBColor,
-) -> DrawResult {
-    chart
-        .draw_series(LineSeries::new(
-            points.iter().map(|p| (p.0, p.1)),
-            color.stroke_width(2),
-        ))
-        .map_err(err)?
-        .label(model.name())
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
-    chart
-        .draw_series(
-            points
-                .iter()
-                .map(|p| ErrorBar::new_vertical(p.0, p.2, p.1, p.3, color.filled(), 8)),
-        )
-        .map_err(err)?;
     Ok(())
 }
