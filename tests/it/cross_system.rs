@@ -1,5 +1,6 @@
 //! The cross-system sweep: its grid skips models that do not apply, every trained run is
 //! measured against every measure its system has, and the report's table and statements follow.
+//! If it fails, the cross-system section of FINDINGS.md is wrong or incomplete.
 
 use lyapunov_lens::experiments::cross_system::{
     run_cross, summarize_cross, CrossSystemReport, CrossSystemSpec,
