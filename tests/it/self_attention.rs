@@ -4,9 +4,9 @@
 //! allocate. If it fails, the self-attention model trains on a wrong gradient, shows attention
 //! that is not a distribution, or is slower or irreproducible.
 //!
-//! Its counting allocator is the `#[global_allocator]` of the whole `it` binary: it counts per
-//! thread, and libtest runs each test on its own thread, so other modules' tests neither see nor
-//! disturb the count.
+//! Its counting allocator is the `#[global_allocator]` of the whole `it` binary. It counts per
+//! thread, and the test reads a difference within itself, so tests running on other threads (or
+//! before and after it on the same one) neither see nor disturb the count.
 
 use crate::common::finite_difference::{gradient_error, lv_data, WrongGradient};
 use lyapunov_lens::dynamics::rk4::{integrate, uniform_times};
