@@ -1,6 +1,6 @@
 //! Runs a Session in headless Chromium and checks that the trajectory, the observations, ∂V/∂n
 //! and the attention after 100 steps are bit-identical to the native run, through the fixture
-//! that `tests/determinism.rs` checks natively.
+//! that `tests/it/determinism.rs` checks natively.
 #![cfg(target_arch = "wasm32")]
 
 mod common;

@@ -1,6 +1,13 @@
-//! Shared by the native and the wasm determinism tests: one golden run, fingerprinted bit by bit.
-//! Both targets compare against the same committed fixture, so a pass on both proves the native
-//! and wasm runs bit-identical.
+//! Shared by the native tests (`tests/it/`) and the wasm determinism test (`tests/wasm_session.rs`).
+//!
+//! Here: one golden run, fingerprinted bit by bit. Both targets compare against the same
+//! committed fixture, so a pass on both proves the native and wasm runs bit-identical.
+//! `finite_difference` is the gradient check of the native model tests; no wasm test uses it,
+//! so it is compiled natively only (and `tests/it/` is native only), and neither crate has
+//! dead code.
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod finite_difference;
 
 use lyapunov_lens::lab::config::Config;
 use lyapunov_lens::lab::session::Session;

@@ -1,3 +1,8 @@
+//! The perturbation experiment: a kick of ε along the orbit normal changes V by ε·|∇V| to first
+//! order, the deviation starts at ε, an equilibrium cannot be kicked, and after training the
+//! low/high-attention ratio is finite (an error that says so, not NaN, when a kick leaves the
+//! domain). If it fails, the CLI's `perturb` and the page's experiment report wrong numbers.
+
 use lyapunov_lens::experiments::perturbation::{attention_perturbation, perturb_along_normal};
 use lyapunov_lens::lab::config::Config;
 use lyapunov_lens::lab::session::Session;

@@ -1,3 +1,7 @@
+//! Importing observations from a CSV file: delimiter sniffing, headers and comments, the page's
+//! own export read back with its clean states, and errors that name the line and column. If it
+//! fails, a user's file is misread, or rejected with a message that does not say where.
+
 use lyapunov_lens::observations::csv_import::parse_observations_csv;
 
 #[test]

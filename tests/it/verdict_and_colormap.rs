@@ -1,3 +1,7 @@
+//! The verdict sentence and the colours: the verdict follows both correlations, the spread of
+//! attention and the chosen measure; viridis endpoints and levels; min–max normalisation. If it
+//! fails, the page states the wrong conclusion or colours attention wrongly.
+
 use lyapunov_lens::analysis::metrics::Metrics;
 use lyapunov_lens::analysis::verdict::verdict as verdict_for;
 use lyapunov_lens::lab::colormap::{level, level_colors, normalise_min_max, viridis, LEVELS};

@@ -1,3 +1,10 @@
+//! The Session that the page and the CLI both drive: which config changes recompute what
+//! (trajectory, observations, model, measure), stepping in batches equal to stepping at once,
+//! divergence stopped with finite numbers, invalid configs and unusable imports leaving it
+//! untouched, CSV imports that round-trip and train, every system at its defaults and at every
+//! slider extreme, and overflowing horizons as errors. If it fails, the page shows stale or
+//! wrong results after a control changes, or panics.
+
 use lyapunov_lens::lab::config::Config;
 use lyapunov_lens::lab::session::{Recomputed, Session, SessionError};
 use lyapunov_lens::models::kind::ModelKind;

@@ -1,3 +1,9 @@
+//! Shareable links and presets: a page state round-trips exactly through the URL hash, bad values
+//! are clamped or defaulted with a notice while the rest applies, presets apply with overrides,
+//! every preset is valid, distinct and commented, and a system in the hash switches the
+//! parameters and refuses what it lacks. If it fails, a shared link opens a different experiment,
+//! or a bad one breaks the page.
+
 use lyapunov_lens::lab::config::Config;
 use lyapunov_lens::lab::presets::{find, PRESETS};
 use lyapunov_lens::lab::url_state::{parse_hash, to_hash, PageState};

@@ -1,6 +1,6 @@
 //! The CLI's contract: JSON and CSV shapes, exit status 2 with a one-line message naming the
-//! argument for bad input, and --help.
-#![cfg(not(target_arch = "wasm32"))]
+//! argument for bad input, and --help. If it fails, scripts and `tests/reference/check_cli.py`
+//! that read the CLI's output break, or bad input fails unhelpfully.
 
 use std::process::{Command, Output};
 

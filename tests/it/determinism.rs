@@ -1,11 +1,10 @@
 //! Native side of the determinism check: the native run must reproduce the committed fixture
-//! bit for bit (`tests/wasm_session.rs` checks the wasm run against the same file).
+//! bit for bit (`tests/wasm_session.rs` checks the wasm run against the same file). If it fails,
+//! the numbers changed: the CLI, the page and FINDINGS.md no longer agree with earlier runs.
 //! After an intended numerical change, regenerate it with
-//! `LL_BLESS=1 cargo test --test determinism` and say why in the commit.
-#![cfg(not(target_arch = "wasm32"))]
+//! `LL_BLESS=1 cargo test --test it determinism` and say why in the commit.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn native_run_matches_the_committed_fixture() {

@@ -1,3 +1,7 @@
+//! The phase plane: equilibrium types from the trace and determinant, a direction field that
+//! points along the flow, and level-set shading that covers exactly where V is finite. If it
+//! fails, the phase portrait mislabels or misdraws the dynamics.
+
 use lyapunov_lens::dynamics::phase_plane::{classify, direction_field, equilibrium_type};
 use lyapunov_lens::systems::lotka_volterra::LotkaVolterra;
 

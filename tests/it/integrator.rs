@@ -1,5 +1,6 @@
 //! The integrator against the bars at the defaults: max abs error ≤ 1e-6 against an
-//! independent high-accuracy reference, and relative drift of the conserved V ≤ 1e-9.
+//! independent high-accuracy reference, and relative drift of the conserved V ≤ 1e-9. If it
+//! fails, every trajectory (and so every measure and training target) is inaccurate.
 
 use lyapunov_lens::dynamics::rk4::{integrate, uniform_times};
 use lyapunov_lens::systems::lotka_volterra::LotkaVolterra;

@@ -1,3 +1,8 @@
+//! The alignment metrics: Pearson and Spearman (with ties) on hand-checked vectors, the spread
+//! of attention (effective sample size, max/min), peak offsets wrapped into half a period, orbit
+//! periods from upward crossings, and exact detection of uniform attention. If it fails, the
+//! numbers behind the verdict, the page's stats and the sweep are wrong.
+
 use lyapunov_lens::analysis::metrics::*;
 use lyapunov_lens::dynamics::orbit_period::{
     measure_period, period_from_crossings, upward_crossings,

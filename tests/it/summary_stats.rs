@@ -1,3 +1,7 @@
+//! The sweep's summary statistics: Student-t quantiles, mean, sd and 95% interval on a
+//! hand-checked sample, and undefined values counted, not averaged. If it fails, the intervals
+//! in the sweep's CSV and in FINDINGS.md are wrong.
+
 use lyapunov_lens::analysis::summary_stats::{summarize, t_975};
 
 #[test]

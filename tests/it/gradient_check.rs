@@ -1,51 +1,18 @@
-//! Every model's hand-derived gradient against finite differences, and proof that the check
-//! catches a wrong gradient.
+//! Every score model's hand-derived gradient against finite differences, proof that the check
+//! catches a gradient wrong by 0.1%, their attention as distributions, and the oracle's weights.
+//! If it fails, training follows a wrong gradient (or the check has gone blind), and the
+//! attention the page shows is not what the model computes.
 
-use lyapunov_lens::dynamics::rk4::{integrate, uniform_times};
+use crate::common::finite_difference::{gradient_error, lv_data, WrongGradient};
 use lyapunov_lens::lab::config::Config;
 use lyapunov_lens::models::{AttentionModel, ModelKind, TrainingData};
-use lyapunov_lens::observations::gaussian_noise::add_gaussian_noise;
 use lyapunov_lens::systems::lotka_volterra::LotkaVolterra;
-use ndarray::Array2;
 
-fn data(n: usize, sigma: f64) -> (Array2<f64>, Array2<f64>) {
-    let clean = integrate(
-        &LotkaVolterra::default(),
-        &[10.0, 5.0],
-        &uniform_times(15.0, n),
-    )
-    .unwrap()
-    .states;
-    let noisy = add_gaussian_noise(&clean, sigma, 5);
-    (noisy, clean)
-}
-
-/// Largest |analytic − numeric| over the parameters, relative to the gradient's largest
-/// component, or within 1e-9 absolute where the true gradient vanishes (a perfect fit at
-/// σ = 0, where the stencil's rounding noise is ~1e-11). The numeric gradient is the 4-point
-/// central stencil (error O(h⁴)).
-fn gradient_error(model: &mut dyn AttentionModel, data: &TrainingData) -> f64 {
-    let theta0 = model.parameters().to_vec();
-    let mut analytic = vec![0.0; theta0.len()];
-    model.loss_and_gradient(data, &mut analytic);
-    let scale = analytic
-        .iter()
-        .fold(0.0_f64, |m, g| m.max(g.abs()))
-        .max(1e-3);
-    let mut worst = 0.0_f64;
-    for i in 0..theta0.len() {
-        let h = 1e-4 * theta0[i].abs().max(1e-2);
-        let mut at = |offset: f64| {
-            let p = model.parameters_mut();
-            p.copy_from_slice(&theta0);
-            p[i] += offset;
-            model.loss(data)
-        };
-        let numeric = (-at(2.0 * h) + 8.0 * at(h) - 8.0 * at(-h) + at(-2.0 * h)) / (12.0 * h);
-        worst = worst.max((numeric - analytic[i]).abs() / scale);
-    }
-    model.parameters_mut().copy_from_slice(&theta0);
-    worst
+/// The shared check with all of θ as one block: a single global scale, the gradient's largest
+/// component (at least 1e-3), for these three-parameter models.
+fn global_gradient_error(model: &mut dyn AttentionModel, data: &TrainingData) -> f64 {
+    let all = 0..model.parameters().len();
+    gradient_error(model, &[all], data)
 }
 
 const PARAMETER_POINTS: [[f64; 3]; 4] = [
@@ -58,7 +25,7 @@ const PARAMETER_POINTS: [[f64; 3]; 4] = [
 /// The learned models whose θ is (w_1, w_2, b) on d = 2 data, which the tests below set to
 /// [`PARAMETER_POINTS`]. Self-attention has hundreds of parameters and windowed, not global,
 /// attention: its own checks (gradient, rejection of a wrong one, attention) are in
-/// tests/self_attention.rs.
+/// `tests/it/self_attention.rs`.
 fn score_model(kind: ModelKind) -> bool {
     kind.is_learned() && kind != ModelKind::SelfAttention
 }
@@ -79,7 +46,7 @@ fn every_model_passes_the_gradient_check_to_1e_minus_6() {
             continue;
         }
         for sigma in [0.0, 0.5, 2.0] {
-            let (noisy, clean) = data(300, sigma);
+            let (noisy, clean) = lv_data(300, sigma);
             let data = TrainingData {
                 noisy: &noisy,
                 clean: &clean,
@@ -87,7 +54,7 @@ fn every_model_passes_the_gradient_check_to_1e_minus_6() {
             for theta in PARAMETER_POINTS {
                 let mut model = kind.build(&Config::default().model_setup());
                 model.parameters_mut().copy_from_slice(&theta);
-                let err = gradient_error(model.as_mut(), &data);
+                let err = global_gradient_error(model.as_mut(), &data);
                 assert!(
                     err <= 1e-6,
                     "{kind} at σ={sigma}, θ={theta:?}: relative error {err:e}"
@@ -97,46 +64,20 @@ fn every_model_passes_the_gradient_check_to_1e_minus_6() {
     }
 }
 
-/// A model whose gradient is off by 0.1% in one component.
-struct WrongGradient(Box<dyn AttentionModel>);
-
-impl AttentionModel for WrongGradient {
-    fn kind(&self) -> ModelKind {
-        self.0.kind()
-    }
-    fn parameters(&self) -> &[f64] {
-        self.0.parameters()
-    }
-    fn parameters_mut(&mut self) -> &mut [f64] {
-        self.0.parameters_mut()
-    }
-    fn attention(&mut self, noisy: &Array2<f64>, attention: &mut [f64]) {
-        self.0.attention(noisy, attention)
-    }
-    fn reconstruct(&self, noisy: &Array2<f64>, attention: &[f64]) -> Array2<f64> {
-        self.0.reconstruct(noisy, attention)
-    }
-    fn loss_and_gradient(&mut self, data: &TrainingData, gradient: &mut [f64]) -> f64 {
-        let loss = self.0.loss_and_gradient(data, gradient);
-        gradient[1] *= 1.001;
-        loss
-    }
-    fn loss(&mut self, data: &TrainingData) -> f64 {
-        self.0.loss(data)
-    }
-}
-
 #[test]
 fn the_check_rejects_a_gradient_that_is_wrong_by_a_tenth_of_a_percent() {
-    let (noisy, clean) = data(300, 2.0);
+    let (noisy, clean) = lv_data(300, 2.0);
     let data = TrainingData {
         noisy: &noisy,
         clean: &clean,
     };
     for kind in ModelKind::ALL.into_iter().filter(|&k| score_model(k)) {
-        let mut model = WrongGradient(kind.build(&Config::default().model_setup()));
+        let mut model = WrongGradient {
+            model: kind.build(&Config::default().model_setup()),
+            index: 1,
+        };
         model.parameters_mut().copy_from_slice(&PARAMETER_POINTS[1]);
-        let err = gradient_error(&mut model, &data);
+        let err = global_gradient_error(&mut model, &data);
         assert!(
             err > 1e-6,
             "{kind}: a wrong gradient passed with error {err:e}"
@@ -146,7 +87,7 @@ fn the_check_rejects_a_gradient_that_is_wrong_by_a_tenth_of_a_percent() {
 
 #[test]
 fn attention_is_a_distribution_and_uniform_at_initialisation() {
-    let (noisy, _) = data(500, 2.0);
+    let (noisy, _) = lv_data(500, 2.0);
     for kind in ModelKind::ALL.into_iter().filter(|&k| score_model(k)) {
         let mut model = kind.build(&Config::default().model_setup());
         let mut a = vec![0.0; 500];
@@ -160,7 +101,7 @@ fn attention_is_a_distribution_and_uniform_at_initialisation() {
 
 #[test]
 fn scaled_model_reconstructs_the_data_under_uniform_attention() {
-    let (noisy, clean) = data(400, 0.0);
+    let (noisy, clean) = lv_data(400, 0.0);
     let mut model = ModelKind::PaperLinear.build(&Config::default().model_setup());
     let mut a = vec![0.0; 400];
     model.attention(&noisy, &mut a);
@@ -182,7 +123,7 @@ mod oracle {
 
     #[test]
     fn weights_are_inverse_squared_gradient_norms_and_sum_to_one() {
-        let (noisy, _) = data(400, 0.5);
+        let (noisy, _) = lv_data(400, 0.5);
         let system = LotkaVolterra::default();
         let mut oracle = ModelKind::OracleInverseVariance.build(&Config::default().model_setup());
         let mut a = vec![0.0; 400];

@@ -11,7 +11,7 @@ use lyapunov_lens::analysis::multiplicity::holm;
 use lyapunov_lens::analysis::sign_test::{sign_test_p, SignEvidence};
 use lyapunov_lens::observations::gaussian_noise::StandardNormal;
 
-const REFERENCE: &str = include_str!("fixtures/stats_reference.json");
+const REFERENCE: &str = include_str!("../fixtures/stats_reference.json");
 
 fn reference() -> serde_json::Value {
     serde_json::from_str(REFERENCE).expect("valid JSON")

@@ -1,3 +1,10 @@
+//! The catalogue of systems and the sensitivity measures: FTLE and the largest Lyapunov exponent
+//! against analytic and published values, every hand-written Jacobian against finite
+//! differences, each system's known behaviour (conserved energy, limit cycle, sustained or damped
+//! oscillation, bounded chaos), the FTLE series and the normal growth along a trajectory, and
+//! which measures each system offers. If it fails, a system or a measure that attention is
+//! compared against is wrong.
+
 use lyapunov_lens::dynamics::orbit_period::measure_period;
 use lyapunov_lens::dynamics::rk4::{integrate, uniform_times, Trajectory};
 use lyapunov_lens::measures::ftle::{

@@ -1,13 +1,19 @@
 //! The self-attention denoiser: its hand-derived gradient against finite differences (and proof
 //! that the check catches a 0.1% error), its attention as distributions, its moving-average
-//! start, training below the noise floor, and determinism.
+//! start, training below the noise floor, determinism, and a training step that does not
+//! allocate. If it fails, the self-attention model trains on a wrong gradient, shows attention
+//! that is not a distribution, or is slower or irreproducible.
+//!
+//! Its counting allocator is the `#[global_allocator]` of the whole `it` binary. It counts per
+//! thread, and the test reads a difference within itself, so tests running on other threads (or
+//! before and after it on the same one) neither see nor disturb the count.
 
+use crate::common::finite_difference::{gradient_error, lv_data, WrongGradient};
 use lyapunov_lens::dynamics::rk4::{integrate, uniform_times};
 use lyapunov_lens::models::self_attention::{Layout, SelfAttention, DEFAULT_HEADS, DEFAULT_WINDOW};
 use lyapunov_lens::models::{AttentionModel, ModelKind, TrainingData};
 use lyapunov_lens::observations::gaussian_noise::{add_gaussian_noise, StandardNormal};
 use lyapunov_lens::systems::lorenz::Lorenz;
-use lyapunov_lens::systems::lotka_volterra::LotkaVolterra;
 use lyapunov_lens::training::adam::Adam;
 use ndarray::Array2;
 use std::alloc::{GlobalAlloc, Layout as AllocLayout, System};
@@ -50,19 +56,6 @@ fn allocations() -> usize {
     ALLOCATIONS.with(|c| c.get())
 }
 
-/// Lotka–Volterra from (10, 5) over t ∈ [0, 15], as in tests/gradient_check.rs.
-fn lv_data(n: usize, sigma: f64) -> (Array2<f64>, Array2<f64>) {
-    let clean = integrate(
-        &LotkaVolterra::default(),
-        &[10.0, 5.0],
-        &uniform_times(15.0, n),
-    )
-    .unwrap()
-    .states;
-    let noisy = add_gaussian_noise(&clean, sigma, 5);
-    (noisy, clean)
-}
-
 /// Lorenz from (1, 1, 20) over t ∈ [0, 3]: a d = 3 series with a fast, uneven orbit.
 fn lorenz_data(n: usize, sigma: f64) -> (Array2<f64>, Array2<f64>) {
     let clean = integrate(
@@ -76,7 +69,7 @@ fn lorenz_data(n: usize, sigma: f64) -> (Array2<f64>, Array2<f64>) {
     (noisy, clean)
 }
 
-/// The blocks of θ, each checked against its own scale.
+/// The blocks of θ, each checked against its own scale (see [`gradient_error`]).
 fn blocks(model: &SelfAttention) -> Vec<Range<usize>> {
     let l = model.layout();
     vec![
@@ -87,45 +80,6 @@ fn blocks(model: &SelfAttention) -> Vec<Range<usize>> {
         l.bias.clone(),
         l.c.clone(),
     ]
-}
-
-/// Largest |analytic − numeric| over the parameters, each relative to the scale of its block
-/// (W_Q, W_K, W_V, W_O, b or c): the block's largest analytic component, but at least 10% of the
-/// whole gradient's largest and at least 1e-3. The numeric gradient is the 4-point central
-/// stencil (error O(h⁴)) of tests/gradient_check.rs, whose single global scale this refines:
-/// away from the fit the gradient in c can be ~100× that in b, and a 0.1% error in b would pass
-/// unseen against the global scale. The 10% floor keeps the stencil's rounding noise (~ε·L/h, with
-/// L in the hundreds when W ≥ N) from failing a block whose gradient all but vanishes, such as c
-/// under near-uniform attention over the whole series.
-fn gradient_error(
-    model: &mut dyn AttentionModel,
-    blocks: &[Range<usize>],
-    data: &TrainingData,
-) -> f64 {
-    let theta0 = model.parameters().to_vec();
-    let mut analytic = vec![0.0; theta0.len()];
-    model.loss_and_gradient(data, &mut analytic);
-
-    assert_eq!(blocks.iter().map(|b| b.len()).sum::<usize>(), theta0.len());
-    let largest = |g: &[f64]| g.iter().fold(0.0_f64, |m, g| m.max(g.abs()));
-    let floor = (0.1 * largest(&analytic)).max(1e-3);
-    let mut worst = 0.0_f64;
-    for block in blocks {
-        let scale = largest(&analytic[block.clone()]).max(floor);
-        for i in block.clone() {
-            let h = 1e-4 * theta0[i].abs().max(1e-2);
-            let mut at = |offset: f64| {
-                let p = model.parameters_mut();
-                p.copy_from_slice(&theta0);
-                p[i] += offset;
-                model.loss(data)
-            };
-            let numeric = (-at(2.0 * h) + 8.0 * at(h) - 8.0 * at(-h) + at(-2.0 * h)) / (12.0 * h);
-            worst = worst.max((numeric - analytic[i]).abs() / scale);
-        }
-    }
-    model.parameters_mut().copy_from_slice(&theta0);
-    worst
 }
 
 /// Adds seeded N(0, 0.4²) noise to every parameter: a generic point, far from the
@@ -169,38 +123,6 @@ fn gradient_matches_finite_differences_to_1e_minus_6() {
     }
 }
 
-/// A self-attention model whose gradient is off by 0.1% in one component.
-struct WrongGradient {
-    model: SelfAttention,
-    index: usize,
-}
-
-impl AttentionModel for WrongGradient {
-    fn kind(&self) -> ModelKind {
-        self.model.kind()
-    }
-    fn parameters(&self) -> &[f64] {
-        self.model.parameters()
-    }
-    fn parameters_mut(&mut self) -> &mut [f64] {
-        self.model.parameters_mut()
-    }
-    fn attention(&mut self, noisy: &Array2<f64>, attention: &mut [f64]) {
-        self.model.attention(noisy, attention)
-    }
-    fn reconstruct(&self, noisy: &Array2<f64>, attention: &[f64]) -> Array2<f64> {
-        self.model.reconstruct(noisy, attention)
-    }
-    fn loss_and_gradient(&mut self, data: &TrainingData, gradient: &mut [f64]) -> f64 {
-        let loss = self.model.loss_and_gradient(data, gradient);
-        gradient[self.index] *= 1.001;
-        loss
-    }
-    fn loss(&mut self, data: &TrainingData) -> f64 {
-        self.model.loss(data)
-    }
-}
-
 #[test]
 fn the_check_rejects_a_gradient_that_is_wrong_by_a_tenth_of_a_percent() {
     let (noisy, clean) = lv_data(90, 0.5);
@@ -225,7 +147,7 @@ fn the_check_rejects_a_gradient_that_is_wrong_by_a_tenth_of_a_percent() {
         ("b^0_1", layout.b(0, 1)),
     ] {
         let mut wrong = WrongGradient {
-            model: build(),
+            model: Box::new(build()),
             index,
         };
         let err = gradient_error(&mut wrong, &blocks, &data);
