@@ -44,21 +44,34 @@ impl Perturbation {
     }
 }
 
-/// Both perturbations and their ratio.
+/// A kick that could not be made, and why (e.g. it would push a population below 0).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SkippedKick {
+    /// "high-attention" or "low-attention".
+    pub point: &'static str,
+    pub index: usize,
+    pub t: f64,
+    pub reason: String,
+}
+
+/// Both perturbations and their ratio. A kick that fails (it leaves the state's domain, or the
+/// kicked orbit cannot be integrated) is reported in `skipped` and the other is still made.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PerturbationExperiment {
     pub epsilon: f64,
     pub horizon: f64,
-    pub high_attention: Perturbation,
-    pub low_attention: Perturbation,
+    pub high_attention: Option<Perturbation>,
+    pub low_attention: Option<Perturbation>,
+    pub skipped: Vec<SkippedKick>,
     /// Final deviation after a kick at the low-attention point over that at the high-attention
-    /// point. Above 1: perturbations where attention is low grow more (the paper's expectation).
-    pub ratio_low_over_high: f64,
+    /// point, when both were made. Above 1: perturbations where attention is low grow more (the
+    /// paper's expectation).
+    pub ratio_low_over_high: Option<f64>,
 }
 
 /// What follows a kick along the normal: the deviation curve and the change in V.
 #[derive(Debug, Clone, PartialEq)]
-pub struct KickResponse {
+pub struct KickCurve {
     pub times: Vec<f64>,
     pub deviation: Vec<f64>,
     pub delta_v: Option<f64>,
@@ -72,11 +85,17 @@ pub fn perturb_along_normal<S: System + ?Sized>(
     state: [f64; 2],
     epsilon: f64,
     horizon: f64,
-) -> Result<KickResponse, String> {
+) -> Result<KickCurve, String> {
     let mut f = [0.0; 2];
     system.vector_field(&state, &mut f);
     let n = orbit_normal(f).ok_or("the state is an equilibrium: the orbit normal is undefined")?;
     let kicked = [state[0] + epsilon * n[0], state[1] + epsilon * n[1]];
+    system.check_state(&kicked).map_err(|e| {
+        format!(
+            "the kicked state ({:.4}, {:.4}) leaves the system's domain ({e})",
+            kicked[0], kicked[1]
+        )
+    })?;
     let times = uniform_times(horizon, CURVE_SAMPLES + 1);
     let base = integrate(system, &state, &times).map_err(|e| e.to_string())?;
     let moved =
@@ -100,7 +119,7 @@ pub fn perturb_along_normal<S: System + ?Sized>(
         }
         None => (None, None),
     };
-    Ok(KickResponse {
+    Ok(KickCurve {
         times,
         deviation,
         delta_v,
@@ -131,7 +150,7 @@ pub fn perturb_at(
     }
     let state = [clean[[index, 0]], clean[[index, 1]]];
     let t = session.times()[index];
-    let KickResponse { times, deviation, delta_v, delta_v_first_order } =
+    let KickCurve { times, deviation, delta_v, delta_v_first_order } =
         perturb_along_normal(session.system(), state, epsilon, horizon)
             .map_err(|e| format!("a kick of ε = {epsilon} at t = {t:.3} (x = {:.3}, y = {:.3}) fails: {e}; try a smaller ε", state[0], state[1]))?;
     Ok(Perturbation {
@@ -176,14 +195,32 @@ pub fn attention_perturbation(
             "attention is uniform: there is no highest- or lowest-attention point yet".into(),
         );
     }
-    let high_attention = perturb_at(session, hi, epsilon, horizon)?;
-    let low_attention = perturb_at(session, lo, epsilon, horizon)?;
-    let ratio_low_over_high = low_attention.final_deviation() / high_attention.final_deviation();
+    let mut skipped = Vec::new();
+    let mut kick =
+        |point: &'static str, index: usize| match perturb_at(session, index, epsilon, horizon) {
+            Ok(p) => Some(p),
+            Err(reason) => {
+                skipped.push(SkippedKick {
+                    point,
+                    index,
+                    t: session.times()[index],
+                    reason,
+                });
+                None
+            }
+        };
+    let high_attention = kick("high-attention", hi);
+    let low_attention = kick("low-attention", lo);
+    let ratio_low_over_high = match (&high_attention, &low_attention) {
+        (Some(h), Some(l)) => Some(l.final_deviation() / h.final_deviation()),
+        _ => None,
+    };
     Ok(PerturbationExperiment {
         epsilon,
         horizon,
         high_attention,
         low_attention,
+        skipped,
         ratio_low_over_high,
     })
 }

@@ -1,9 +1,11 @@
 //! The lab's state: the [`config`], the [`session`] state machine that recomputes only what a
 //! change needs, [`presets`], links ([`url_state`]) and the [`colormap`] shared by page and figures.
 
+pub mod clean_data;
 pub mod colormap;
 pub mod config;
 pub mod presets;
 pub mod run_parameters;
 pub mod session;
+pub mod session_error;
 pub mod url_state;

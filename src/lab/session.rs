@@ -7,43 +7,20 @@
 //! always name one reproducible state.
 
 use crate::analysis::metrics::{Metrics, MetricsWorkspace};
-use crate::dynamics::orbit_period::measure_period;
-use crate::dynamics::rk4::{integrate, uniform_times, Trajectory};
-use crate::lab::config::{Config, ConfigError};
-use crate::measures::measure::{normal_derivative_at_observed, Measure, MeasureAt};
+use crate::dynamics::rk4::Trajectory;
+use crate::lab::clean_data::CleanData;
+pub use crate::lab::clean_data::DataSource;
+use crate::lab::config::Config;
+pub use crate::lab::session_error::SessionError;
+use crate::measures::measure::MeasureAt;
 use crate::models::attention_model::{AttentionModel, TrainingData};
 use crate::observations::csv_import::ImportedSeries;
 use crate::systems::system::System;
 use crate::training::budget::{Budget, TrainingSummary};
 use crate::training::trainer::{Status, Trainer};
 use ndarray::Array2;
-use std::fmt;
 
 pub use crate::training::trainer::DIVERGENCE_FACTOR;
-
-/// Why a session could not be built or reconfigured. The session, if any, is left unchanged.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SessionError {
-    Config(ConfigError),
-    Integration(String),
-}
-
-impl fmt::Display for SessionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SessionError::Config(e) => write!(f, "invalid {e}"),
-            SessionError::Integration(m) => write!(f, "{m}"),
-        }
-    }
-}
-
-impl std::error::Error for SessionError {}
-
-impl From<ConfigError> for SessionError {
-    fn from(e: ConfigError) -> Self {
-        SessionError::Config(e)
-    }
-}
 
 /// Which layers a reconfiguration rebuilt, so that a front end can redraw only those.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -53,95 +30,6 @@ pub struct Recomputed {
     pub model: bool,
     /// The sensitivity measure alone (a new measure or horizon on the same trajectory).
     pub measure: bool,
-}
-
-/// The clean side: everything that depends only on the system and the initial condition.
-struct CleanData {
-    system: Box<dyn System>,
-    trajectory: Trajectory,
-    dv_dn: Option<Vec<f64>>,
-    /// The config's sensitivity measure along the trajectory.
-    sensitivity: Vec<f64>,
-    period: Option<f64>,
-}
-
-impl CleanData {
-    fn build(config: &Config, source: &DataSource) -> Result<Self, SessionError> {
-        let system = config
-            .system
-            .build(config.system_values())
-            .map_err(SessionError::Integration)?;
-        let trajectory = match source {
-            DataSource::Simulated => {
-                let times = uniform_times(config.t_end, config.n);
-                integrate(system.as_ref(), config.initial_state(), &times)
-                    .map_err(|e| SessionError::Integration(e.to_string()))?
-            }
-            DataSource::Imported(series) => match &series.clean {
-                Some(clean) => Trajectory {
-                    times: series.times.clone(),
-                    states: clean.clone(),
-                },
-                None => {
-                    let first = series.observations.row(0).to_vec();
-                    integrate(system.as_ref(), &first, &series.times).map_err(|e| {
-                        SessionError::Integration(format!(
-                            "the {} target through the first observation {first:?} cannot be computed: {e}",
-                            config.system
-                        ))
-                    })?
-                }
-            },
-        };
-        // |∂V/∂n| where V exists: the same values as the dv-dn measure (see `Measure::along`).
-        let dv_dn = Measure::NormalDerivative
-            .along(system.as_ref(), &trajectory, config.tau)
-            .ok();
-        let initial = trajectory.states.row(0).to_vec();
-        let span = trajectory.times.last().unwrap_or(&1.0) - trajectory.times[0];
-        let period = measure_period(system.as_ref(), &initial, span);
-        let mut clean = CleanData {
-            system,
-            trajectory,
-            dv_dn,
-            sensitivity: Vec::new(),
-            period,
-        };
-        clean.sensitivity = clean.measured(config, None)?;
-        Ok(clean)
-    }
-
-    /// The config's sensitivity measure along the trajectory, or at `observations` when the
-    /// config measures at the observed states.
-    fn measured(
-        &self,
-        config: &Config,
-        observations: Option<&Array2<f64>>,
-    ) -> Result<Vec<f64>, SessionError> {
-        if let (MeasureAt::Observed, Some(observed)) = (config.measure_at, observations) {
-            return normal_derivative_at_observed(self.system.as_ref(), observed)
-                .map_err(SessionError::Integration);
-        }
-        Ok(match (config.measure, &self.dv_dn) {
-            (Measure::NormalDerivative, Some(dv_dn)) => dv_dn.clone(),
-            (measure, _) => measure
-                .along(self.system.as_ref(), &self.trajectory, config.tau)
-                .map_err(SessionError::Integration)?,
-        })
-    }
-}
-
-/// Where the observations come from.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub enum DataSource {
-    /// The config's trajectory, plus seeded Gaussian noise.
-    #[default]
-    Simulated,
-    /// A series imported from a file. The observations are the file's. The training target and
-    /// the curve on which sensitivity is measured are the file's clean states if it has them,
-    /// and otherwise the config's system, with its current rates, through the first
-    /// observation, sampled at the file's times.
-    Imported(Box<ImportedSeries>),
 }
 
 /// The lab state. See the module documentation.

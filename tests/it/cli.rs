@@ -132,8 +132,7 @@ fn help_documents_every_option() {
 #[test]
 fn sweep_csv_has_one_row_per_run_then_summaries_with_intervals() {
     let out = cli(&[
-        "sweep", "--sigmas", "0,2", "--seeds", "3", "--steps", "50", "--n", "200", "--format",
-        "csv",
+        "sweep", "--sigmas", "0,2", "--seeds", "6", "--n", "200", "--format", "csv",
     ]);
     assert!(
         out.status.success(),
@@ -145,27 +144,54 @@ fn sweep_csv_has_one_row_per_run_then_summaries_with_intervals() {
         .split_once("\n\n")
         .expect("two tables separated by a blank line");
     let runs: Vec<&str> = runs.lines().collect();
-    assert!(runs[0].starts_with("model,sigma,seed,steps,pearson"));
-    assert_eq!(runs.len(), 1 + 2 * 3, "header + 2 sigmas × 3 seeds");
+    assert!(
+        runs[0].starts_with("model,noise,sigma,seed,status,steps,spearman,pearson"),
+        "{}",
+        runs[0]
+    );
+    assert!(runs[0].ends_with(",converged"), "{}", runs[0]);
+    assert_eq!(runs.len(), 1 + 2 * 6, "header + 2 sigmas × 6 seeds");
+    // Trained to convergence by default, and every row says so.
+    assert!(runs[1..]
+        .iter()
+        .all(|r| r.contains(",converged,") && r.ends_with(",true")));
+    // Independent noise per level: the second σ's seeds are offset.
+    assert!(runs
+        .iter()
+        .any(|r| r.starts_with("paper-linear,gaussian,2,10000,")));
     let summary: Vec<&str> = summary.lines().collect();
     assert_eq!(
         summary[0],
-        "model,sigma,metric,n,missing,mean,sd,ci95_low,ci95_high"
+        "model,noise,sigma,metric,reading,n,missing,excluded,estimate,ci95_low,ci95_high,negative,positive,share_negative,share_ci95_low,share_ci95_high,p_sign_test,p_holm"
     );
-    assert_eq!(summary.len(), 1 + 2 * 7, "header + 2 sigmas × 7 metrics");
-    let pearson_at_2 = summary
+    let rho_at_2 = summary
         .iter()
-        .find(|l| l.starts_with("paper-linear,2,pearson,"))
+        .find(|l| l.starts_with("paper-linear,gaussian,2,spearman,signed,"))
         .unwrap();
-    let cells: Vec<&str> = pearson_at_2.split(',').collect();
-    let (mean, lo, hi): (f64, f64, f64) = (
-        cells[5].parse().unwrap(),
-        cells[7].parse().unwrap(),
-        cells[8].parse().unwrap(),
+    let cells: Vec<f64> = rho_at_2
+        .split(',')
+        .skip(8)
+        .map(|c| c.parse().unwrap())
+        .collect();
+    let (mean, lo, hi) = (cells[0], cells[1], cells[2]);
+    assert!(
+        (-1.0..=1.0).contains(&lo) && lo <= mean && mean <= hi && hi <= 1.0,
+        "{rho_at_2}"
     );
-    assert!(lo < mean && mean < hi, "{pearson_at_2}");
-    // At σ = 0 the paper's model stays uniform: Pearson undefined in all 3 runs.
-    assert!(summary.contains(&"paper-linear,0,pearson,0,3,,,,"));
+    let (share, share_lo, share_hi, p, p_holm) = (cells[5], cells[6], cells[7], cells[8], cells[9]);
+    assert!(0.0 <= share_lo && share_lo <= share && share <= share_hi && share_hi <= 1.0);
+    assert!(p_holm >= p && p_holm <= 1.0, "{rho_at_2}");
+    // The ratio is read on the log scale: its interval stays positive.
+    let ratio = summary
+        .iter()
+        .find(|l| l.starts_with("paper-linear,gaussian,2,max_over_min,ratio,"))
+        .unwrap();
+    let low: f64 = ratio.split(',').nth(9).unwrap().parse().unwrap();
+    assert!(low > 0.0, "{ratio}");
+    // At σ = 0 the paper's model stays uniform: ρ undefined in all 6 runs.
+    assert!(summary
+        .iter()
+        .any(|l| l.starts_with("paper-linear,gaussian,0,spearman,signed,0,6,0,,,,")));
 }
 
 #[test]

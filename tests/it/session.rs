@@ -164,14 +164,21 @@ fn the_unscaled_model_is_selectable() {
 
 #[test]
 fn loss_history_stays_bounded() {
+    // Self-attention with a short window does not converge within these steps, so every one of
+    // them is recorded (then thinned).
     let mut s = Session::new(Config {
         n: 50,
+        model: ModelKind::SelfAttention,
+        heads: 1,
+        window: 2,
         ..Config::default()
     })
     .unwrap();
-    s.step(20_000);
+    s.train_to_step(5_000);
+    assert!(!s.training_status().is_converged());
+    assert_eq!(s.steps(), 5_000);
     assert!(s.loss_history().len() < 2048, "{}", s.loss_history().len());
-    assert!(s.loss_history().last().unwrap().0 > 15_000);
+    assert!(s.loss_history().last().unwrap().0 > 4_000);
 }
 
 #[test]
@@ -183,8 +190,9 @@ fn noise_free_data_trains_without_a_false_divergence() {
         ..Config::default()
     })
     .unwrap();
-    assert_eq!(s.step(300), 300);
-    assert!(s.diverged().is_none());
+    s.step(300);
+    assert!(s.diverged().is_none(), "{:?}", s.training_status());
+    assert!(s.steps() > 0);
 }
 
 mod import {

@@ -67,39 +67,20 @@ impl PerturbationPlot {
                         .result
                         .set_attribute(k, &v.map_or(String::new(), |v| v.to_string()));
                 };
-                set("data-ratio", Some(e.ratio_low_over_high));
-                set("data-delta-v-high", e.high_attention.delta_v);
-                set("data-delta-v-low", e.low_attention.delta_v);
+                let (hi, lo) = (e.high_attention.as_ref(), e.low_attention.as_ref());
+                set("data-ratio", e.ratio_low_over_high);
+                set("data-delta-v-high", hi.and_then(|p| p.delta_v));
+                set("data-delta-v-low", lo.and_then(|p| p.delta_v));
                 set(
                     "data-delta-v-first-order-high",
-                    e.high_attention.delta_v_first_order,
+                    hi.and_then(|p| p.delta_v_first_order),
                 );
                 set(
                     "data-delta-v-first-order-low",
-                    e.low_attention.delta_v_first_order,
+                    lo.and_then(|p| p.delta_v_first_order),
                 );
-                let (hi, lo) = (&e.high_attention, &e.low_attention);
-                let reading = if e.ratio_low_over_high > 1.0 {
-                    "the kick where attention is lowest grew more"
-                } else {
-                    "the kick where attention is highest grew more"
-                };
-                let dv = |p: &Perturbation| match (p.delta_v, p.delta_v_first_order) {
-                    (Some(a), Some(b)) => format!("ΔV = {} (ε·∂V/∂n = {})", sci(a), sci(b)),
-                    _ => String::new(),
-                };
-                self.result.set_text_content(Some(&format!(
-                    "Kick ε = {} along n, followed for {:.2} time units. Highest attention (t = {:.2}): deviation {}, {}. Lowest attention (t = {:.2}): deviation {}, {}. Ratio low/high = {:.3}: {reading}.",
-                    e.epsilon,
-                    e.horizon,
-                    hi.t,
-                    sci(hi.final_deviation()),
-                    dv(hi),
-                    lo.t,
-                    sci(lo.final_deviation()),
-                    dv(lo),
-                    e.ratio_low_over_high
-                )));
+                self.result
+                    .set_text_content(Some(&experiment_text(&e, hi, lo)));
                 self.experiment = Some(e);
             }
             Err(why) => {
@@ -137,8 +118,8 @@ impl PerturbationPlot {
     fn curves(&self) -> Vec<(&Perturbation, &'static str)> {
         let mut out = Vec::new();
         if let Some(e) = &self.experiment {
-            out.push((&e.high_attention, HIGH_COLOR));
-            out.push((&e.low_attention, LOW_COLOR));
+            out.extend(e.high_attention.as_ref().map(|p| (p, HIGH_COLOR)));
+            out.extend(e.low_attention.as_ref().map(|p| (p, LOW_COLOR)));
         }
         if let Some(p) = &self.clicked {
             out.push((p, CLICKED_COLOR));
@@ -192,4 +173,46 @@ impl PerturbationPlot {
             polyline(ctx, &area, p.times.iter().copied().zip(log_dev), color);
         }
     }
+}
+
+/// The result line of an experiment: each kick that was made, each that was skipped and why,
+/// and the ratio when both were made.
+fn experiment_text(
+    e: &PerturbationExperiment,
+    hi: Option<&Perturbation>,
+    lo: Option<&Perturbation>,
+) -> String {
+    let dv = |p: &Perturbation| match (p.delta_v, p.delta_v_first_order) {
+        (Some(a), Some(b)) => format!(", ΔV = {} (ε·∂V/∂n = {})", sci(a), sci(b)),
+        _ => String::new(),
+    };
+    let mut parts = vec![format!(
+        "Kick ε = {} along n, followed for {:.2} time units.",
+        e.epsilon, e.horizon
+    )];
+    for (label, p) in [("Highest attention", hi), ("Lowest attention", lo)] {
+        if let Some(p) = p {
+            parts.push(format!(
+                "{label} (t = {:.2}): deviation {}{}.",
+                p.t,
+                sci(p.final_deviation()),
+                dv(p)
+            ));
+        }
+    }
+    for s in &e.skipped {
+        parts.push(format!(
+            "The {} kick (t = {:.2}) was skipped: {}.",
+            s.point, s.t, s.reason
+        ));
+    }
+    if let Some(ratio) = e.ratio_low_over_high {
+        let reading = if ratio > 1.0 {
+            "the kick where attention is lowest grew more"
+        } else {
+            "the kick where attention is highest grew more"
+        };
+        parts.push(format!("Ratio low/high = {ratio:.3}: {reading}."));
+    }
+    parts.join(" ")
 }

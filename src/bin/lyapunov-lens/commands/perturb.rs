@@ -46,6 +46,12 @@ pub fn execute(args: &PerturbArgs) -> Result<(), CliError> {
     )?;
     let experiment =
         attention_perturbation(&session, args.epsilon, args.horizon).map_err(failed)?;
+    for skipped in &experiment.skipped {
+        eprintln!(
+            "warning: the {} kick at t = {:.3} was skipped: {}",
+            skipped.point, skipped.t, skipped.reason
+        );
+    }
     write_output(args.out.as_ref(), |w| match args.format {
         Format::Json => write_json(w, &experiment),
         Format::Csv => write_deviations_csv(w, &experiment),
@@ -60,8 +66,18 @@ fn write_deviations_csv(
 ) -> std::io::Result<()> {
     writeln!(w, "t,deviation_high_attention,deviation_low_attention")?;
     let (hi, lo) = (&experiment.high_attention, &experiment.low_attention);
-    for i in 0..hi.times.len() {
-        writeln!(w, "{},{},{}", hi.times[i], hi.deviation[i], lo.deviation[i])?;
+    let Some(times) = hi.as_ref().or(lo.as_ref()).map(|p| &p.times) else {
+        return Ok(());
+    };
+    // A skipped kick leaves its column empty.
+    let value = |p: &Option<_>, i: usize| {
+        p.as_ref().map_or(
+            String::new(),
+            |p: &lyapunov_lens::experiments::perturbation::Perturbation| p.deviation[i].to_string(),
+        )
+    };
+    for (i, t) in times.iter().enumerate() {
+        writeln!(w, "{t},{},{}", value(hi, i), value(lo, i))?;
     }
     Ok(())
 }
