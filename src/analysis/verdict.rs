@@ -10,6 +10,7 @@
 //! that focuses.
 
 use crate::analysis::metrics::Metrics;
+use crate::analysis::sign_test::SignEvidence;
 use crate::measures::measure::Measure;
 
 /// Attention whose max/min is below this is called nearly uniform.
@@ -29,7 +30,7 @@ pub fn verdict(m: &Metrics, measure: Measure) -> String {
         };
     };
     let rho = m.spearman.unwrap_or(r);
-    let numbers = format!("r = {r:+.2}, ρ = {rho:+.2}");
+    let numbers = format!("r = {r:+.2}, ρ = {rho:+.2}").replace('-', "−");
     let side = |x: f64| {
         if x < 0.0 {
             measure.low_means()
@@ -87,4 +88,91 @@ pub fn verdict(m: &Metrics, measure: Measure) -> String {
         _ => {}
     }
     line
+}
+
+/// Fewest points with a defined measure for any reading.
+pub const MIN_POINTS: usize = 10;
+/// Attention whose effective sample size is below this share of N is called collapsed.
+pub const COLLAPSED_SHARE: f64 = 0.05;
+
+/// What a verdict on the setting needs beyond one draw's metrics.
+pub struct VerdictContext<'a> {
+    pub measure: Measure,
+    /// Whether this draw's training has converged (else its reading is provisional).
+    pub converged: bool,
+    /// N, and the points where the measure is defined.
+    pub n: usize,
+    pub measured_points: usize,
+    /// The ensemble over noise draws: its evidence on ρ, seeds read so far, seeds in all.
+    pub ensemble: Option<(&'a SignEvidence, usize, usize)>,
+}
+
+/// The sign test's reading of an ensemble: `Some(true)` when p ≤ 0.05 with most seeds above
+/// zero (reversed), `Some(false)` below (holds), `None` otherwise.
+fn decided(e: &SignEvidence) -> Option<bool> {
+    (e.p_value <= 0.05).then_some(e.positive > e.negative)
+}
+
+/// The verdict for the setting: the ensemble's sign test when it is complete, this draw's
+/// reading (provisional while training), and the state of the attention.
+pub fn setting_verdict(m: &Metrics, ctx: &VerdictContext) -> String {
+    if ctx.measured_points < MIN_POINTS {
+        return format!(
+            "too few points to read an alignment: {} has a value at {} of {} points (at least {MIN_POINTS} are needed)",
+            ctx.measure.symbol(),
+            ctx.measured_points,
+            ctx.n
+        );
+    }
+    let mut parts = Vec::new();
+    if let Some((e, done, total)) = ctx.ensemble {
+        parts.push(ensemble_sentence(e, done, total, ctx.measure));
+    }
+    let draw = verdict(m, ctx.measure);
+    parts.push(if ctx.converged {
+        format!("this draw: {draw}")
+    } else {
+        format!("this draw, provisional while training: {draw}")
+    });
+    if m.ess < COLLAPSED_SHARE * ctx.n as f64 {
+        parts.push(format!(
+            "attention has collapsed onto about {:.0} of {} points (ESS), so a correlation says little",
+            m.ess, ctx.n
+        ));
+    }
+    parts.join("; ")
+}
+
+fn ensemble_sentence(e: &SignEvidence, done: usize, total: usize, measure: Measure) -> String {
+    if done < total {
+        return format!("other noise draws: {done} of {total} read, the verdict for the setting follows when all are");
+    }
+    let counted = e.negative + e.positive;
+    if e.n < 5 {
+        return format!(
+            "over {total} noise draws only {} converged with a defined ρ: too few for a verdict",
+            e.n
+        );
+    }
+    let p = if e.p_value < 1e-4 {
+        "p < 0.0001".to_string()
+    } else {
+        format!("p = {:.2}", e.p_value)
+    };
+    match decided(e) {
+        Some(false) => format!(
+            "over {total} noise draws the claim holds: attention is higher where {} in {} of {counted} (sign test {p})",
+            measure.low_means(),
+            e.negative
+        ),
+        Some(true) => format!(
+            "over {total} noise draws the claim is reversed: attention is higher where {} in {} of {counted} (sign test {p})",
+            measure.high_means(),
+            e.positive
+        ),
+        None => format!(
+            "over {total} noise draws the alignment is not distinguishable from no effect: ρ < 0 in {} of {counted} (sign test {p})",
+            e.negative
+        ),
+    }
 }

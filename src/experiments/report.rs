@@ -2,6 +2,7 @@
 
 use crate::analysis::metrics::Metrics;
 use crate::lab::config::Config;
+use crate::lab::seed_ensemble::{EnsembleRun, SeedEnsemble};
 use crate::lab::session::Session;
 use crate::measures::measure::Measure;
 use crate::training::budget::TrainingSummary;
@@ -80,6 +81,10 @@ pub struct RunReport<'a> {
     pub config: RunConfig<'a>,
     /// Whether training converged, the steps it used and the final gradient norm.
     pub training: &'a TrainingSummary,
+    /// The verdict on the setting, as the page shows it.
+    pub verdict: String,
+    /// The same setting over other noise draws, when computed.
+    pub ensemble: Option<&'a [EnsembleRun]>,
     pub points: Vec<PointRow>,
     pub metrics: &'a Metrics,
 }
@@ -99,14 +104,24 @@ pub fn point_rows(session: &Session) -> Vec<PointRow> {
         .collect()
 }
 
-/// The report of a trained session and what its training reached.
-pub fn run_report<'a>(session: &'a Session, training: &'a TrainingSummary) -> RunReport<'a> {
+/// The report of a trained session, what its training reached and, when given, the ensemble
+/// over noise draws that its verdict reads.
+pub fn run_report<'a>(
+    session: &'a Session,
+    training: &'a TrainingSummary,
+    ensemble: Option<&'a SeedEnsemble>,
+) -> RunReport<'a> {
     RunReport {
         config: RunConfig {
             config: session.config(),
             steps: session.steps(),
         },
         training,
+        verdict: match ensemble {
+            Some(e) => e.verdict_for(session),
+            None => session.verdict(None),
+        },
+        ensemble: ensemble.map(|e| e.runs()),
         points: point_rows(session),
         metrics: session.metrics(),
     }

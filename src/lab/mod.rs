@@ -6,6 +6,7 @@ pub mod colormap;
 pub mod config;
 pub mod presets;
 pub mod run_parameters;
+pub mod seed_ensemble;
 pub mod session;
 pub mod session_error;
 pub mod url_state;

@@ -7,6 +7,8 @@
 //! always name one reproducible state.
 
 use crate::analysis::metrics::{Metrics, MetricsWorkspace};
+use crate::analysis::sign_test::SignEvidence;
+use crate::analysis::verdict::{setting_verdict, VerdictContext};
 use crate::dynamics::rk4::Trajectory;
 use crate::lab::clean_data::CleanData;
 pub use crate::lab::clean_data::DataSource;
@@ -340,6 +342,31 @@ impl Session {
     /// attention against.
     pub fn sensitivity(&self) -> &[f64] {
         &self.clean.sensitivity
+    }
+    /// Points where the sensitivity measure is defined (all, unless it is taken at the observed
+    /// states and some fall outside V's domain).
+    pub fn measured_points(&self) -> usize {
+        self.clean
+            .sensitivity
+            .iter()
+            .filter(|v| v.is_finite())
+            .count()
+    }
+    /// Whether new noise draws make sense: simulated data with σ > 0.
+    pub fn has_noise_to_redraw(&self) -> bool {
+        matches!(self.source, DataSource::Simulated) && self.config.sigma > 0.0
+    }
+    /// The verdict on the setting (see [`crate::analysis::verdict::setting_verdict`]), with an
+    /// ensemble's evidence (evidence, seeds read, seeds in all) when there is one.
+    pub fn verdict(&self, ensemble: Option<(&SignEvidence, usize, usize)>) -> String {
+        let ctx = VerdictContext {
+            measure: self.config.measure,
+            converged: self.training_status().is_converged(),
+            n: self.attention.len(),
+            measured_points: self.measured_points(),
+            ensemble,
+        };
+        setting_verdict(&self.metrics, &ctx)
     }
     /// Measured orbit period.
     pub fn period(&self) -> Option<f64> {

@@ -36,7 +36,7 @@ fn both(pearson: f64, spearman: f64, max_over_min: Option<f64>) -> Metrics {
 fn verdict_follows_the_numbers() {
     assert_eq!(
         verdict(&metrics(Some(-0.72), Some(3.0))),
-        "strong alignment: attention is higher where V is flat (r = -0.72, ρ = -0.72)"
+        "strong alignment: attention is higher where V is flat (r = −0.72, ρ = −0.72)"
     );
     assert_eq!(
         verdict(&metrics(Some(0.05), Some(2.0))),
@@ -64,7 +64,7 @@ fn verdict_reads_both_correlations() {
     // Opposite signs, both of some size: say so instead of picking one.
     let v = verdict(&both(0.10, -0.14, Some(1e12)));
     assert!(
-        v.starts_with("the two correlations disagree") && v.contains("r = +0.10, ρ = -0.14"),
+        v.starts_with("the two correlations disagree") && v.contains("r = +0.10, ρ = −0.14"),
         "{v}"
     );
     // Opposite signs but one is negligible: the other decides.

@@ -19,7 +19,7 @@ impl Lab {
         let training = self.session.training_summary(Budget::default());
         let result = match what {
             "csv" => self.export_csv(),
-            "json" => serde_json::to_string(&run_report(&self.session, &training))
+            "json" => serde_json::to_string(&run_report(&self.session, &training, None))
                 .map_err(|e| JsValue::from_str(&e.to_string()))
                 .and_then(|text| {
                     file_io::download_text(

@@ -9,6 +9,7 @@ use crate::training::trained_on;
 use crate::training_args::TrainingArgs;
 use clap::Args;
 use lyapunov_lens::experiments::report::{run_report, write_points_csv};
+use lyapunov_lens::lab::seed_ensemble::SeedEnsemble;
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -27,6 +28,10 @@ pub struct RunArgs {
     /// metrics. csv: the per-point table.
     #[arg(long, value_enum, default_value_t = Format::Json)]
     format: Format,
+    /// Skip the ensemble over 20 noise draws that the verdict reads (it is skipped anyway for
+    /// imported data and σ = 0).
+    #[arg(long)]
+    no_ensemble: bool,
     /// Write to this file instead of standard output.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -38,8 +43,15 @@ pub fn execute(args: &RunArgs) -> Result<(), CliError> {
         args.input.as_ref(),
         args.training.budget(),
     )?;
+    let ensemble = if args.no_ensemble || !session.has_noise_to_redraw() {
+        None
+    } else {
+        let mut e = SeedEnsemble::new(session.config());
+        e.complete().map_err(failed)?;
+        Some(e)
+    };
     write_output(args.out.as_ref(), |w| match args.format {
-        Format::Json => write_json(w, &run_report(&session, &training)),
+        Format::Json => write_json(w, &run_report(&session, &training, ensemble.as_ref())),
         Format::Csv => write_points_csv(&session, w),
     })
     .map_err(|e| failed(format!("cannot write output: {e}")))
