@@ -72,6 +72,8 @@ enum Phase {
 /// The optimizer state of one training run (see the module documentation).
 pub struct Trainer {
     adam: Adam,
+    /// Adam steps before the finish ([`ADAM_STEPS`] unless set by [`Trainer::with_adam_steps`]).
+    adam_steps: u64,
     phase: Phase,
     status: Status,
     steps: u64,
@@ -95,6 +97,17 @@ const MAX_FAILED_TESTS: u32 = 3;
 impl Trainer {
     /// A fresh run for `model` (at its initial parameters) on `data`, Adam at `lr`.
     pub fn new(lr: f64, model: &mut dyn AttentionModel, data: &TrainingData) -> Trainer {
+        Trainer::with_adam_steps(lr, ADAM_STEPS, model, data)
+    }
+
+    /// As [`Trainer::new`], with `adam_steps` Adam steps before the L-BFGS finish (`u64::MAX`:
+    /// Adam only, the paper's optimizer alone, which never runs the convergence test).
+    pub fn with_adam_steps(
+        lr: f64,
+        adam_steps: u64,
+        model: &mut dyn AttentionModel,
+        data: &TrainingData,
+    ) -> Trainer {
         let p = model.parameters().len();
         let mut gradient = vec![0.0; p];
         let untrained = model.loss_and_gradient(data, &mut gradient);
@@ -102,6 +115,7 @@ impl Trainer {
         let zero_loss = clean.iter().map(|v| v * v).sum::<f64>() / clean.nrows().max(1) as f64;
         let mut trainer = Trainer {
             adam: Adam::new(lr, p),
+            adam_steps,
             phase: Phase::Adam,
             status: Status::Adam,
             steps: 0,
@@ -198,7 +212,7 @@ impl Trainer {
     }
 
     fn adam_step(&mut self, model: &mut dyn AttentionModel, data: &TrainingData) -> bool {
-        if self.steps >= ADAM_STEPS {
+        if self.steps >= self.adam_steps {
             self.phase = Phase::Finishing(LbfgsFinish::new());
             self.status = Status::Finishing;
             return self.finish_step(model, data);
@@ -242,7 +256,7 @@ impl Trainer {
                 self.record(before);
                 self.steps += 1;
                 self.last_good.copy_from_slice(model.parameters());
-                let periodic = (self.steps - ADAM_STEPS).is_multiple_of(TEST_INTERVAL);
+                let periodic = (self.steps - self.adam_steps).is_multiple_of(TEST_INTERVAL);
                 if (before - after).abs() <= STAGNATION * after.abs() || periodic {
                     self.start_test(model, data);
                 }
