@@ -41,10 +41,13 @@ clippy:
 test-native:
 	cargo test
 
-# The CLI's JSON against SciPy's DOP853 at rtol 1e-13: trajectory, dV/dn, attention, noise.
+# The CLI's JSON against SciPy's DOP853 at rtol 1e-13 (trajectory, dV/dn, attention, noise); the
+# trained paper-linear model against SciPy's optimum of the same loss; the statistics' fixture.
 test-reference:
 	cargo build --quiet
 	python3 tests/reference/check_cli.py target/debug/lyapunov-lens
+	python3 tests/reference/check_optimum.py target/debug/lyapunov-lens
+	python3 tests/reference/stats_reference.py --check
 
 # wasm-bindgen-test in headless Chromium (runner and chromedriver from set-up; webdriver.json).
 test-wasm:

@@ -288,6 +288,11 @@ impl Trainer {
             return;
         };
         if certificate.passed() {
+            // The Hessian is at hand: one last Newton step (kept only if it lowers the loss)
+            // removes what is left of the predicted decrease.
+            if !certificate.saddle {
+                self.newton_step(model, data, &certificate.newton_step, certificate.loss);
+            }
             self.phase = Phase::Done;
             self.status = Status::Converged { step: self.steps };
         } else {

@@ -13,7 +13,7 @@ cli = sys.argv[1]
 failures = []
 
 def run(*args):
-    out = subprocess.run([cli, "run", "--format", "json", *args], check=True, capture_output=True, text=True)
+    out = subprocess.run([cli, "run", "--format", "json", "--no-ensemble", *args], check=True, capture_output=True, text=True)
     return json.loads(out.stdout)
 
 def check(name, ok, detail):
