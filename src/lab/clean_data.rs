@@ -30,7 +30,9 @@ impl CleanData {
         let trajectory = match source {
             DataSource::Simulated => {
                 let times = uniform_times(config.t_end, config.n);
-                integrate(system.as_ref(), config.initial_state(), &times)
+                let start =
+                    window_start(system.as_ref(), config).map_err(SessionError::Integration)?;
+                integrate(system.as_ref(), &start, &times)
                     .map_err(|e| SessionError::Integration(e.to_string()))?
             }
             DataSource::Imported(series) => match &series.clean {
@@ -98,4 +100,27 @@ pub enum DataSource {
     /// and otherwise the config's system, with its current rates, through the first
     /// observation, sampled at the file's times.
     Imported(Box<ImportedSeries>),
+}
+
+/// The state at t = 0 of the window: the initial state carried through the burn-in.
+pub fn window_start<S: System + ?Sized>(system: &S, config: &Config) -> Result<Vec<f64>, String> {
+    if config.burn_in <= 0.0 {
+        return Ok(config.initial_state().to_vec());
+    }
+    let through = integrate(system, config.initial_state(), &[0.0, config.burn_in])
+        .map_err(|e| format!("the transient (burn_in = {}): {e}", config.burn_in))?;
+    Ok(through.states.row(1).to_vec())
+}
+
+/// `config` with t_end set to `k` whole periods of its orbit, so that no part of the orbit is
+/// sampled twice and weighs double in the correlations. An error when the orbit has no
+/// measurable period (chaos, a rotating pendulum, an equilibrium).
+pub fn with_whole_periods(config: &Config, k: u32) -> Result<Config, String> {
+    let system = config.system.build(config.system_values())?;
+    let start = window_start(system.as_ref(), config)?;
+    let period = measure_period(system.as_ref(), &start, config.t_end)
+        .ok_or_else(|| format!("the orbit of {} has no measurable period", config.system))?;
+    let mut next = config.clone();
+    next.t_end = f64::from(k.max(1)) * period;
+    Ok(next)
 }

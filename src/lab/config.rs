@@ -27,6 +27,8 @@ pub struct Config {
     /// [`Config::get`]/[`Config::set`]. [`Config::validate`] checks the length.
     pub system_values: Vec<f64>,
     pub t_end: f64,
+    /// Time integrated and discarded before the window [0, t_end] starts.
+    pub burn_in: f64,
     pub n: usize,
     pub sigma: f64,
     pub seed: u64,
@@ -80,6 +82,7 @@ impl Config {
             system,
             system_values: system.default_values(),
             t_end: run.t_end,
+            burn_in: run.burn_in,
             n: spec("n") as usize,
             sigma: run.sigma,
             seed: 0,
@@ -149,6 +152,7 @@ impl Config {
         }
         Some(match name {
             "t_end" => self.t_end,
+            "burn_in" => self.burn_in,
             "n" => self.n as f64,
             "sigma" => self.sigma,
             "seed" => self.seed as f64,
@@ -180,6 +184,7 @@ impl Config {
         let count = |v: f64| v.round().max(0.0);
         match name {
             "t_end" => self.t_end = value,
+            "burn_in" => self.burn_in = value,
             "n" => self.n = count(value) as usize,
             "sigma" => self.sigma = value,
             "seed" => self.seed = count(value) as u64,
@@ -288,6 +293,12 @@ impl Config {
                 format!("must be at most 2^53 − 1 = {MAX_SEED}, got {}", self.seed),
             );
         }
+        if !(self.burn_in.is_finite() && (0.0..=1e4).contains(&self.burn_in)) {
+            return err(
+                "burn_in",
+                format!("must be between 0 and 10000, got {}", self.burn_in),
+            );
+        }
         if self.t_end > 1e4 {
             return err(
                 "t_end",
@@ -334,7 +345,7 @@ impl Config {
     pub fn trajectory_differs(&self, other: &Config) -> bool {
         self.system != other.system
             || self.system_values != other.system_values
-            || (self.t_end, self.n) != (other.t_end, other.n)
+            || (self.t_end, self.n, self.burn_in) != (other.t_end, other.n, other.burn_in)
     }
 
     /// Whether `other` needs a new sensitivity measure along the same trajectory.
@@ -366,6 +377,7 @@ impl Serialize for Config {
             map.serialize_entry(spec.name, v)?;
         }
         map.serialize_entry("t_end", &self.t_end)?;
+        map.serialize_entry("burn_in", &self.burn_in)?;
         map.serialize_entry("n", &self.n)?;
         map.serialize_entry("sigma", &self.sigma)?;
         map.serialize_entry("seed", &self.seed)?;

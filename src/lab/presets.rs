@@ -33,7 +33,7 @@ pub const PRESETS: [Preset; 9] = [
     Preset {
         id: "paper",
         title: "Paper setup (σ = 2)",
-        commentary: "The SciPy-cookbook system the paper uses: α = 1, β = 0.1, γ = 1.5, δ = 0.75, starting from 10 prey and 5 predators, observed with noise σ = 2. Compare where the bright dots sit with where ∂V/∂n dips, and read the verdict. Then press New noise a few times: does the sign of r stay the same from one noise draw to the next?",
+        commentary: "The SciPy-cookbook system the paper uses: α = 1, β = 0.1, γ = 1.5, δ = 0.75, starting from 10 prey and 5 predators, observed with noise σ = 2, over t ∈ [0, 15] (a little less than two periods, so part of the orbit is sampled twice). Compare where the bright dots sit with where ∂V/∂n dips, and read the verdict. Then press New noise a few times: does the sign of r stay the same from one noise draw to the next?",
         system: SystemKind::LotkaVolterra,
         overrides: &[("x0", 10.0), ("y0", 5.0), ("t_end", 15.0), ("sigma", 2.0)],
         model: ModelKind::PaperLinear,
@@ -89,7 +89,7 @@ pub const PRESETS: [Preset; 9] = [
     Preset {
         id: "lorenz",
         title: "Chaos: the Lorenz attractor",
-        commentary: "Lorenz at σ = 10, ρ = 28, β = 8/3, drawn as x against z. The FTLE changes sign along the attractor: some stretches contract perturbations, others blow them up. Does a model that only sees noisy states put its attention where the dynamics are predictable?",
+        commentary: "Lorenz at σ = 10, ρ = 28, β = 8/3, drawn as x against z. The first 10 time units are integrated and discarded, so the window starts on the attractor. The FTLE over τ = 0.5 says how fast nearby states separate along the way: read its range on the right-hand plot. Does a model that only sees noisy states put its attention where the dynamics are predictable?",
         system: SystemKind::Lorenz,
         overrides: &[],
         model: ModelKind::PaperLinear,
@@ -97,7 +97,7 @@ pub const PRESETS: [Preset; 9] = [
     Preset {
         id: "oracle",
         title: "Reference: the oracle",
-        commentary: "Not a learned model: each point is weighted by 1/|∇V|², the optimal weighting for estimating the conserved V from noisy points. This is what attention that knows the geometry looks like. Compare its r and ρ with paper-linear's on the same data (switch the model back and forth).",
+        commentary: "Not a learned model: each observation is weighted by 1/|∇V|² at its observed position, a first-order inverse-variance weighting for estimating the conserved V. It ignores that strong noise can push a point out of V's domain (such points get weight 0), so it is a reference for what geometry-aware weights look like, not an optimum. Compare its ρ and its effective sample size with paper-linear's on the same data (switch the model back and forth).",
         system: SystemKind::LotkaVolterra,
         overrides: &[],
         model: ModelKind::OracleInverseVariance,

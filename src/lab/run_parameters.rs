@@ -6,7 +6,7 @@ use crate::systems::system::ParamSpec;
 
 /// The run parameters beyond the system's own. `min..=max` are the slider ranges; validation
 /// ([`crate::lab::config::Config::validate`]) only enforces what keeps the numbers meaningful.
-pub const RUN_PARAMETERS: [ParamSpec; 8] = [
+pub const RUN_PARAMETERS: [ParamSpec; 9] = [
     ParamSpec {
         name: "t_end",
         label: "t_end duration",
@@ -15,6 +15,15 @@ pub const RUN_PARAMETERS: [ParamSpec; 8] = [
         default: 15.0,
         step: 0.5,
         help: "Length of the simulated time window [0, t_end].",
+    },
+    ParamSpec {
+        name: "burn_in",
+        label: "transient discarded",
+        min: 0.0,
+        max: 200.0,
+        default: 0.0,
+        step: 1.0,
+        help: "Time integrated from the initial state and thrown away before the window starts: the transient onto a chaotic attractor (the initial state is then the state this long before t = 0).",
     },
     ParamSpec {
         name: "n",

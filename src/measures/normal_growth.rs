@@ -1,5 +1,10 @@
 //! Normal growth: (1/τ) ln |n(t+τ)·Φ(t, t+τ) n(t)|, the growth rate of a small kick along the
 //! orbit normal n = Jf/|f|, measured along the normal where it lands (2-D systems only).
+//!
+//! It is not independent of the other measures. For any planar system, Liouville's formula for
+//! the area spanned by f and the kick gives (1/τ)[∫ div f dt + ln(|f(t)|/|f(t+τ)|)], and for
+//! Lotka–Volterra, where Jf = xy∇V, this is exactly (1/τ) ln(|∇V(t)|/|∇V(t+τ)|): a function of
+//! ∂V/∂n = |∇V| along the orbit. FINDINGS.md therefore counts it only where there is no V.
 
 use crate::dynamics::rk4::Trajectory;
 use crate::measures::ftle::Propagators;

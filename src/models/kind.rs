@@ -28,7 +28,7 @@ impl ModelKind {
                 "as paper-linear but r_t = a_t·x̃_t, the literal reading: r is N times too small for any a"
             }
             ModelKind::OracleInverseVariance => {
-                "not learned: a_t ∝ 1/|∇V(x̃_t)|², inverse-variance weights for estimating V; a reference ceiling"
+                "not learned: a_t ∝ 1/|∇V(x̃_t)|², first-order inverse-variance weights for estimating V (zero where V is undefined); a reference, not an optimum"
             }
             ModelKind::SelfAttention => {
                 "z_t = (x̃_t − μ)/s, A^h_t· = softmax over |s−t| ≤ W of (W_Q^h z_t)·(W_K^h z_s)/√d_k + b^h_{s−t}, r_t = μ + s⊙(Σ_h W_O^h Σ_s A^h_ts W_V^h z_s + c); a_s = attention received, mean over heads and t of A^h_ts"

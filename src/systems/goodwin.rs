@@ -84,6 +84,7 @@ pub const FACTS: SystemFacts = SystemFacts {
         sigma: 0.02,
         tau: 5.0,
         projection: (1, 2),
+        burn_in: 0.0,
     },
     build,
 };

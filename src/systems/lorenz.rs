@@ -65,6 +65,7 @@ pub const FACTS: SystemFacts = SystemFacts {
         sigma: 1.0,
         tau: 0.5,
         projection: (0, 2),
+        burn_in: 10.0,
     },
     build,
 };

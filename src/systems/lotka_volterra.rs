@@ -81,6 +81,7 @@ pub const FACTS: SystemFacts = SystemFacts {
         sigma: 2.0,
         tau: 1.0,
         projection: (0, 1),
+        burn_in: 0.0,
     },
     build,
 };

@@ -59,6 +59,7 @@ pub const FACTS: SystemFacts = SystemFacts {
         sigma: 0.2,
         tau: 0.5,
         projection: (0, 1),
+        burn_in: 0.0,
     },
     build,
 };

@@ -60,6 +60,7 @@ pub const FACTS: SystemFacts = SystemFacts {
         sigma: 0.5,
         tau: 2.0,
         projection: (0, 1),
+        burn_in: 50.0,
     },
     build,
 };

@@ -46,6 +46,9 @@ pub struct RunDefaults {
     pub tau: f64,
     /// The state coordinates the phase portrait plots by default (x axis, y axis).
     pub projection: (usize, usize),
+    /// Time integrated and discarded before the window starts (the transient onto a chaotic
+    /// attractor).
+    pub burn_in: f64,
 }
 
 /// Builds a system from its rates.

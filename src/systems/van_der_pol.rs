@@ -47,6 +47,7 @@ pub const FACTS: SystemFacts = SystemFacts {
         sigma: 0.3,
         tau: 1.0,
         projection: (0, 1),
+        burn_in: 0.0,
     },
     build,
 };

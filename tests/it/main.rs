@@ -24,6 +24,7 @@ mod metrics;
 mod normal_derivative;
 mod perturbation;
 mod phase_plane;
+mod readings;
 mod self_attention;
 mod session;
 mod summary_stats;

@@ -4,6 +4,7 @@
 use crate::error::{invalid, usage_error, CliError};
 use crate::noise_args::NoiseArgs;
 use clap::Args;
+use lyapunov_lens::lab::clean_data::with_whole_periods;
 use lyapunov_lens::lab::config::{self, Config};
 use lyapunov_lens::measures::measure::{Measure, MeasureAt};
 use lyapunov_lens::observations::noise_model::NoiseModel;
@@ -20,6 +21,12 @@ pub struct SystemArgs {
     params: SystemParams,
     #[arg(long = "t-end", allow_negative_numbers = true, help = with_default("t_end", "the system's"))]
     t_end: Option<f64>,
+    /// Instead of --t-end: this many whole periods of the orbit (measured), so that no part of
+    /// it is sampled twice. Periodic orbits only.
+    #[arg(long, conflicts_with = "t_end")]
+    whole_periods: Option<u32>,
+    #[arg(long = "burn-in", allow_negative_numbers = true, help = with_default("burn_in", "the system's"))]
+    burn_in: Option<f64>,
     #[arg(long, allow_negative_numbers = true, default_value_t = Config::default().n as i64, help = help("n"))]
     n: i64,
     #[arg(long, allow_negative_numbers = true, default_value_t = Config::default().lr, help = help("lr"))]
@@ -133,6 +140,7 @@ impl SystemArgs {
         }
         let optional = [
             ("t_end", self.t_end),
+            ("burn_in", self.burn_in),
             ("tau", self.tau),
             ("sigma", noise.and_then(|a| a.sigma)),
         ];
@@ -152,6 +160,11 @@ impl SystemArgs {
             config.model = noise.model;
         }
         config.validate().map_err(invalid)?;
+        if let Some(k) = self.whole_periods {
+            config = with_whole_periods(&config, k)
+                .map_err(|e| usage_error(format!("invalid value for --whole-periods: {e}")))?;
+            config.validate().map_err(invalid)?;
+        }
         Ok(config)
     }
 

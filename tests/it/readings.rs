@@ -1,0 +1,184 @@
+//! Guards the trustworthy readings: training ends at a certified optimum, lognormal noise never
+//! produces a non-positive observation, each noise level of a sweep gets its own draws, the
+//! infinitesimal kicks match finite ones, the mechanism's bound contains what the model reaches,
+//! the seed ensemble gives the same numbers however its work is sliced, and the verdict says
+//! "provisional" and "collapsed" when it must. If it fails, a number in FINDINGS.md or a verdict
+//! on the page may read optimizer noise or a single lucky draw.
+
+use lyapunov_lens::analysis::mechanism::linear_score_mechanism;
+use lyapunov_lens::experiments::grid::GridSpec;
+use lyapunov_lens::experiments::kick_response::{by_attention_decile, KickResponse};
+use lyapunov_lens::experiments::perturbation::perturb_along_normal;
+use lyapunov_lens::experiments::sweep::{SweepSpec, SEED_STRIDE};
+use lyapunov_lens::lab::config::Config;
+use lyapunov_lens::lab::seed_ensemble::{SeedEnsemble, ENSEMBLE_SEEDS};
+use lyapunov_lens::lab::session::Session;
+use lyapunov_lens::models::kind::ModelKind;
+use lyapunov_lens::observations::noise_model::{non_physical_share, NoiseModel};
+use lyapunov_lens::systems::catalogue::SystemKind;
+use lyapunov_lens::training::budget::Budget;
+use lyapunov_lens::training::trainer::{Status, ADAM_STEPS};
+
+#[test]
+fn paper_linear_converges_and_a_fixed_step_count_is_exact() {
+    let mut s = Session::new(Config::default()).unwrap();
+    let summary = s.train(Budget::default());
+    assert!(summary.converged, "{summary:?}");
+    assert!(
+        summary.steps > ADAM_STEPS && summary.steps < 400,
+        "{summary:?}"
+    );
+    assert!(summary.relative_decrement.unwrap() <= 1.5e-11);
+    // Converged is a fixed point: more work changes nothing.
+    let attention = s.attention().to_vec();
+    assert_eq!(s.step(100), 0);
+    assert_eq!(s.attention(), &attention[..]);
+    // --steps K is exactly K while training has not converged.
+    let mut k = Session::new(Config::default()).unwrap();
+    let fixed = k.train(Budget::Steps(150));
+    assert_eq!((fixed.steps, fixed.converged), (150, false));
+    assert_eq!(fixed.status, "training");
+    assert!(matches!(k.training_status(), Status::Adam));
+}
+
+#[test]
+fn lognormal_observations_are_always_positive() {
+    let clean = ndarray::Array2::from_shape_fn((2000, 2), |(i, j)| 0.01 + (i * 2 + j) as f64);
+    for sigma in [0.05, 0.5, 3.0] {
+        for seed in 0..5 {
+            let obs = NoiseModel::Lognormal.observe(&clean, sigma, seed);
+            assert!(obs.iter().all(|v| *v > 0.0), "σ = {sigma}, seed {seed}");
+            assert_eq!(non_physical_share(&obs), 0.0);
+        }
+    }
+    // Gaussian noise of the same size does produce impossible populations.
+    let ones = ndarray::Array2::from_elem((2000, 2), 1.0);
+    let gaussian = NoiseModel::Gaussian.observe(&ones, 3.0, 0);
+    assert!(non_physical_share(&gaussian) > 0.3);
+    // A lognormal setting trains, and is refused where states can be negative.
+    let config = Config {
+        noise: NoiseModel::Lognormal,
+        sigma: 0.2,
+        ..Config::default()
+    };
+    let mut s = Session::new(config).unwrap();
+    assert!(s.observations().iter().all(|v| *v > 0.0));
+    assert!(s.train(Budget::default()).converged);
+    let mut lorenz = Config::for_system(SystemKind::Lorenz);
+    lorenz.noise = NoiseModel::Lognormal;
+    let err = lorenz.validate().unwrap_err();
+    assert!(err.message.contains("positive"), "{err}");
+}
+
+#[test]
+fn each_noise_level_of_a_sweep_has_its_own_draws() {
+    let spec = SweepSpec {
+        base: Config::default(),
+        models: vec![ModelKind::PaperLinear],
+        sigmas: vec![(NoiseModel::Gaussian, 1.0), (NoiseModel::Gaussian, 2.0)],
+        seeds: vec![0, 1],
+        budget: Budget::Steps(10),
+    };
+    let seeds: Vec<u64> = spec.grid().iter().map(|c| c.seed).collect();
+    assert_eq!(seeds, vec![0, 1, SEED_STRIDE, SEED_STRIDE + 1]);
+    // The two levels' noise is not one vector rescaled.
+    let noise = |c: &Config| {
+        let s = Session::new(c.clone()).unwrap();
+        (s.observations() - s.clean()) / c.sigma
+    };
+    let grid = spec.grid();
+    assert_ne!(noise(&grid[0]), noise(&grid[2]));
+}
+
+#[test]
+fn infinitesimal_kicks_match_finite_kicks() {
+    // The tangent-linear growth along the normal against a finite kick of 1e-6, integrated.
+    let s = Session::new(Config::default()).unwrap();
+    let kicks =
+        KickResponse::along(s.system(), s.trajectory(), s.period(), s.config().tau).unwrap();
+    assert_eq!(kicks.primary_kind(), "normal");
+    for i in [0, 250, 600] {
+        let state = [s.clean()[[i, 0]], s.clean()[[i, 1]]];
+        for (h, &horizon) in kicks.horizons.iter().enumerate() {
+            let eps = 1e-6;
+            let finite = perturb_along_normal(s.system(), state, eps, horizon).unwrap();
+            let measured = (finite.deviation.last().unwrap() / eps).ln();
+            // The series reads the first sample at least `horizon` later: compare loosely.
+            let linear = kicks.normal[h][i];
+            assert!(
+                (measured - linear).abs() < 0.05 * linear.abs().max(1.0),
+                "sample {i}, horizon {horizon}: finite {measured}, linear {linear}"
+            );
+        }
+    }
+    // On a centre, period shear: the growth is about linear in time.
+    let slope = kicks.log_log_slope().unwrap();
+    assert!((0.7..1.3).contains(&slope), "slope {slope}");
+    // Deciles of a uniform attention still fill ten bins.
+    let uniform = vec![1.0 / 1000.0; 1000];
+    let table = by_attention_decile(&uniform, kicks.primary());
+    assert!(table
+        .medians
+        .iter()
+        .all(|row| row.iter().all(Option::is_some)));
+    assert!(table.spearman.iter().all(Option::is_none));
+}
+
+#[test]
+fn a_linear_score_reaches_no_more_than_the_mechanism_bound() {
+    let mut s = Session::new(Config::default()).unwrap();
+    s.train(Budget::default());
+    let m = linear_score_mechanism(s.observations(), s.clean(), s.sensitivity(), s.parameters())
+        .unwrap();
+    let achieved = m.achieved.unwrap();
+    // The model's Spearman ρ is the ρ of its score w·x̃: the softmax is monotone.
+    assert!((achieved - s.metrics().spearman.unwrap()).abs() < 1e-12);
+    assert!(m.reachable_min.0 <= achieved && achieved <= m.reachable_max.0);
+    assert!(m.reachable_min.0 < 0.0 && m.reachable_max.0 > 0.0);
+    // Along the default orbit |∇V| falls as the prey grows.
+    assert!(m.measure_vs_coordinate[0].unwrap() < -0.5);
+}
+
+#[test]
+fn the_ensemble_gives_the_same_numbers_however_its_work_is_sliced() {
+    let config = Config {
+        n: 200,
+        ..Config::default()
+    };
+    let mut whole = SeedEnsemble::new(&config);
+    whole.complete().unwrap();
+    let mut sliced = SeedEnsemble::new(&config);
+    while !sliced.is_done() {
+        sliced.work(7).unwrap();
+    }
+    assert_eq!(whole.runs(), sliced.runs());
+    assert_eq!(whole.runs().len() as u64, ENSEMBLE_SEEDS);
+    // The verdict names the ensemble once it is complete.
+    let mut s = Session::new(config.clone()).unwrap();
+    s.train(Budget::default());
+    let v = whole.verdict_for(&s);
+    assert!(v.starts_with("over 20 noise draws"), "{v}");
+    // While training, the draw's reading is provisional.
+    let fresh = Session::new(config).unwrap();
+    let early = fresh.verdict(None);
+    assert!(early.contains("provisional"), "{early}");
+}
+
+#[test]
+fn the_verdict_names_collapsed_attention_and_too_few_points() {
+    let mut s = Session::new(Config {
+        model: ModelKind::PaperLinearUnscaled,
+        ..Config::default()
+    })
+    .unwrap();
+    s.train(Budget::default());
+    let v = s.verdict(None);
+    assert!(v.contains("collapsed"), "{v}");
+    let two = Session::new(Config {
+        n: 5,
+        ..Config::default()
+    })
+    .unwrap();
+    let v = two.verdict(None);
+    assert!(v.starts_with("too few points"), "{v}");
+}
