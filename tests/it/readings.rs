@@ -182,3 +182,26 @@ fn the_verdict_names_collapsed_attention_and_too_few_points() {
     let v = two.verdict(None);
     assert!(v.starts_with("too few points"), "{v}");
 }
+
+#[test]
+fn a_self_attention_workspace_too_large_is_refused_before_allocating() {
+    // The reproduction: 64 GB asked for and an abort; now a message, at once.
+    let config = Config {
+        model: ModelKind::SelfAttention,
+        n: 1_000_000,
+        window: 1000,
+        heads: 4,
+        ..Config::default()
+    };
+    let err = Session::new(config).err().expect("refused").to_string();
+    assert!(err.contains("MiB") && err.contains("lower N"), "{err}");
+    // The page's largest slider setting still fits.
+    let largest = Config {
+        model: ModelKind::SelfAttention,
+        n: 5000,
+        window: 64,
+        heads: 4,
+        ..Config::default()
+    };
+    assert!(largest.validate().is_ok());
+}
