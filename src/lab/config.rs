@@ -339,6 +339,13 @@ impl Config {
         if let Err(e) = self.model.check(self.system) {
             return err("model", e);
         }
+        self.validate_workspace()
+    }
+
+    /// The self-attention workspace must fit in its cap before anything is allocated.
+    fn validate_workspace(&self) -> Result<(), ConfigError> {
+        let err =
+            |parameter: &'static str, message: String| Err(ConfigError { parameter, message });
         if self.model == ModelKind::SelfAttention {
             let bytes =
                 self_attention::workspace_bytes(self.system.dim(), self.heads, self.window, self.n);

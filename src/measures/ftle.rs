@@ -241,7 +241,7 @@ impl Propagators {
         let (extra, dt) = continuation(trajectory, tau)?;
         let span = times[n - 1] - times[0] + extra as f64 * dt;
         let pieces = span / SUB_INTERVAL + times.len() as f64;
-        if !(pieces <= MAX_SUB_INTERVALS) {
+        if pieces.is_nan() || pieces > MAX_SUB_INTERVALS {
             return Err(IntegrationError {
                 t: times[0],
                 message: format!(
