@@ -1,0 +1,542 @@
+//! Locates the attracting periodic orbit (limit cycle) of a 2-D or 3-D system and stores one
+//! period of it on a uniform grid, with its phase origin at a stated reference event.
+//!
+//! 1. Refuse what has no limit cycle: a system with a conserved V (every orbit around a centre
+//!    is closed, so a kick lands on another closed orbit with another period and the phase drifts
+//!    forever), and a system that states no Poincaré section (no periodic orbit to follow, e.g.
+//!    the chaotic Lorenz and Rössler systems).
+//! 2. Integrate onto the cycle: sample the orbit at steps sized by the Jacobian and wait until
+//!    the upward crossings of the system's Poincaré section repeat (return time and crossing
+//!    point both settle to [`SETTLE`] of the period and of the orbit's size).
+//! 3. Refine by Newton's method on the shooting equations x(T; x₀) − x₀ = 0 with the phase
+//!    condition f₁(x₀) = 0 (the first variable at its maximum): unknowns x₀ and T, derivative
+//!    from the variational equations (the monodromy matrix Φ(T) and f(x(T))).
+//! 4. Check the result: a Floquet multiplier 1 along the flow, every other multiplier inside the
+//!    unit circle by at least [`NEUTRAL_MARGIN`] (an attracting, isolated cycle), a non-zero
+//!    amplitude, and x₀ the highest point of the first variable on the stored orbit.
+//!
+//! Everything after step 2 uses fixed RK4 steps h = T/N with N sized so that h·‖D⁻¹JD‖∞ ≤
+//! [`STEP_SCALE`] at every sample of the cycle (the scaling of [`crate::dynamics::rk4`]), so the
+//! stored orbit is a fixed point of the same discrete map that the phase-response code uses.
+
+use crate::dynamics::floquet::{flow_with_derivative, multipliers, solve};
+use crate::dynamics::rk4::Rk4;
+use crate::systems::system::System;
+use std::fmt;
+
+/// The phase reference event, in words.
+pub const REFERENCE_EVENT: &str =
+    "θ = 0 at the maximum of the first state variable on the cycle; θ = t/T mod 1, in [0, 1)";
+
+/// Largest h·‖D⁻¹JD‖∞ of the fixed steps along the cycle.
+pub const STEP_SCALE: f64 = 0.01;
+/// The transient is sampled every SAMPLE_SCALE / ‖D⁻¹JD‖∞ time units.
+const SAMPLE_SCALE: f64 = 0.05;
+/// Relative change of the return time and of the crossing point (against the orbit's size)
+/// below which the transient counts as settled.
+pub const SETTLE: f64 = 1e-4;
+/// Most returns to the section the transient may take.
+pub const MAX_RETURNS: usize = 1000;
+/// Most samples the transient may take (each a few RK4 steps).
+pub const MAX_TRANSIENT_SAMPLES: usize = 500_000;
+/// Most fixed steps per period.
+pub const MAX_STEPS_PER_PERIOD: usize = 200_000;
+/// Most Newton iterations.
+const MAX_NEWTON: usize = 30;
+/// A cycle is attracting when every non-trivial Floquet multiplier has modulus ≤ 1 − this.
+pub const NEUTRAL_MARGIN: f64 = 1e-4;
+
+/// Why there is no limit cycle to work with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CycleErrorKind {
+    /// A system with a conserved quantity: closed orbits around a centre, no asymptotic phase.
+    Centre,
+    /// No attracting periodic orbit could be followed (chaos, an equilibrium, a repelling or
+    /// neutral cycle, a system without a Poincaré section).
+    NoLimitCycle,
+    /// The computation would exceed one of its stated caps.
+    OverBudget,
+    /// A kick that cannot be applied (a variable that does not exist, a zero or non-finite ε,
+    /// or a kicked state the system does not admit).
+    InvalidKick,
+    /// The numerics failed (integration error, Newton did not converge).
+    Failed,
+}
+
+/// A refusal or failure with a message that says why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CycleError {
+    pub kind: CycleErrorKind,
+    pub message: String,
+}
+
+impl CycleError {
+    pub fn new(kind: CycleErrorKind, message: impl Into<String>) -> Self {
+        CycleError {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for CycleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CycleError {}
+
+/// One period of a limit cycle on a uniform grid: `states` row i (of `steps + 1`) is the state
+/// at t = i·T/steps after the reference event; the last row is the return to the first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LimitCycle {
+    pub dim: usize,
+    /// The period T, in the system's time units.
+    pub period: f64,
+    /// Fixed RK4 steps per period (a multiple of the grid multiple asked for).
+    pub steps: usize,
+    /// Row-major, (steps + 1) × dim.
+    pub states: Vec<f64>,
+    /// The monodromy matrix Φ(T) at the reference point (row-major d×d in the first d² slots).
+    pub monodromy: [f64; 9],
+    /// The Floquet multipliers (eigenvalues of the monodromy matrix) as (re, im): the trivial
+    /// one (≈ 1) first.
+    pub multipliers: Vec<(f64, f64)>,
+    /// max |x(T) − x(0)| of the stored orbit.
+    pub closure_error: f64,
+    /// Returns to the Poincaré section taken by the transient.
+    pub transient_returns: usize,
+    pub newton_iterations: usize,
+}
+
+impl LimitCycle {
+    /// The fixed step h = T / steps.
+    pub fn step(&self) -> f64 {
+        self.period / self.steps as f64
+    }
+    /// The state at grid index `i` (0..=steps).
+    pub fn state(&self, i: usize) -> &[f64] {
+        &self.states[i * self.dim..(i + 1) * self.dim]
+    }
+    /// The time after the reference event of grid index `i`.
+    pub fn time(&self, i: usize) -> f64 {
+        self.period * i as f64 / self.steps as f64
+    }
+    /// The largest modulus of the non-trivial Floquet multipliers: the factor by which a
+    /// perturbation off the cycle shrinks per period, at worst.
+    pub fn contraction(&self) -> f64 {
+        self.multipliers[1..]
+            .iter()
+            .map(|(re, im)| re.hypot(*im))
+            .fold(0.0, f64::max)
+    }
+}
+
+/// dx₁/dt, the first component of f: positive before the reference event, negative after.
+pub fn reference_rate<S: System + ?Sized>(system: &S, x: &[f64], f: &mut [f64]) -> f64 {
+    system.vector_field(x, f);
+    f[0]
+}
+
+/// ‖D⁻¹JD‖∞ with D = diag(max(|x_i|, 1)), as in [`crate::dynamics::rk4`].
+pub fn scaled_jacobian_norm<S: System + ?Sized>(system: &S, x: &[f64]) -> f64 {
+    let d = x.len();
+    let mut jac = [0.0; 9];
+    system.jacobian(x, &mut jac[..d * d]);
+    let scale = |i: usize| x[i].abs().max(1.0);
+    (0..d)
+        .map(|i| {
+            (0..d)
+                .map(|j| (jac[i * d + j] * scale(j) / scale(i)).abs())
+                .sum::<f64>()
+        })
+        .fold(0.0_f64, f64::max)
+}
+
+/// Locates the limit cycle reached from `initial` (steps 1–4 of the module comment). The number
+/// of grid steps per period is a multiple of `grid_multiple`, so that the phases j/grid_multiple
+/// fall on the grid.
+pub fn locate_limit_cycle<S: System + ?Sized>(
+    system: &S,
+    initial: &[f64],
+    grid_multiple: usize,
+) -> Result<LimitCycle, CycleError> {
+    let d = system.dim();
+    refuse_without_cycle(system, initial)?;
+    let (coordinate, level) = system.poincare_section(initial).expect("checked above");
+    let settled = transient(system, initial, coordinate, level)?;
+    let multiple = grid_multiple.max(1);
+    let wanted = (settled.period * settled.max_norm / STEP_SCALE).ceil();
+    if !(wanted.is_finite() && wanted <= MAX_STEPS_PER_PERIOD as f64) {
+        return Err(CycleError::new(
+            CycleErrorKind::OverBudget,
+            format!(
+                "one period (T ≈ {:.4}) would need {wanted:.3e} RK4 steps; at most {MAX_STEPS_PER_PERIOD} are allowed",
+                settled.period
+            ),
+        ));
+    }
+    let steps = (wanted as usize).div_ceil(multiple).max(1) * multiple;
+    let shot = shoot(system, &settled.start, settled.period, steps)?;
+    let mut states = Vec::with_capacity((steps + 1) * d);
+    let mut x = shot.x0.clone();
+    let mut rk4 = Rk4::new(d);
+    let h = shot.period / steps as f64;
+    states.extend_from_slice(&x);
+    for _ in 0..steps {
+        rk4.step(system, &mut x, h);
+        states.extend_from_slice(&x);
+    }
+    let closure_error = (0..d)
+        .map(|i| (x[i] - shot.x0[i]).abs())
+        .fold(0.0, f64::max);
+    let cycle = LimitCycle {
+        dim: d,
+        period: shot.period,
+        steps,
+        states,
+        monodromy: shot.phi,
+        multipliers: multipliers(&shot.phi, d),
+        closure_error,
+        transient_returns: settled.returns,
+        newton_iterations: shot.iterations,
+    };
+    check_cycle(system, &cycle)?;
+    Ok(cycle)
+}
+
+/// Step 1: centres, systems without a section, and dimensions other than 2 and 3.
+fn refuse_without_cycle<S: System + ?Sized>(system: &S, initial: &[f64]) -> Result<(), CycleError> {
+    let name = system.name();
+    if system.lyapunov().is_some() {
+        return Err(CycleError::new(
+            CycleErrorKind::Centre,
+            format!(
+                "{name} has a conserved quantity V, so every orbit around its centre is closed and none attracts: \
+                 a kick moves the state onto another closed orbit with another period, and the phase then drifts \
+                 forever instead of settling. There is no asymptotic phase, so no phase response curve \
+                 (the period-shear view shows how the period changes from orbit to orbit instead)"
+            ),
+        ));
+    }
+    if system.poincare_section(initial).is_none() {
+        return Err(CycleError::new(
+            CycleErrorKind::NoLimitCycle,
+            format!(
+                "{name} has no periodic orbit to follow from this state (it states no Poincaré section; \
+                 Lorenz and Rössler are chaotic at their defaults, and on a chaotic attractor the returns never \
+                 repeat): without a period there is no phase, so no phase response curve"
+            ),
+        ));
+    }
+    if !(2..=3).contains(&system.dim()) {
+        return Err(CycleError::new(
+            CycleErrorKind::NoLimitCycle,
+            format!(
+                "limit cycles are located for 2-D and 3-D systems only; {name} is {}-D",
+                system.dim()
+            ),
+        ));
+    }
+    system
+        .check_state(initial)
+        .map_err(|m| CycleError::new(CycleErrorKind::Failed, m))
+}
+
+/// What the transient hands to Newton.
+struct Settled {
+    period: f64,
+    /// The sample with the highest first variable during the last return.
+    start: Vec<f64>,
+    /// The largest ‖D⁻¹JD‖∞ seen during the last return.
+    max_norm: f64,
+    returns: usize,
+}
+
+/// Running statistics of the samples since the last crossing.
+struct Window {
+    max_norm: f64,
+    best: Vec<f64>,
+    low: Vec<f64>,
+    high: Vec<f64>,
+}
+
+impl Window {
+    fn new(x: &[f64]) -> Self {
+        Window {
+            max_norm: 0.0,
+            best: x.to_vec(),
+            low: x.to_vec(),
+            high: x.to_vec(),
+        }
+    }
+    fn add(&mut self, x: &[f64], norm: f64) {
+        self.max_norm = self.max_norm.max(norm);
+        if x[0] > self.best[0] {
+            self.best.copy_from_slice(x);
+        }
+        for (i, &v) in x.iter().enumerate() {
+            self.low[i] = self.low[i].min(v);
+            self.high[i] = self.high[i].max(v);
+        }
+    }
+    /// The orbit's size over the window: the largest range of any coordinate.
+    fn size(&self) -> f64 {
+        self.low
+            .iter()
+            .zip(&self.high)
+            .map(|(l, h)| h - l)
+            .fold(0.0, f64::max)
+    }
+}
+
+/// The refusal for an orbit that comes to rest.
+fn at_rest<S: System + ?Sized>(system: &S, t: f64) -> CycleError {
+    CycleError::new(
+        CycleErrorKind::NoLimitCycle,
+        format!(
+            "{} settles onto an equilibrium (by t = {t:.4}), not onto a limit cycle: there is no oscillation whose \
+             phase a kick could shift",
+            system.name()
+        ),
+    )
+}
+
+/// Whether the orbit has come to rest: it moved by at most 1e-13 of its magnitude in one sample,
+/// or its size over the last return is at most 1e-9 of its magnitude.
+fn resting(previous: &[f64], x: &[f64], window_size: Option<f64>) -> bool {
+    let magnitude = 1.0 + x.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+    let moved = (0..x.len())
+        .map(|i| (x[i] - previous[i]).abs())
+        .fold(0.0, f64::max);
+    moved <= 1e-13 * magnitude || window_size.is_some_and(|s| s <= 1e-9 * magnitude)
+}
+
+/// Step 2: integrate until the upward crossings of the section repeat.
+fn transient<S: System + ?Sized>(
+    system: &S,
+    initial: &[f64],
+    coordinate: usize,
+    level: f64,
+) -> Result<Settled, CycleError> {
+    let failed = |e: crate::dynamics::rk4::IntegrationError| {
+        CycleError::new(CycleErrorKind::Failed, e.to_string())
+    };
+    let mut rk4 = Rk4::new(system.dim());
+    let (mut x, mut previous) = (initial.to_vec(), initial.to_vec());
+    let mut t = 0.0;
+    let mut last: Option<(f64, Vec<f64>)> = None;
+    let mut last_period: Option<f64> = None;
+    let mut window = Window::new(&x);
+    let (mut returns, mut change) = (0, f64::INFINITY);
+    for _ in 0..MAX_TRANSIENT_SAMPLES {
+        let norm = scaled_jacobian_norm(system, &x);
+        let dt = SAMPLE_SCALE / norm.max(1e-12);
+        previous.copy_from_slice(&x);
+        rk4.advance(system, &mut x, t, t + dt).map_err(failed)?;
+        window.add(&x, norm);
+        let (before, after) = (previous[coordinate] - level, x[coordinate] - level);
+        t += dt;
+        let crossed = before < 0.0 && after >= 0.0;
+        if resting(&previous, &x, crossed.then(|| window.size())) {
+            return Err(at_rest(system, t));
+        }
+        if !crossed {
+            continue;
+        }
+        let frac = before / (before - after);
+        let crossing_time = t - dt + frac * dt;
+        let point: Vec<f64> = (0..x.len())
+            .map(|i| previous[i] + frac * (x[i] - previous[i]))
+            .collect();
+        if let Some((t_prev, p_prev)) = &last {
+            returns += 1;
+            let period = crossing_time - t_prev;
+            let moved = (0..x.len())
+                .map(|i| (point[i] - p_prev[i]).abs())
+                .fold(0.0, f64::max);
+            if let Some(lp) = last_period {
+                change = ((period - lp).abs() / period).max(moved / window.size());
+                if change <= SETTLE {
+                    return Ok(Settled {
+                        period,
+                        start: window.best.clone(),
+                        max_norm: window.max_norm,
+                        returns,
+                    });
+                }
+            }
+            last_period = Some(period);
+            if returns >= MAX_RETURNS {
+                break;
+            }
+        }
+        last = Some((crossing_time, point));
+        window = Window::new(&x);
+    }
+    Err(CycleError::new(
+        CycleErrorKind::NoLimitCycle,
+        format!(
+            "{} did not settle onto a periodic orbit: after {returns} returns to its Poincaré section (t = {t:.4}) \
+             the return time or the crossing point still changed by {change:.2e} of the period or of the orbit's \
+             size per return (settled means ≤ {SETTLE:.0e}). It may be chaotic or attracted too slowly",
+            system.name()
+        ),
+    ))
+}
+
+/// The result of the shooting Newton iteration.
+struct Shot {
+    x0: Vec<f64>,
+    period: f64,
+    /// The monodromy matrix at the converged x₀.
+    phi: [f64; 9],
+    iterations: usize,
+}
+
+/// Step 3: Newton on x(T; x₀) − x₀ = 0 and f₁(x₀) = 0 with `steps` fixed steps of T/steps.
+fn shoot<S: System + ?Sized>(
+    system: &S,
+    start: &[f64],
+    period: f64,
+    steps: usize,
+) -> Result<Shot, CycleError> {
+    let d = system.dim();
+    let n = d + 1;
+    let (mut x0, mut period) = (start.to_vec(), period);
+    let (mut f_start, mut f_end, mut jac) = (vec![0.0; d], vec![0.0; d], [0.0; 9]);
+    let mut residual = f64::INFINITY;
+    for iteration in 0..MAX_NEWTON {
+        let (x_end, phi) = flow_with_derivative(system, &x0, period / steps as f64, steps)
+            .map_err(|m| CycleError::new(CycleErrorKind::Failed, m))?;
+        system.vector_field(&x0, &mut f_start);
+        system.vector_field(&x_end, &mut f_end);
+        system.jacobian(&x0, &mut jac[..d * d]);
+        let mut r: Vec<f64> = (0..d).map(|i| x_end[i] - x0[i]).collect();
+        r.push(f_start[0]);
+        residual = r.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+        let scale = 1.0 + x0.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+        if residual <= 1e-11 * scale {
+            return Ok(Shot {
+                x0,
+                period,
+                phi,
+                iterations: iteration,
+            });
+        }
+        let mut a = vec![0.0; n * n];
+        for i in 0..d {
+            for j in 0..d {
+                a[i * n + j] = phi[i * d + j] - if i == j { 1.0 } else { 0.0 };
+            }
+            a[i * n + d] = f_end[i];
+            a[d * n + i] = jac[i];
+        }
+        let delta = solve(a, r.iter().map(|v| -v).collect()).ok_or_else(|| {
+            CycleError::new(
+                CycleErrorKind::NoLimitCycle,
+                "the shooting equations are singular: the orbit found is not an isolated periodic orbit \
+                 (an equilibrium, or a family of closed orbits)",
+            )
+        })?;
+        x0.iter_mut().zip(&delta).for_each(|(x, dx)| *x += dx);
+        period += delta[d];
+        if !(period.is_finite() && period > 0.0) {
+            break;
+        }
+    }
+    Err(CycleError::new(
+        CycleErrorKind::Failed,
+        format!(
+            "Newton's method on the periodic orbit did not converge in {MAX_NEWTON} iterations (last residual {residual:.2e})"
+        ),
+    ))
+}
+
+/// Step 4: the located orbit is an attracting, isolated cycle with x₀ at the highest first
+/// variable.
+fn check_cycle<S: System + ?Sized>(system: &S, cycle: &LimitCycle) -> Result<(), CycleError> {
+    let name = system.name();
+    let no_cycle = |m: String| Err(CycleError::new(CycleErrorKind::NoLimitCycle, m));
+    let (re, im) = cycle.multipliers[0];
+    let x0 = cycle.state(0);
+    let size = (0..cycle.dim)
+        .map(|c| {
+            let column = (0..=cycle.steps).map(|i| cycle.state(i)[c]);
+            column.clone().fold(f64::MIN, f64::max) - column.fold(f64::MAX, f64::min)
+        })
+        .fold(0.0, f64::max);
+    if size <= 1e-8 * (1.0 + x0.iter().fold(0.0_f64, |m, v| m.max(v.abs()))) {
+        return no_cycle(format!(
+            "{name} settles onto an equilibrium, not onto a limit cycle: there is no oscillation to shift"
+        ));
+    }
+    if (re - 1.0).hypot(im) > 1e-5 {
+        return no_cycle(format!(
+            "the orbit found for {name} has no Floquet multiplier 1 (nearest {re:.6} {im:+.6}i): it is not a periodic orbit"
+        ));
+    }
+    let contraction = cycle.contraction();
+    if contraction > 1.0 - NEUTRAL_MARGIN {
+        return no_cycle(format!(
+            "the periodic orbit of {name} does not attract (largest non-trivial Floquet multiplier modulus {contraction:.6}): \
+             kicked states do not return to it, so there is no asymptotic phase"
+        ));
+    }
+    let highest = (0..=cycle.steps)
+        .map(|i| cycle.state(i)[0])
+        .fold(f64::MIN, f64::max);
+    if highest - x0[0] > 1e-9 * size {
+        return Err(CycleError::new(
+            CycleErrorKind::Failed,
+            format!(
+                "the phase reference of {name} is a local, not the global, maximum of {} ({} < {highest})",
+                system.state_names()[0],
+                x0[0]
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Within one fixed step of size `h` from `x` over which dx₁/dt goes from positive to
+/// non-positive: the time τ ∈ (0, h] at which it is zero (the reference event), by safeguarded
+/// Newton on one RK4 step of size τ (the same accuracy as a full step).
+pub fn reference_event_in_step<S: System + ?Sized>(
+    system: &S,
+    rk4: &mut Rk4,
+    x: &[f64],
+    h: f64,
+) -> f64 {
+    let d = x.len();
+    let (mut f, mut jac, mut y) = (vec![0.0; d], [0.0; 9], vec![0.0; d]);
+    let (mut lo, mut hi) = (0.0, h);
+    let g0 = reference_rate(system, x, &mut f);
+    y.copy_from_slice(x);
+    rk4.step(system, &mut y, h);
+    let g1 = reference_rate(system, &y, &mut f);
+    let mut tau = if g0 - g1 > 0.0 { h * g0 / (g0 - g1) } else { h };
+    for _ in 0..50 {
+        y.copy_from_slice(x);
+        rk4.step(system, &mut y, tau);
+        let g = reference_rate(system, &y, &mut f);
+        if g > 0.0 {
+            lo = tau;
+        } else {
+            hi = tau;
+        }
+        system.jacobian(&y, &mut jac[..d * d]);
+        let slope: f64 = (0..d).map(|j| jac[j] * f[j]).sum();
+        let mut next = tau - g / slope;
+        if !(next > lo && next < hi) {
+            next = 0.5 * (lo + hi);
+        }
+        let done = (next - tau).abs() <= 1e-15 * h.max(tau.abs());
+        tau = next;
+        if done || hi - lo <= 1e-15 * h {
+            break;
+        }
+    }
+    tau
+}
