@@ -20,13 +20,10 @@
 //! stored orbit is a fixed point of the same discrete map that the phase-response code uses.
 
 use crate::dynamics::floquet::{flow_with_derivative, multipliers, solve};
+pub use crate::dynamics::phase_event::REFERENCE_EVENT;
 use crate::dynamics::rk4::Rk4;
 use crate::systems::system::System;
 use std::fmt;
-
-/// The phase reference event, in words.
-pub const REFERENCE_EVENT: &str =
-    "θ = 0 at the maximum of the first state variable on the cycle; θ = t/T mod 1, in [0, 1)";
 
 /// Largest h·‖D⁻¹JD‖∞ of the fixed steps along the cycle.
 pub const STEP_SCALE: f64 = 0.01;
@@ -131,12 +128,6 @@ impl LimitCycle {
             .map(|(re, im)| re.hypot(*im))
             .fold(0.0, f64::max)
     }
-}
-
-/// dx₁/dt, the first component of f: positive before the reference event, negative after.
-pub fn reference_rate<S: System + ?Sized>(system: &S, x: &[f64], f: &mut [f64]) -> f64 {
-    system.vector_field(x, f);
-    f[0]
 }
 
 /// ‖D⁻¹JD‖∞ with D = diag(max(|x_i|, 1)), as in [`crate::dynamics::rk4`].
@@ -498,45 +489,4 @@ fn check_cycle<S: System + ?Sized>(system: &S, cycle: &LimitCycle) -> Result<(),
         ));
     }
     Ok(())
-}
-
-/// Within one fixed step of size `h` from `x` over which dx₁/dt goes from positive to
-/// non-positive: the time τ ∈ (0, h] at which it is zero (the reference event), by safeguarded
-/// Newton on one RK4 step of size τ (the same accuracy as a full step).
-pub fn reference_event_in_step<S: System + ?Sized>(
-    system: &S,
-    rk4: &mut Rk4,
-    x: &[f64],
-    h: f64,
-) -> f64 {
-    let d = x.len();
-    let (mut f, mut jac, mut y) = (vec![0.0; d], [0.0; 9], vec![0.0; d]);
-    let (mut lo, mut hi) = (0.0, h);
-    let g0 = reference_rate(system, x, &mut f);
-    y.copy_from_slice(x);
-    rk4.step(system, &mut y, h);
-    let g1 = reference_rate(system, &y, &mut f);
-    let mut tau = if g0 - g1 > 0.0 { h * g0 / (g0 - g1) } else { h };
-    for _ in 0..50 {
-        y.copy_from_slice(x);
-        rk4.step(system, &mut y, tau);
-        let g = reference_rate(system, &y, &mut f);
-        if g > 0.0 {
-            lo = tau;
-        } else {
-            hi = tau;
-        }
-        system.jacobian(&y, &mut jac[..d * d]);
-        let slope: f64 = (0..d).map(|j| jac[j] * f[j]).sum();
-        let mut next = tau - g / slope;
-        if !(next > lo && next < hi) {
-            next = 0.5 * (lo + hi);
-        }
-        let done = (next - tau).abs() <= 1e-15 * h.max(tau.abs());
-        tau = next;
-        if done || hi - lo <= 1e-15 * h {
-            break;
-        }
-    }
-    tau
 }

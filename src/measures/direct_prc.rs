@@ -11,9 +11,8 @@
 //! in periods (fraction of a cycle); times T for time units. For small ε it approaches
 //! ε·Z_k(θ) (time units), Z from [`crate::measures::phase_response`].
 
-use crate::dynamics::limit_cycle::{
-    reference_event_in_step, CycleError, CycleErrorKind, LimitCycle,
-};
+use crate::dynamics::limit_cycle::{CycleError, CycleErrorKind, LimitCycle};
+use crate::dynamics::phase_event::reference_event_in_step;
 use crate::dynamics::rk4::Rk4;
 use crate::systems::system::System;
 
