@@ -138,7 +138,7 @@ pub fn multipliers(m: &[f64; 9], d: usize) -> Vec<(f64, f64)> {
     };
     if d == 2 {
         let mut roots = quadratic(trace, det).to_vec();
-        roots.sort_by(|a, b| (a.0 - 1.0).hypot(a.1).total_cmp(&(b.0 - 1.0).hypot(b.1)));
+        roots.sort_by(|a, b| libm::hypot(a.0 - 1.0, a.1).total_cmp(&libm::hypot(b.0 - 1.0, b.1)));
         return roots;
     }
     // The real root nearest 1 by Newton from 1, then deflate to a quadratic.
@@ -173,7 +173,7 @@ pub fn left_eigenvector_for_one(m: &[f64; 9], d: usize) -> Vec<f64> {
         let candidates = [row(0), row(1)];
         let best = candidates
             .iter()
-            .max_by(|a, b| a[0].hypot(a[1]).total_cmp(&b[0].hypot(b[1])))
+            .max_by(|a, b| libm::hypot(a[0], a[1]).total_cmp(&libm::hypot(b[0], b[1])))
             .expect("two rows");
         return vec![-best[1], best[0]];
     }

@@ -5,9 +5,9 @@
 //!    is closed, so a kick lands on another closed orbit with another period and the phase drifts
 //!    forever), and a system that states no Poincaré section (no periodic orbit to follow, e.g.
 //!    the chaotic Lorenz and Rössler systems).
-//! 2. Integrate onto the cycle: sample the orbit at steps sized by the Jacobian and wait until
+//! 2. Integrate onto the cycle ([`crate::dynamics::cycle_transient`]): sample the orbit at steps sized by the Jacobian and wait until
 //!    the upward crossings of the system's Poincaré section repeat (return time and crossing
-//!    point both settle to [`SETTLE`] of the period and of the orbit's size).
+//!    point both settle to [`SETTLE`](crate::dynamics::cycle_transient::SETTLE) of the period and of the orbit's size).
 //! 3. Refine by Newton's method on the shooting equations x(T; x₀) − x₀ = 0 with the phase
 //!    condition f₁(x₀) = 0 (the first variable at its maximum): unknowns x₀ and T, derivative
 //!    from the variational equations (the monodromy matrix Φ(T) and f(x(T))).
@@ -19,70 +19,21 @@
 //! [`STEP_SCALE`] at every sample of the cycle (the scaling of [`crate::dynamics::rk4`]), so the
 //! stored orbit is a fixed point of the same discrete map that the phase-response code uses.
 
+pub use crate::dynamics::cycle_error::{CycleError, CycleErrorKind};
+use crate::dynamics::cycle_transient::transient;
 use crate::dynamics::floquet::{flow_with_derivative, multipliers, solve};
 pub use crate::dynamics::phase_event::REFERENCE_EVENT;
 use crate::dynamics::rk4::Rk4;
 use crate::systems::system::System;
-use std::fmt;
 
 /// Largest h·‖D⁻¹JD‖∞ of the fixed steps along the cycle.
 pub const STEP_SCALE: f64 = 0.01;
-/// The transient is sampled every SAMPLE_SCALE / ‖D⁻¹JD‖∞ time units.
-const SAMPLE_SCALE: f64 = 0.05;
-/// Relative change of the return time and of the crossing point (against the orbit's size)
-/// below which the transient counts as settled.
-pub const SETTLE: f64 = 1e-4;
-/// Most returns to the section the transient may take.
-pub const MAX_RETURNS: usize = 1000;
-/// Most samples the transient may take (each a few RK4 steps).
-pub const MAX_TRANSIENT_SAMPLES: usize = 500_000;
 /// Most fixed steps per period.
 pub const MAX_STEPS_PER_PERIOD: usize = 200_000;
 /// Most Newton iterations.
 const MAX_NEWTON: usize = 30;
 /// A cycle is attracting when every non-trivial Floquet multiplier has modulus ≤ 1 − this.
 pub const NEUTRAL_MARGIN: f64 = 1e-4;
-
-/// Why there is no limit cycle to work with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CycleErrorKind {
-    /// A system with a conserved quantity: closed orbits around a centre, no asymptotic phase.
-    Centre,
-    /// No attracting periodic orbit could be followed (chaos, an equilibrium, a repelling or
-    /// neutral cycle, a system without a Poincaré section).
-    NoLimitCycle,
-    /// The computation would exceed one of its stated caps.
-    OverBudget,
-    /// A kick that cannot be applied (a variable that does not exist, a zero or non-finite ε,
-    /// or a kicked state the system does not admit).
-    InvalidKick,
-    /// The numerics failed (integration error, Newton did not converge).
-    Failed,
-}
-
-/// A refusal or failure with a message that says why.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CycleError {
-    pub kind: CycleErrorKind,
-    pub message: String,
-}
-
-impl CycleError {
-    pub fn new(kind: CycleErrorKind, message: impl Into<String>) -> Self {
-        CycleError {
-            kind,
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for CycleError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for CycleError {}
 
 /// One period of a limit cycle on a uniform grid: `states` row i (of `steps + 1`) is the state
 /// at t = i·T/steps after the reference event; the last row is the return to the first.
@@ -125,24 +76,9 @@ impl LimitCycle {
     pub fn contraction(&self) -> f64 {
         self.multipliers[1..]
             .iter()
-            .map(|(re, im)| re.hypot(*im))
+            .map(|(re, im)| libm::hypot(*re, *im))
             .fold(0.0, f64::max)
     }
-}
-
-/// ‖D⁻¹JD‖∞ with D = diag(max(|x_i|, 1)), as in [`crate::dynamics::rk4`].
-pub fn scaled_jacobian_norm<S: System + ?Sized>(system: &S, x: &[f64]) -> f64 {
-    let d = x.len();
-    let mut jac = [0.0; 9];
-    system.jacobian(x, &mut jac[..d * d]);
-    let scale = |i: usize| x[i].abs().max(1.0);
-    (0..d)
-        .map(|i| {
-            (0..d)
-                .map(|j| (jac[i * d + j] * scale(j) / scale(i)).abs())
-                .sum::<f64>()
-        })
-        .fold(0.0_f64, f64::max)
 }
 
 /// Locates the limit cycle reached from `initial` (steps 1–4 of the module comment). The number
@@ -235,148 +171,6 @@ fn refuse_without_cycle<S: System + ?Sized>(system: &S, initial: &[f64]) -> Resu
         .map_err(|m| CycleError::new(CycleErrorKind::Failed, m))
 }
 
-/// What the transient hands to Newton.
-struct Settled {
-    period: f64,
-    /// The sample with the highest first variable during the last return.
-    start: Vec<f64>,
-    /// The largest ‖D⁻¹JD‖∞ seen during the last return.
-    max_norm: f64,
-    returns: usize,
-}
-
-/// Running statistics of the samples since the last crossing.
-struct Window {
-    max_norm: f64,
-    best: Vec<f64>,
-    low: Vec<f64>,
-    high: Vec<f64>,
-}
-
-impl Window {
-    fn new(x: &[f64]) -> Self {
-        Window {
-            max_norm: 0.0,
-            best: x.to_vec(),
-            low: x.to_vec(),
-            high: x.to_vec(),
-        }
-    }
-    fn add(&mut self, x: &[f64], norm: f64) {
-        self.max_norm = self.max_norm.max(norm);
-        if x[0] > self.best[0] {
-            self.best.copy_from_slice(x);
-        }
-        for (i, &v) in x.iter().enumerate() {
-            self.low[i] = self.low[i].min(v);
-            self.high[i] = self.high[i].max(v);
-        }
-    }
-    /// The orbit's size over the window: the largest range of any coordinate.
-    fn size(&self) -> f64 {
-        self.low
-            .iter()
-            .zip(&self.high)
-            .map(|(l, h)| h - l)
-            .fold(0.0, f64::max)
-    }
-}
-
-/// The refusal for an orbit that comes to rest.
-fn at_rest<S: System + ?Sized>(system: &S, t: f64) -> CycleError {
-    CycleError::new(
-        CycleErrorKind::NoLimitCycle,
-        format!(
-            "{} settles onto an equilibrium (by t = {t:.4}), not onto a limit cycle: there is no oscillation whose \
-             phase a kick could shift",
-            system.name()
-        ),
-    )
-}
-
-/// Whether the orbit has come to rest: it moved by at most 1e-13 of its magnitude in one sample,
-/// or its size over the last return is at most 1e-9 of its magnitude.
-fn resting(previous: &[f64], x: &[f64], window_size: Option<f64>) -> bool {
-    let magnitude = 1.0 + x.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
-    let moved = (0..x.len())
-        .map(|i| (x[i] - previous[i]).abs())
-        .fold(0.0, f64::max);
-    moved <= 1e-13 * magnitude || window_size.is_some_and(|s| s <= 1e-9 * magnitude)
-}
-
-/// Step 2: integrate until the upward crossings of the section repeat.
-fn transient<S: System + ?Sized>(
-    system: &S,
-    initial: &[f64],
-    coordinate: usize,
-    level: f64,
-) -> Result<Settled, CycleError> {
-    let failed = |e: crate::dynamics::rk4::IntegrationError| {
-        CycleError::new(CycleErrorKind::Failed, e.to_string())
-    };
-    let mut rk4 = Rk4::new(system.dim());
-    let (mut x, mut previous) = (initial.to_vec(), initial.to_vec());
-    let mut t = 0.0;
-    let mut last: Option<(f64, Vec<f64>)> = None;
-    let mut last_period: Option<f64> = None;
-    let mut window = Window::new(&x);
-    let (mut returns, mut change) = (0, f64::INFINITY);
-    for _ in 0..MAX_TRANSIENT_SAMPLES {
-        let norm = scaled_jacobian_norm(system, &x);
-        let dt = SAMPLE_SCALE / norm.max(1e-12);
-        previous.copy_from_slice(&x);
-        rk4.advance(system, &mut x, t, t + dt).map_err(failed)?;
-        window.add(&x, norm);
-        let (before, after) = (previous[coordinate] - level, x[coordinate] - level);
-        t += dt;
-        let crossed = before < 0.0 && after >= 0.0;
-        if resting(&previous, &x, crossed.then(|| window.size())) {
-            return Err(at_rest(system, t));
-        }
-        if !crossed {
-            continue;
-        }
-        let frac = before / (before - after);
-        let crossing_time = t - dt + frac * dt;
-        let point: Vec<f64> = (0..x.len())
-            .map(|i| previous[i] + frac * (x[i] - previous[i]))
-            .collect();
-        if let Some((t_prev, p_prev)) = &last {
-            returns += 1;
-            let period = crossing_time - t_prev;
-            let moved = (0..x.len())
-                .map(|i| (point[i] - p_prev[i]).abs())
-                .fold(0.0, f64::max);
-            if let Some(lp) = last_period {
-                change = ((period - lp).abs() / period).max(moved / window.size());
-                if change <= SETTLE {
-                    return Ok(Settled {
-                        period,
-                        start: window.best.clone(),
-                        max_norm: window.max_norm,
-                        returns,
-                    });
-                }
-            }
-            last_period = Some(period);
-            if returns >= MAX_RETURNS {
-                break;
-            }
-        }
-        last = Some((crossing_time, point));
-        window = Window::new(&x);
-    }
-    Err(CycleError::new(
-        CycleErrorKind::NoLimitCycle,
-        format!(
-            "{} did not settle onto a periodic orbit: after {returns} returns to its Poincaré section (t = {t:.4}) \
-             the return time or the crossing point still changed by {change:.2e} of the period or of the orbit's \
-             size per return (settled means ≤ {SETTLE:.0e}). It may be chaotic or attracted too slowly",
-            system.name()
-        ),
-    ))
-}
-
 /// The result of the shooting Newton iteration.
 struct Shot {
     x0: Vec<f64>,
@@ -463,7 +257,7 @@ fn check_cycle<S: System + ?Sized>(system: &S, cycle: &LimitCycle) -> Result<(),
             "{name} settles onto an equilibrium, not onto a limit cycle: there is no oscillation to shift"
         ));
     }
-    if (re - 1.0).hypot(im) > 1e-5 {
+    if libm::hypot(re - 1.0, im) > 1e-5 {
         return no_cycle(format!(
             "the orbit found for {name} has no Floquet multiplier 1 (nearest {re:.6} {im:+.6}i): it is not a periodic orbit"
         ));

@@ -11,7 +11,8 @@
 //! in periods (fraction of a cycle); times T for time units. For small ε it approaches
 //! ε·Z_k(θ) (time units), Z from [`crate::measures::phase_response`].
 
-use crate::dynamics::limit_cycle::{CycleError, CycleErrorKind, LimitCycle};
+use crate::dynamics::cycle_error::{CycleError, CycleErrorKind};
+use crate::dynamics::limit_cycle::LimitCycle;
 use crate::dynamics::phase_event::reference_event_in_step;
 use crate::dynamics::rk4::Rk4;
 use crate::systems::system::System;
@@ -90,24 +91,34 @@ pub fn wrap_phase(x: f64) -> f64 {
 
 /// Periods the estimates need to settle from a shift of order 0.1 period down to `tolerance`
 /// at the cycle's contraction, plus two: the basis of the cost estimate.
-pub fn expected_periods(cycle: &LimitCycle, tolerance: f64) -> usize {
+pub fn expected_periods(cycle: &LimitCycle, tolerance: f64) -> f64 {
     let c = cycle.contraction().max(1e-300);
     let bound = tolerance * (1.0 - c) / c;
-    let periods = (libm::log(bound / 0.1) / libm::log(c)).max(1.0);
-    (periods.ceil() as usize + 2).min(MAX_PERIODS)
+    libm::ceil((libm::log(bound / 0.1) / libm::log(c)).max(1.0)) + 2.0
 }
 
-/// The RK4 steps a direct PRC at `points` phases is expected to take, or an error if that is
-/// over [`MAX_DIRECT_STEPS`].
+/// The RK4 steps a direct PRC at `points` phases is expected to take, or an error if a kick
+/// would need more than [`MAX_PERIODS`] periods to settle or all of them more than
+/// [`MAX_DIRECT_STEPS`] steps.
 pub fn direct_cost(cycle: &LimitCycle, points: usize, tolerance: f64) -> Result<f64, CycleError> {
-    let steps = points as f64 * expected_periods(cycle, tolerance) as f64 * cycle.steps as f64;
+    let periods = expected_periods(cycle, tolerance);
+    if periods.is_nan() || periods > MAX_PERIODS as f64 {
+        return Err(CycleError::new(
+            CycleErrorKind::OverBudget,
+            format!(
+                "the cycle attracts too weakly (Floquet multiplier modulus {:.4}) for a kick's phase to settle to \
+                 {tolerance:.0e} periods within {MAX_PERIODS} periods (about {periods:.0} needed): loosen the tolerance",
+                cycle.contraction()
+            ),
+        ));
+    }
+    let steps = points as f64 * periods * cycle.steps as f64;
     if steps > MAX_DIRECT_STEPS {
         return Err(CycleError::new(
             CycleErrorKind::OverBudget,
             format!(
-                "{points} kicks, each followed for about {} periods of {} steps, would take {steps:.2e} RK4 steps; \
-                 at most {MAX_DIRECT_STEPS:.0e} are allowed: ask for fewer points or a looser tolerance",
-                expected_periods(cycle, tolerance),
+                "{points} kicks, each followed for about {periods:.0} periods of {} steps, would take {steps:.2e} RK4 \
+                 steps; at most {MAX_DIRECT_STEPS:.0e} are allowed: ask for fewer points or a looser tolerance",
                 cycle.steps
             ),
         ));

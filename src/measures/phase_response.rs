@@ -15,8 +15,9 @@
 //! reference event of [`crate::dynamics::limit_cycle::REFERENCE_EVENT`]. A positive Z·δx is an
 //! advance: the kicked oscillation reaches its events earlier.
 
+use crate::dynamics::cycle_error::{CycleError, CycleErrorKind};
 use crate::dynamics::floquet::left_eigenvector_for_one;
-use crate::dynamics::limit_cycle::{CycleError, CycleErrorKind, LimitCycle};
+use crate::dynamics::limit_cycle::LimitCycle;
 use crate::systems::system::System;
 
 /// Sweeps stop when the largest change of Z over the grid is at most this times max |Z|.
