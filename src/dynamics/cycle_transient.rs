@@ -17,6 +17,7 @@ pub const SETTLE: f64 = 1e-4;
 pub const MAX_RETURNS: usize = 1000;
 /// Most samples the transient may take (each a few RK4 steps).
 pub const MAX_TRANSIENT_SAMPLES: usize = 500_000;
+
 /// ‖D⁻¹JD‖∞ with D = diag(max(|x_i|, 1)), as in [`crate::dynamics::rk4`].
 pub fn scaled_jacobian_norm<S: System + ?Sized>(system: &S, x: &[f64]) -> f64 {
     let d = x.len();
@@ -34,11 +35,13 @@ pub fn scaled_jacobian_norm<S: System + ?Sized>(system: &S, x: &[f64]) -> f64 {
 
 /// What the transient hands to Newton.
 pub struct Settled {
+    /// The last return time: the period, to about [`SETTLE`].
     pub period: f64,
     /// The sample with the highest first variable during the last return.
     pub start: Vec<f64>,
     /// The largest ‖D⁻¹JD‖∞ seen during the last return.
     pub max_norm: f64,
+    /// Returns to the section taken.
     pub returns: usize,
 }
 

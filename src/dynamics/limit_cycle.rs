@@ -5,9 +5,11 @@
 //!    is closed, so a kick lands on another closed orbit with another period and the phase drifts
 //!    forever), and a system that states no Poincaré section (no periodic orbit to follow, e.g.
 //!    the chaotic Lorenz and Rössler systems).
-//! 2. Integrate onto the cycle ([`crate::dynamics::cycle_transient`]): sample the orbit at steps sized by the Jacobian and wait until
-//!    the upward crossings of the system's Poincaré section repeat (return time and crossing
-//!    point both settle to [`SETTLE`](crate::dynamics::cycle_transient::SETTLE) of the period and of the orbit's size).
+//! 2. Integrate onto the cycle ([`crate::dynamics::cycle_transient`]): sample the orbit at
+//!    steps sized by the Jacobian and wait until the upward crossings of the system's Poincaré
+//!    section repeat (return time and crossing point both settle to
+//!    [`SETTLE`](crate::dynamics::cycle_transient::SETTLE) of the period and of the orbit's
+//!    size).
 //! 3. Refine by Newton's method on the shooting equations x(T; x₀) − x₀ = 0 with the phase
 //!    condition f₁(x₀) = 0 (the first variable at its maximum): unknowns x₀ and T, derivative
 //!    from the variational equations (the monodromy matrix Φ(T) and f(x(T))).
@@ -16,8 +18,9 @@
 //!    amplitude, and x₀ the highest point of the first variable on the stored orbit.
 //!
 //! Everything after step 2 uses fixed RK4 steps h = T/N with N sized so that h·‖D⁻¹JD‖∞ ≤
-//! [`STEP_SCALE`] at every sample of the cycle (the scaling of [`crate::dynamics::rk4`]), so the
-//! stored orbit is a fixed point of the same discrete map that the phase-response code uses.
+//! [`STEP_SCALE`] at every sample of the transient's last turn (the scaling of
+//! [`crate::dynamics::rk4`]), so the stored orbit is a fixed point of the same discrete map that
+//! the phase-response code uses.
 
 pub use crate::dynamics::cycle_error::{CycleError, CycleErrorKind};
 use crate::dynamics::cycle_transient::transient;

@@ -5,7 +5,7 @@
 //! (−½, ½]: unkicked, the events fall on whole periods, so an event reached δ earlier than a
 //! whole period is an advance of δ/T. The estimates converge geometrically, by the cycle's
 //! largest non-trivial Floquet multiplier c per period; integration stops when the remaining
-//! error bound |Δθ_e − Δθ_{e−1}|·c/(1 − c) is at most the tolerance.
+//! error bound |Δθ_e − Δθ_{e−1}|·c/(1 − c) is at most the tolerance at two events in a row.
 //!
 //! Sign convention: advance > 0 (the kicked oscillation runs ahead), delay < 0. The shift is
 //! in periods (fraction of a cycle); times T for time units. For small ε it approaches
@@ -21,9 +21,9 @@ use crate::systems::system::System;
 pub const DEFAULT_TOLERANCE: f64 = 1e-8;
 /// Most periods integrated after one kick.
 pub const MAX_PERIODS: usize = 400;
-/// Most RK4 steps one direct PRC may take, all kicks together (about 10 s natively for a 3-D
-/// system).
-pub const MAX_DIRECT_STEPS: f64 = 2e8;
+/// Most RK4 steps one direct PRC may take, all kicks together: about 25 s of one native core
+/// for Goodwin (0.5 µs a step, mostly libm's pow), less for Van der Pol.
+pub const MAX_DIRECT_STEPS: f64 = 5e7;
 
 /// RK4 with the arithmetic of [`Rk4::step`] (so the same bits), keeping f at the new state as
 /// the next step's first stage: four evaluations of f per step, and dx₁/dt at every step for free.
@@ -90,11 +90,12 @@ pub fn wrap_phase(x: f64) -> f64 {
 }
 
 /// Periods the estimates need to settle from a shift of order 0.1 period down to `tolerance`
-/// at the cycle's contraction, plus two: the basis of the cost estimate.
+/// at the cycle's contraction, plus three (the first event and the two settled steps): the
+/// basis of the cost estimate.
 pub fn expected_periods(cycle: &LimitCycle, tolerance: f64) -> f64 {
     let c = cycle.contraction().max(1e-300);
     let bound = tolerance * (1.0 - c) / c;
-    libm::ceil((libm::log(bound / 0.1) / libm::log(c)).max(1.0)) + 2.0
+    libm::ceil((libm::log(bound / 0.1) / libm::log(c)).max(1.0)) + 3.0
 }
 
 /// The RK4 steps a direct PRC at `points` phases is expected to take, or an error if a kick
@@ -166,11 +167,12 @@ pub fn kick_shift<S: System + ?Sized>(
             let tau = reference_event_in_step(system, &mut stepper.rk4, &previous, h);
             let event = start + s as f64 * h + tau;
             let estimate = wrap_phase(-event / period);
-            let settled = estimates
-                .last()
-                .is_some_and(|last| wrap_phase(estimate - last).abs() * factor <= tolerance);
             estimates.push(estimate);
-            if settled {
+            // Two small steps in a row: one alone can be a chance crossing of an oscillating
+            // approach (complex multipliers).
+            let small = |w: &[f64]| wrap_phase(w[1] - w[0]).abs() * factor <= tolerance;
+            let n = estimates.len();
+            if n >= 3 && small(&estimates[n - 2..]) && small(&estimates[n - 3..n - 1]) {
                 return Ok(KickShift {
                     theta: start / period,
                     shift: estimate,

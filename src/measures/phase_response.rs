@@ -5,9 +5,9 @@
 //! phase for good by Z(θ)·δx. It solves the adjoint equation dZ/dt = −Df(x(t))ᵀ Z, periodic,
 //! normalised so that Z·f(x(t)) = 1 (a conserved quantity of the pair). Here it is integrated
 //! backward in time along one stored period (RK4 with the cycle's fixed step, the midpoints of
-//! the steps by cubic Hermite interpolation of the stored states), started from the monodromy matrix's left eigenvector for the
-//! multiplier 1, normalised, and the sweep repeated from its own Z(0) until Z stops changing
-//! (relative change ≤ [`SWEEP_TOLERANCE`]). Backward in time the adjoint contracts onto its
+//! the steps by cubic Hermite interpolation of the stored states), started from the monodromy
+//! matrix's left eigenvector for the multiplier 1, normalised, and the sweep repeated from its
+//! own Z(0) until Z stops changing (relative change ≤ [`SWEEP_TOLERANCE`]). Backward in time the adjoint contracts onto its
 //! periodic solution by the cycle's non-trivial Floquet multipliers per sweep.
 //!
 //! Units: Z is in time units per unit of each state variable (the phase measured in time,

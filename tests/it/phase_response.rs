@@ -67,6 +67,17 @@ fn radial_clock_adjoint_prc_matches_the_closed_form() {
             .fold(0.0, f64::max);
         println!("radial clock ω = {omega}: max |Z − Z_exact| = {error:.2e}");
         assert!(error <= 1e-5, "ω = {omega}: max error {error:.3e}");
+        // Between grid phases, and past θ = 1, by periodic linear interpolation.
+        for theta in [0.3 / 64.0, 0.5, 1.0 + 10.5 / 64.0, -0.25] {
+            let exact = clock.analytic_prc(theta * period);
+            let z = prc.z_at(theta);
+            let between = (z[0] - exact[0]).abs().max((z[1] - exact[1]).abs());
+            // Linear interpolation error ≤ (Δθ·T)²·max|Z''|/8 with |Z''| = ω.
+            assert!(
+                between <= (period / 64.0).powi(2) * omega / 8.0 + 1e-9,
+                "θ = {theta}"
+            );
+        }
     }
 }
 
