@@ -10,5 +10,6 @@ pub mod measure;
 pub mod normal_derivative;
 pub mod normal_growth;
 pub mod phase_response;
+pub mod phase_response_along;
 
 pub use measure::Measure;

@@ -360,3 +360,34 @@ fn prc_command_prints_json_and_csv_and_refuses_centres() {
         assert!(stderr.contains(needle), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn the_phase_response_measure_follows_z_along_the_cycle_and_is_refused_elsewhere() {
+    use lyapunov_lens::lab::config::Config;
+    use lyapunov_lens::lab::session::Session;
+    use lyapunov_lens::measures::measure::Measure;
+    use lyapunov_lens::systems::catalogue::SystemKind;
+    // Van der Pol after its burn-in: |Z| along the run is periodic with the cycle's period.
+    let mut config = Config::for_system(SystemKind::VanDerPol);
+    config.measure = Measure::PhaseResponse;
+    let s = Session::new(config.clone()).unwrap();
+    let z = s.sensitivity();
+    assert!(z.iter().all(|v| v.is_finite() && *v > 0.0));
+    let period = s.period().unwrap();
+    let dt = s.times()[1] - s.times()[0];
+    let shift = (period / dt).round() as usize;
+    let worst = (0..z.len() - shift)
+        .map(|i| (z[i] - z[i + shift]).abs() / z[i])
+        .fold(0.0_f64, f64::max);
+    assert!(worst < 0.05, "|Z| one period apart differs by {worst}");
+    // Off the cycle (no burn-in) it refuses, and says what to do.
+    config.burn_in = 0.0;
+    let err = Session::new(config).err().unwrap().to_string();
+    assert!(err.contains("burn-in"), "{err}");
+    // A centre and a chaotic system have no phase response.
+    for system in [SystemKind::LotkaVolterra, SystemKind::Lorenz] {
+        let err = Measure::PhaseResponse.check(system).unwrap_err();
+        assert!(err.contains("limit cycle"), "{system}: {err}");
+    }
+    assert!(Measure::PhaseResponse.check(SystemKind::Goodwin).is_ok());
+}
