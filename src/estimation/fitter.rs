@@ -15,6 +15,7 @@
 
 use crate::estimation::objective::Evaluation;
 use crate::estimation::problem::{FitData, FitError, FitProblem, FitSettings};
+use crate::estimation::sensitivity::PIECES_PER_SPAN;
 use crate::estimation::starts::{candidates, choose, SCREENING};
 use crate::training::symmetric_eigen::SymmetricEigen;
 use argmin::core::{CostFunction, Error, Gradient, Hessian, IterState, Problem, Solver, State};
@@ -28,6 +29,14 @@ pub const SCREEN_CHUNK: usize = 8;
 pub const TOLERANCE: f64 = 1e-8;
 /// A start stops after this many rejected steps in a row.
 const MAX_REJECTIONS: usize = 25;
+/// A start is abandoned after [`ABANDON_AFTER`] iterations when its objective is more than
+/// [`ABANDON_GAP`] above the best converged start's and the model predicts less than
+/// [`ABANDON_GAIN`] further decrease: it is settling into a worse local optimum.
+pub const ABANDON_AFTER: usize = 10;
+pub const ABANDON_GAP: f64 = 10.0;
+pub const ABANDON_GAIN: f64 = 1.0;
+/// The most work a fit may plan, in solves × (points + pieces) × integrated dimension.
+pub const WORK_CAP: f64 = 2e9;
 
 type Tr = TrustRegion<Steihaug<Vec<f64>, f64>, f64>;
 type TrState = IterState<Vec<f64>, Vec<f64>, (), Vec<Vec<f64>>, (), f64>;
@@ -155,6 +164,7 @@ struct Run {
 /// A fit in progress (see the module doc).
 pub struct Fitter {
     problem: FitProblem,
+    plan: FitPlan,
     phase: Phase,
     run: Option<Run>,
     outcomes: Vec<StartOutcome>,
@@ -174,7 +184,17 @@ impl Fitter {
             SCREENING.max(problem.settings.starts)
         };
         let candidates = candidates(&problem, first.as_deref(), count);
+        let plan = plan(&problem, candidates.len());
+        if plan.work > WORK_CAP {
+            return Err(FitError::TooExpensive(format!(
+                "this fit could take up to {} solves of {} points each ({:.1e} units of work, cap {WORK_CAP:.0e}): use fewer starts or iterations, or thin the series",
+                plan.max_solves,
+                problem.data.len(),
+                plan.work
+            )));
+        }
         Ok(Fitter {
+            plan,
             problem,
             phase: Phase::Screening {
                 candidates,
@@ -189,6 +209,11 @@ impl Fitter {
 
     pub fn problem(&self) -> &FitProblem {
         &self.problem
+    }
+
+    /// The most the fit can cost, known before it starts.
+    pub fn plan(&self) -> &FitPlan {
+        &self.plan
     }
 
     /// Whether every start has stopped.
@@ -340,6 +365,18 @@ impl Fitter {
                 format!("converged after {n} iterations (predicted further gain {gain:.1e})"),
             ));
         }
+        let best = self
+            .outcomes
+            .iter()
+            .filter(|o| o.converged)
+            .fold(f64::INFINITY, |a, o| a.min(o.objective));
+        let gap = state.get_cost() - best;
+        if n >= ABANDON_AFTER && gap > ABANDON_GAP && gain < ABANDON_GAIN {
+            return Some((
+                false,
+                format!("abandoned after {n} iterations: settling {gap:.1} above the best start's objective (predicted further gain {gain:.1e})"),
+            ));
+        }
         if run.rejections >= MAX_REJECTIONS {
             return Some((
                 false,
@@ -387,6 +424,29 @@ impl Fitter {
     /// Splits the fitter into what the result needs.
     pub(crate) fn into_parts(self) -> (FitProblem, Vec<StartOutcome>, usize, Option<String>) {
         (self.problem, self.outcomes, self.solves, self.first_failure)
+    }
+}
+
+/// What a fit can cost at most, known before it starts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FitPlan {
+    /// Starting candidates screened (one plain solve each).
+    pub candidates: usize,
+    /// The most solves: the screening plus two per iteration of every start.
+    pub max_solves: usize,
+    /// max_solves × (points + pieces) × integrated dimension (state and sensitivities).
+    pub work: f64,
+}
+
+fn plan(problem: &FitProblem, candidates: usize) -> FitPlan {
+    let s = &problem.settings;
+    let max_solves = candidates + s.starts * (s.max_iterations + 1) * 2;
+    let d = problem.dim;
+    let per_solve = (problem.data.len() + PIECES_PER_SPAN) * (d + d * problem.len());
+    FitPlan {
+        candidates,
+        max_solves,
+        work: max_solves as f64 * per_solve as f64,
     }
 }
 

@@ -111,7 +111,7 @@ pub struct FitSettings {
 
 impl FitSettings {
     /// Lognormal noise where the states are positive (populations, concentrations), Gaussian
-    /// otherwise; weak priors; 8 starts; 200 iterations per start.
+    /// otherwise; weak priors; 8 starts; 100 iterations per start.
     pub fn new(system: SystemKind) -> FitSettings {
         FitSettings {
             system,
@@ -123,7 +123,7 @@ impl FitSettings {
             prior: Prior::Weak,
             starts: 8,
             seed: 1,
-            max_iterations: 200,
+            max_iterations: 100,
             weights: None,
             start_from: None,
         }
@@ -225,6 +225,7 @@ impl FitProblem {
             weights,
         };
         problem.check_counts()?;
+        problem.check_start()?;
         Ok(problem)
     }
 
@@ -260,6 +261,30 @@ impl FitProblem {
     pub fn observed_names(&self) -> Vec<&'static str> {
         let names = self.settings.system.state_names();
         self.data.variables.iter().map(|&v| names[v]).collect()
+    }
+
+    /// A caller's start has one value per coordinate, positive where the coordinate is a log.
+    fn check_start(&self) -> Result<(), FitError> {
+        let Some(values) = &self.settings.start_from else {
+            return Ok(());
+        };
+        if values.len() != self.len() {
+            return Err(input(format!(
+                "the start has {} values, expected {} (rates then initial state)",
+                values.len(),
+                self.len()
+            )));
+        }
+        for (c, v) in self.coordinates.iter().zip(values) {
+            if !v.is_finite() || (c.log && *v <= 0.0) {
+                return Err(input(format!(
+                    "the start's {} = {v} must be a {}finite number",
+                    c.name,
+                    if c.log { "positive " } else { "" }
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Enough values for the parameters: strictly more observed values than rates, initial

@@ -48,6 +48,10 @@ pub struct FitResult {
     /// Solves (orbit integrations) the whole fit took.
     pub solves: usize,
     pub times: Vec<f64>,
+    /// The state variable each observed column is (indices into the state).
+    pub variables: Vec<usize>,
+    /// The observations, n × m.
+    pub observations: Vec<Vec<f64>>,
     /// The fitted states at the data times, n × d.
     pub fitted: Vec<Vec<f64>>,
     /// g(y) − g(x̂) at the data times, n × m (g = ln under lognormal noise).
@@ -210,6 +214,14 @@ fn assemble(
         weak_directions: uncertainty.weak_directions,
         solves,
         times: problem.data.times.clone(),
+        variables: problem.data.variables.clone(),
+        observations: problem
+            .data
+            .values
+            .rows()
+            .into_iter()
+            .map(|r| r.to_vec())
+            .collect(),
         fitted,
         residuals,
     }

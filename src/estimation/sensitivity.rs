@@ -24,7 +24,7 @@ pub const MAX_DIM: usize = 3;
 pub const MAX_RATES: usize = 8;
 /// One solve may take at most this many RK4 substeps; a parameter guess that needs more
 /// (an orbit blowing up, or dynamics far faster than the data) is refused rather than followed.
-pub const MAX_STEPS_PER_SOLVE: usize = 50_000;
+pub const MAX_STEPS_PER_SOLVE: usize = 200_000;
 
 /// A solution sampled at the data times, with its sensitivities when asked for.
 #[derive(Debug, Clone, PartialEq)]

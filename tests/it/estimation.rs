@@ -2,7 +2,8 @@
 //! sensitivity gradient against finite differences; synthetic Lotka–Volterra recovery (21
 //! points, lognormal σ = 0.1) inside the 95% intervals for a fixed seed; interval coverage over
 //! simulated data sets; the Hudson's Bay lynx–hare fit; a named non-identifiable direction; the
-//! per-step cost of the resumable fitter; and the refusals of bad input. If it fails, the fit
+//! per-step cost of the resumable fitter; the refusals of bad input; the lynx–hare file's
+//! header mapping; and the `fit` command's JSON, CSV and exit codes. If it fails, the fit
 //! follows a wrong gradient, its intervals do not mean 95%, or bad data get a number instead of
 //! a reason.
 //!
@@ -17,6 +18,9 @@ use lyapunov_lens::dynamics::rk4::{integrate, uniform_times};
 use lyapunov_lens::estimation::fitter::{FitStep, Fitter, SCREEN_CHUNK};
 use lyapunov_lens::estimation::problem::{FitData, FitError, FitProblem, FitSettings, Prior};
 use lyapunov_lens::estimation::result::{finish, fit, FitResult};
+use lyapunov_lens::observations::csv_import::{
+    parse_observations_csv, parse_observations_csv_with,
+};
 use lyapunov_lens::observations::lynx_hare;
 use lyapunov_lens::observations::noise_model::NoiseModel;
 use lyapunov_lens::systems::catalogue::SystemKind;
@@ -386,4 +390,149 @@ fn a_fit_that_does_not_converge_says_so() {
         Err(FitError::NotConverged(m)) => assert!(m.contains("cap of 1 iterations"), "{m}"),
         other => panic!("expected non-convergence, got {other:?}"),
     }
+}
+
+#[test]
+fn the_lynx_hare_header_maps_hare_to_prey_and_columns_can_be_chosen() {
+    let text = lynx_hare::csv();
+    let auto = parse_observations_csv(&text).unwrap();
+    assert_eq!(
+        auto.observations.row(0).to_vec(),
+        vec![30.0, 4.0],
+        "hare is the prey"
+    );
+    assert!(
+        auto.description.contains("prey = Hare, predator = Lynx"),
+        "{}",
+        auto.description
+    );
+    assert_eq!(
+        auto.observations,
+        lynx_hare::series().observations,
+        "the built-in series"
+    );
+    assert_eq!(auto.times, lynx_hare::series().times);
+    let chosen = ["Year", "lynx", "3"].map(String::from);
+    let swapped = parse_observations_csv_with(&text, Some(&chosen)).unwrap();
+    assert_eq!(swapped.observations.row(0).to_vec(), vec![4.0, 30.0]);
+    let unknown = ["Year", "Wolf", "Hare"].map(String::from);
+    let e = parse_observations_csv_with(&text, Some(&unknown)).unwrap_err();
+    assert!(e.message.contains("no column 'Wolf'"), "{e}");
+}
+
+fn cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_lyapunov-lens"))
+        .args(args)
+        .output()
+        .expect("CLI runs")
+}
+
+#[test]
+fn cli_fit_lynx_hare_prints_estimates_intervals_and_the_trajectory() {
+    let out = cli(&["fit", "--data", "lynx-hare", "--starts", "3"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["converged"], true);
+    assert!(v["starts_agreeing"].as_u64().unwrap() >= 1);
+    assert!(v["log_likelihood"].is_number());
+    let estimates = v["estimates"].as_array().unwrap();
+    let names: Vec<&str> = estimates
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["alpha", "beta", "gamma", "delta", "x0", "y0", "sigma_x", "sigma_y"]
+    );
+    for e in estimates {
+        let (lo, x, hi) = (
+            e["lower"].as_f64().unwrap(),
+            e["value"].as_f64().unwrap(),
+            e["upper"].as_f64().unwrap(),
+        );
+        assert!(0.0 < lo && lo < x && x < hi, "{e}");
+    }
+    let points = v["points"].as_array().unwrap();
+    assert_eq!(points.len(), 21);
+    for key in ["t", "x_obs", "y_obs", "x", "y", "residual_x", "residual_y"] {
+        assert!(points[0][key].is_number(), "points lack {key}");
+    }
+    assert_eq!(points[0]["t"], 1900.0);
+    assert_eq!(points[0]["x_obs"], 30.0, "hare is the prey");
+}
+
+#[test]
+fn cli_fit_csv_reads_back_with_the_fit_as_clean_states() {
+    let out = cli(&[
+        "fit",
+        "--data",
+        "lynx-hare",
+        "--starts",
+        "2",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("# alpha, "), "{text}");
+    let series = parse_observations_csv(&text).unwrap();
+    assert_eq!(series.times.len(), 21);
+    assert_eq!(series.observations.row(3).to_vec(), vec![77.4, 35.2]);
+    assert!(series.clean.is_some());
+}
+
+#[test]
+fn cli_fit_refuses_bad_input_with_exit_2_and_one_line() {
+    let dir = std::env::temp_dir().join(format!("fit-bad-input-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let zero = dir.join("zero.csv");
+    std::fs::write(&zero, lynx_hare::csv().replace("1905, 41.7", "1905, 0")).unwrap();
+    let zero = zero.to_str().unwrap();
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["fit", "--input", zero],
+            "lognormal noise needs positive observations",
+        ),
+        (
+            &["fit", "--data", "lynx-hare", "--system", "lorenz"],
+            "3 state variables",
+        ),
+        (&["fit"], "--input FILE.csv or --data lynx-hare"),
+        (&["fit", "--data", "lynx-hare", "--starts", "0"], "--starts"),
+        (
+            &["fit", "--data", "lynx-hare", "--columns", "1,2,3"],
+            "--columns",
+        ),
+    ];
+    for (args, wanted) in cases {
+        let out = cli(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(wanted), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    }
+    let out = cli(&[
+        "fit",
+        "--data",
+        "lynx-hare",
+        "--starts",
+        "1",
+        "--max-iterations",
+        "1",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "non-convergence is a failed run"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did not converge"));
+    std::fs::remove_dir_all(dir).ok();
 }
