@@ -12,6 +12,8 @@
 //!
 //! - 95% intervals are u ± t·se in fit coordinates, mapped back: on the log scale for positive
 //!   parameters, so they stay positive, on the value itself otherwise.
+//! - A weighted fit (attention weights N·a_t) gets the sandwich covariance (see [`sandwich`]):
+//!   weights that are not inverse variances make H⁻¹ alone wrong.
 //! - A direction the Hessian cannot invert (a zero eigenvalue) gives every coordinate that moves
 //!   along it an infinite standard error and an unbounded interval, not a made-up finite one.
 //! - Near-non-identifiable directions are read from the likelihood's information alone (the
@@ -113,6 +115,24 @@ fn degrees_of_freedom(problem: &FitProblem) -> (f64, Vec<f64>) {
     )
 }
 
+/// A weighted fit's covariance H⁻¹ + H⁻¹(G₂ − G)H⁻¹, with G and G₂ the information with the
+/// weights and with their squares (both at s): the sandwich H⁻¹(G₂ + prior)H⁻¹ of a fit whose
+/// weights are not inverse variances, which reduces to H⁻¹ when every weight is 1. Unbounded
+/// entries stay unbounded.
+fn sandwich(h_inv: &[f64], g: &[f64], g2: &[f64], inflation: f64, p: usize) -> Vec<f64> {
+    if h_inv.iter().any(|v| !v.is_finite()) {
+        return h_inv.to_vec();
+    }
+    let product = |a: &[f64], b: &[f64]| -> Vec<f64> {
+        (0..p * p)
+            .map(|k| (0..p).map(|m| a[(k / p) * p + m] * b[m * p + k % p]).sum())
+            .collect()
+    };
+    let middle: Vec<f64> = g2.iter().zip(g).map(|(a, b)| (a - b) / inflation).collect();
+    let correction = product(&product(h_inv, &middle), h_inv);
+    h_inv.iter().zip(&correction).map(|(a, b)| a + b).collect()
+}
+
 /// Estimates, intervals, correlations and weak directions at the optimum `u`.
 pub fn laplace(problem: &FitProblem, u: &[f64], at: &Evaluation) -> Uncertainty {
     let p = problem.len();
@@ -132,7 +152,16 @@ pub fn laplace(problem: &FitProblem, u: &[f64], at: &Evaluation) -> Uncertainty 
     for (k, c) in problem.coordinates.iter().enumerate() {
         h[k * p + k] += 1.0 / (c.prior_sd * c.prior_sd);
     }
-    let cov = inverse(&h, p);
+    let mut cov = inverse(&h, p);
+    if problem.weights.iter().any(|&w| w != 1.0) {
+        cov = sandwich(
+            &cov,
+            &at.information,
+            &at.information_squared_weights,
+            inflation,
+            p,
+        );
+    }
     let mut estimates: Vec<Estimate> = problem
         .coordinates
         .iter()

@@ -9,6 +9,7 @@
 //! - [`fitter`]: the resumable multistart trust-region fit (a few steps per frame in the page);
 //! - [`laplace`]: standard errors, 95% intervals, correlations and weak directions;
 //! - [`result`]: what a fit reports, and [`result::fit`] to run one whole;
+//! - [`weighted`]: attention-weighted refitting to a fixed point.
 
 pub mod fitter;
 pub mod laplace;
@@ -17,3 +18,4 @@ pub mod problem;
 pub mod result;
 pub mod sensitivity;
 pub mod starts;
+pub mod weighted;

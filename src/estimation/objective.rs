@@ -38,6 +38,9 @@ pub struct Evaluation {
     pub gradient: Vec<f64>,
     /// Gauss–Newton information of the likelihood alone, P×P row-major (empty without).
     pub information: Vec<f64>,
+    /// The same with the weights squared, Σ_j σ̂_j⁻² Σ_i w_i² a_i a_iᵀ: the middle of the
+    /// sandwich covariance of a weighted fit (equal to `information` when every weight is 1).
+    pub information_squared_weights: Vec<f64>,
 }
 
 impl Evaluation {
@@ -78,6 +81,7 @@ impl FitProblem {
             solution,
             gradient: Vec::new(),
             information: Vec::new(),
+            information_squared_weights: Vec::new(),
         };
         if derivatives {
             self.derivatives(u, &values, &fitted, &mut evaluation);
@@ -174,6 +178,7 @@ impl FitProblem {
         let m = self.data.variables.len();
         let mut gradient = vec![0.0; p];
         let mut information = vec![0.0; p * p];
+        let mut squared = vec![0.0; p * p];
         let mut a = vec![0.0; p];
         for (t, &w) in self.weights.iter().enumerate() {
             for (j, &v) in self.data.variables.iter().enumerate() {
@@ -197,6 +202,7 @@ impl FitProblem {
                     gradient[k] -= precision * residual * a[k];
                     for l in 0..p {
                         information[k * p + l] += precision * a[k] * a[l];
+                        squared[k * p + l] += w * precision * a[k] * a[l];
                     }
                 }
             }
@@ -208,5 +214,6 @@ impl FitProblem {
         }
         e.gradient = gradient;
         e.information = information;
+        e.information_squared_weights = squared;
     }
 }

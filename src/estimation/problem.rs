@@ -102,7 +102,8 @@ pub struct FitSettings {
     pub seed: u64,
     /// Trust-region iterations per start.
     pub max_iterations: usize,
-    /// Weights on the points' residuals (N·a_t for attention weighting); `None` weighs all 1.
+    /// Weights on the points' residuals (N·a_t for attention weighting; rescaled to mean 1);
+    /// `None` weighs all 1.
     pub weights: Option<Vec<f64>>,
     /// Rates then initial state to use as the first starting candidate (a previous fit, say);
     /// with `starts` = 1 the fit starts there without screening.
@@ -193,7 +194,7 @@ pub struct FitProblem {
     pub dim: usize,
     /// g(y): ln y under lognormal noise, y under Gaussian; n × m row-major.
     pub transformed: Vec<f64>,
-    /// The weight of each point.
+    /// The weight of each point, mean 1.
     pub weights: Vec<f64>,
 }
 
@@ -213,6 +214,9 @@ impl FitProblem {
             .clone()
             .unwrap_or_else(|| vec![1.0; data.len()]);
         check_weights(&weights, data.len())?;
+        // Mean 1 (the N·a_t form), so that Σw is the number of points the intervals count.
+        let mean = weights.iter().sum::<f64>() / weights.len() as f64;
+        let weights: Vec<f64> = weights.iter().map(|w| w / mean).collect();
         let transformed = transform(&settings, &data, &*system)?;
         let coordinates = coordinates(kind, settings.prior);
         let problem = FitProblem {

@@ -18,6 +18,7 @@ use lyapunov_lens::dynamics::rk4::{integrate, uniform_times};
 use lyapunov_lens::estimation::fitter::{FitStep, Fitter, SCREEN_CHUNK};
 use lyapunov_lens::estimation::problem::{FitData, FitError, FitProblem, FitSettings, Prior};
 use lyapunov_lens::estimation::result::{finish, fit, FitResult};
+use lyapunov_lens::estimation::weighted::fit_attention_weighted;
 use lyapunov_lens::observations::csv_import::{
     parse_observations_csv, parse_observations_csv_with,
 };
@@ -535,4 +536,88 @@ fn cli_fit_refuses_bad_input_with_exit_2_and_one_line() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("did not converge"));
     std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn uniform_attention_changes_nothing_and_constant_weights_are_no_weights() {
+    let n = 21;
+    let weighted = fit_attention_weighted(
+        from_truth(),
+        lv_data(7),
+        |_| Ok(vec![1.0 / n as f64; n]),
+        5,
+        1e-6,
+    )
+    .unwrap();
+    assert!(
+        weighted.fixed_point && weighted.rounds.len() == 1,
+        "{:?}",
+        weighted.rounds
+    );
+    assert!(weighted.weights.iter().all(|&w| (w - 1.0).abs() < 1e-12));
+    let scaled = fit(
+        FitSettings {
+            weights: Some(vec![2.5; n]),
+            ..from_truth()
+        },
+        lv_data(7),
+    )
+    .unwrap();
+    for (a, b) in scaled.estimates.iter().zip(&weighted.unweighted.estimates) {
+        assert!(
+            (a.value - b.value).abs() < 1e-6 * b.value.abs(),
+            "{}: {} vs {}",
+            a.name,
+            a.value,
+            b.value
+        );
+        assert!(
+            (a.std_error - b.std_error).abs() < 1e-6 * b.std_error,
+            "{}",
+            a.name
+        );
+    }
+    let wrong = fit_attention_weighted(from_truth(), lv_data(7), |_| Ok(vec![0.1; 3]), 5, 1e-6);
+    assert!(matches!(wrong, Err(FitError::Input(m)) if m.contains("3 points")));
+}
+
+#[test]
+fn attention_weighting_reaches_a_fixed_point_that_downweights_outliers() {
+    // Two points with 10× the noise; "attention" ∝ 1/(r² + s²) from the current fit's
+    // residuals r and noise scales s, a stand-in for a trained model's attention.
+    let mut data = lv_data(8);
+    for t in [6, 14] {
+        data.values[[t, 0]] *= libm::exp(1.0);
+        data.values[[t, 1]] *= libm::exp(-1.0);
+    }
+    let attention = |r: &FitResult| {
+        let s = [r.estimates[6].value, r.estimates[7].value];
+        Ok(r.residuals
+            .iter()
+            .map(|row| {
+                1.0 / (row[0] * row[0] / (s[0] * s[0]) + row[1] * row[1] / (s[1] * s[1]) + 1.0)
+            })
+            .collect())
+    };
+    let w = fit_attention_weighted(from_truth(), data, attention, 20, 1e-3).unwrap();
+    println!(
+        "rounds {:?}",
+        w.rounds.iter().map(|r| r.change).collect::<Vec<_>>()
+    );
+    assert!(w.fixed_point, "no fixed point in {} rounds", w.rounds.len());
+    assert!(w.weights[6] < 0.3 && w.weights[14] < 0.3, "{:?}", w.weights);
+    let mean = w.weights.iter().sum::<f64>() / 21.0;
+    assert!((mean - 1.0).abs() < 1e-12);
+    let error = |r: &FitResult| {
+        r.parameter_values()
+            .iter()
+            .zip(&TRUTH)
+            .map(|(v, t)| ((v - t) / t).abs())
+            .fold(0.0, f64::max)
+    };
+    println!(
+        "largest relative error: unweighted {:.3}, weighted {:.3}",
+        error(&w.unweighted),
+        error(&w.weighted)
+    );
 }
