@@ -1,7 +1,8 @@
 //! The fit as a resumable state machine, so that the page can run a few steps per animation
 //! frame and the CLI all of them: [`Fitter::step`] does at most [`SCREEN_CHUNK`] plain solves
 //! (screening the starting candidates) or one trust-region iteration (at most two solves, one of
-//! them with sensitivities).
+//! them with sensitivities), each solve capped at what the data can resolve and, while
+//! optimizing, at a small multiple of the current point's RK4 steps ([`STEP_CAP_FACTOR`]).
 //!
 //! The optimizer is argmin's trust region with the Steihaug–CG subproblem, fed the Gauss–Newton
 //! Hessian: for a sum of squares this is Levenberg–Marquardt in its trust-region form (Moré),
@@ -24,7 +25,10 @@ use serde::Serialize;
 use std::cell::{Cell, RefCell};
 
 /// Candidates screened per step.
-pub const SCREEN_CHUNK: usize = 8;
+pub const SCREEN_CHUNK: usize = 2;
+/// An optimizer's trial point may take this many times the RK4 substeps of its current point
+/// (see [`FitProblem::set_step_cap`]): one step costs a small multiple of an ordinary solve.
+pub const STEP_CAP_FACTOR: usize = 8;
 /// Converged when ½gᵀH⁻¹g falls below this (log-likelihood units).
 pub const TOLERANCE: f64 = 1e-8;
 /// A start stops after this many rejected steps in a row.
@@ -317,7 +321,12 @@ impl Fitter {
                 })
             }
         };
-        self.solves += problem.take_problem().map_or(0, |o| o.solves.get());
+        if let Some(objective) = problem.take_problem() {
+            self.solves += objective.solves.get();
+            if let Some((_, e)) = objective.cache.into_inner() {
+                self.problem.set_step_cap(e.solution.steps, STEP_CAP_FACTOR);
+            }
+        }
         let stop = match result {
             Ok((state, accepted)) => {
                 if accepted {

@@ -68,6 +68,7 @@ impl FitProblem {
             &values[self.rates..],
             &self.data.times,
             derivatives,
+            self.step_cap.get(),
         )
         .map_err(|e| e.to_string())?;
         let fitted = self.fitted_transform(&solution)?;

@@ -4,12 +4,13 @@
 //! state of systems whose states are positive), the value itself otherwise. The noise scales are
 //! profiled out (see `objective`). [`FitProblem::new`] checks everything before any work starts.
 
-use crate::estimation::sensitivity::{MAX_DIM, MAX_RATES};
+use crate::estimation::sensitivity::{MAX_DIM, MAX_RATES, MAX_STEPS_PER_SOLVE};
 use crate::observations::csv_import::ImportedSeries;
 use crate::observations::noise_model::NoiseModel;
 use crate::systems::catalogue::SystemKind;
 use crate::systems::system::System;
 use ndarray::Array2;
+use std::cell::Cell;
 use std::fmt;
 
 crate::named_kind! {
@@ -32,6 +33,14 @@ pub const WEAK_PRIOR_SD: f64 = 3.0;
 pub const MAX_POINTS: usize = 20_000;
 pub const MAX_STARTS: usize = 64;
 pub const MAX_ITERATIONS: usize = 5_000;
+/// The step cap of a solve never goes below this (see [`FitProblem::set_step_cap`]).
+pub const MIN_STEP_CAP: usize = 10_000;
+/// RK4 substeps per interval between data times beyond which the data cannot resolve an orbit.
+/// The substeps are sized to h·‖D⁻¹JD‖ ≤ 0.01, so 2000 of them cover about 20 units of the
+/// fastest relative rate per interval: several turns of the orbit between two observations
+/// (a turn takes about 2π, times the amplitude factor of the state-scaled norm, 3 to 6 on the
+/// lynx–hare orbit), which no fit to those observations can tell from an alias.
+pub const STEPS_PER_INTERVAL: usize = 2000;
 
 /// Why a fit cannot run or did not succeed.
 #[derive(Debug, Clone, PartialEq)]
@@ -196,6 +205,8 @@ pub struct FitProblem {
     pub transformed: Vec<f64>,
     /// The weight of each point, mean 1.
     pub weights: Vec<f64>,
+    /// RK4 substeps one solve may take (see [`FitProblem::set_step_cap`]).
+    pub step_cap: Cell<usize>,
 }
 
 impl FitProblem {
@@ -227,7 +238,9 @@ impl FitProblem {
             coordinates,
             transformed,
             weights,
+            step_cap: Cell::new(MAX_STEPS_PER_SOLVE),
         };
+        problem.step_cap.set(problem.resolvable_steps());
         problem.check_counts()?;
         problem.check_start()?;
         Ok(problem)
@@ -265,6 +278,24 @@ impl FitProblem {
     pub fn observed_names(&self) -> Vec<&'static str> {
         let names = self.settings.system.state_names();
         self.data.variables.iter().map(|&v| names[v]).collect()
+    }
+
+    /// The most RK4 substeps an orbit the data can resolve needs: [`STEPS_PER_INTERVAL`] per
+    /// interval between data times, within [`MIN_STEP_CAP`] and [`MAX_STEPS_PER_SOLVE`].
+    pub fn resolvable_steps(&self) -> usize {
+        let intervals = self.data.len().saturating_sub(1);
+        intervals
+            .saturating_mul(STEPS_PER_INTERVAL)
+            .clamp(MIN_STEP_CAP, MAX_STEPS_PER_SOLVE)
+    }
+
+    /// Caps each solve at `typical` × `factor` RK4 substeps, within [`MIN_STEP_CAP`] and
+    /// [`FitProblem::resolvable_steps`]: a guess whose orbit needs many times the steps of the
+    /// current one is refused quickly instead of followed (and a step of the page stays short).
+    pub fn set_step_cap(&self, typical: usize, factor: usize) {
+        let cap = typical.saturating_mul(factor);
+        self.step_cap
+            .set(cap.clamp(MIN_STEP_CAP, self.resolvable_steps()));
     }
 
     /// A caller's start has one value per coordinate, positive where the coordinate is a log.

@@ -6,7 +6,7 @@
 use crate::estimation::fitter::{FitStep, Fitter, StartOutcome};
 use crate::estimation::laplace::{laplace, short_name, Estimate, WeakDirection};
 use crate::estimation::problem::{FitData, FitError, FitProblem, FitSettings, Prior};
-use crate::estimation::sensitivity::solve;
+use crate::estimation::sensitivity::{solve, MAX_STEPS_PER_SOLVE};
 use crate::observations::noise_model::NoiseModel;
 use crate::systems::catalogue::SystemKind;
 use serde::Serialize;
@@ -79,8 +79,15 @@ impl FitResult {
         let values = self.parameter_values();
         let rates = self.system.rates().len();
         let system = self.system.build(&values)?;
-        let solution =
-            solve(&*system, rates, &values[rates..], times, false).map_err(|e| e.to_string())?;
+        let solution = solve(
+            &*system,
+            rates,
+            &values[rates..],
+            times,
+            false,
+            MAX_STEPS_PER_SOLVE,
+        )
+        .map_err(|e| e.to_string())?;
         Ok(solution
             .states
             .chunks(solution.dim)

@@ -24,6 +24,7 @@ pub const MAX_DIM: usize = 3;
 pub const MAX_RATES: usize = 8;
 /// One solve may take at most this many RK4 substeps; a parameter guess that needs more
 /// (an orbit blowing up, or dynamics far faster than the data) is refused rather than followed.
+/// The fit lowers the cap further to a multiple of what its current point needs.
 pub const MAX_STEPS_PER_SOLVE: usize = 200_000;
 
 /// A solution sampled at the data times, with its sensitivities when asked for.
@@ -63,6 +64,7 @@ struct Augmented<'a> {
     params: usize,
     /// Vector-field evaluations so far (four per RK4 substep).
     evaluations: Cell<usize>,
+    max_steps: usize,
 }
 
 impl System for Augmented<'_> {
@@ -111,9 +113,10 @@ impl System for Augmented<'_> {
     }
     fn check_state(&self, s: &[f64]) -> Result<(), String> {
         let steps = self.evaluations.get() / 4;
-        if steps > MAX_STEPS_PER_SOLVE {
+        if steps > self.max_steps {
             return Err(format!(
-                "the orbit needs more than {MAX_STEPS_PER_SOLVE} RK4 steps at these parameters"
+                "the orbit needs more than {} RK4 steps at these parameters",
+                self.max_steps
             ));
         }
         self.system.check_state(&s[..self.dim])?;
@@ -126,7 +129,8 @@ impl System for Augmented<'_> {
 
 /// Solves from `initial` at `times[0]` (strictly increasing times) and samples at every time;
 /// with `with_sensitivities`, also S = ∂x/∂(rates, initial state). `rates` is the number of
-/// rates the system's [`System::rate_jacobian`] reports.
+/// rates the system's [`System::rate_jacobian`] reports. More than `max_steps` RK4 substeps
+/// (at most [`MAX_STEPS_PER_SOLVE`]) is an error.
 ///
 /// # Panics
 /// If the system is larger than [`MAX_DIM`] or has more than [`MAX_RATES`] rates, or the
@@ -137,6 +141,7 @@ pub fn solve(
     initial: &[f64],
     times: &[f64],
     with_sensitivities: bool,
+    max_steps: usize,
 ) -> Result<Solution, IntegrationError> {
     let d = system.dim();
     assert!(d <= MAX_DIM && rates <= MAX_RATES && initial.len() == d);
@@ -147,6 +152,7 @@ pub fn solve(
         rates,
         params,
         evaluations: Cell::new(0),
+        max_steps: max_steps.min(MAX_STEPS_PER_SOLVE),
     };
     let t0 = times.first().copied().unwrap_or(0.0);
     let mut state = vec![0.0; augmented.dim()];
