@@ -141,7 +141,7 @@ pub enum FitStep {
     },
     /// Start `start` stopped.
     StartFinished(StartOutcome),
-    /// Every start has stopped: call [`Fitter::finish`].
+    /// Every start has stopped: call [`crate::estimation::result::finish`].
     Finished,
 }
 

@@ -12,7 +12,7 @@
 //!
 //! - 95% intervals are u ± t·se in fit coordinates, mapped back: on the log scale for positive
 //!   parameters, so they stay positive, on the value itself otherwise.
-//! - A weighted fit (attention weights N·a_t) gets the sandwich covariance (see [`sandwich`]):
+//! - A weighted fit (attention weights N·a_t) gets the sandwich covariance (see `sandwich`):
 //!   weights that are not inverse variances make H⁻¹ alone wrong.
 //! - A direction the Hessian cannot invert (a zero eigenvalue) gives every coordinate that moves
 //!   along it an infinite standard error and an unbounded interval, not a made-up finite one.
