@@ -298,6 +298,10 @@ impl Fitter {
         let total = starts.len();
         let objective = Objective::new(&self.problem);
         let mut problem = Problem::new(objective);
+        if self.run.is_none() {
+            // A new start: its own orbit may be slower than the last start's.
+            self.problem.reset_step_cap();
+        }
         let mut run = self.run.take().unwrap_or_else(|| Run {
             solver: TrustRegion::new(Steihaug::new().with_max_iters(50))
                 .with_radius(0.5)

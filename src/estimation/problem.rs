@@ -240,7 +240,7 @@ impl FitProblem {
             weights,
             step_cap: Cell::new(MAX_STEPS_PER_SOLVE),
         };
-        problem.step_cap.set(problem.resolvable_steps());
+        problem.reset_step_cap();
         problem.check_counts()?;
         problem.check_start()?;
         Ok(problem)
@@ -287,6 +287,11 @@ impl FitProblem {
         intervals
             .saturating_mul(STEPS_PER_INTERVAL)
             .clamp(MIN_STEP_CAP, MAX_STEPS_PER_SOLVE)
+    }
+
+    /// Lifts the step cap back to [`FitProblem::resolvable_steps`].
+    pub fn reset_step_cap(&self) {
+        self.step_cap.set(self.resolvable_steps());
     }
 
     /// Caps each solve at `typical` × `factor` RK4 substeps, within [`MIN_STEP_CAP`] and

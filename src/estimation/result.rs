@@ -76,24 +76,36 @@ impl FitResult {
     /// The fitted orbit at `times` (from the first data time on), n × d: for drawing a smooth
     /// curve through the data.
     pub fn trajectory(&self, times: &[f64]) -> Result<Vec<Vec<f64>>, String> {
-        let values = self.parameter_values();
-        let rates = self.system.rates().len();
-        let system = self.system.build(&values)?;
-        let solution = solve(
-            &*system,
-            rates,
-            &values[rates..],
-            times,
-            false,
-            MAX_STEPS_PER_SOLVE,
-        )
-        .map_err(|e| e.to_string())?;
-        Ok(solution
-            .states
-            .chunks(solution.dim)
-            .map(<[f64]>::to_vec)
-            .collect())
+        orbit(self.system, &self.parameter_values(), times)
     }
+}
+
+/// The orbit of `kind` with `values` (rates then the initial state at `times[0]`) at `times`
+/// (strictly increasing), n × d: for drawing a fit in progress ([`Fitter::current`]) or done.
+pub fn orbit(kind: SystemKind, values: &[f64], times: &[f64]) -> Result<Vec<Vec<f64>>, String> {
+    let rates = kind.rates().len();
+    if values.len() != rates + kind.dim() {
+        return Err(format!(
+            "{kind} takes {rates} rates and {} initial values, got {} values",
+            kind.dim(),
+            values.len()
+        ));
+    }
+    let system = kind.build(values)?;
+    let solution = solve(
+        &*system,
+        rates,
+        &values[rates..],
+        times,
+        false,
+        MAX_STEPS_PER_SOLVE,
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(solution
+        .states
+        .chunks(solution.dim)
+        .map(<[f64]>::to_vec)
+        .collect())
 }
 
 /// Runs a whole fit; an error when the input cannot be fitted or no start converged.
@@ -134,6 +146,7 @@ pub fn finish(fitter: Fitter) -> Result<FitResult, FitError> {
                 failure.as_deref().unwrap_or("no start ran")
             ))
         })?;
+    problem.reset_step_cap();
     let at = problem
         .evaluate(&best.coordinates, true)
         .map_err(|e| FitError::NotConverged(format!("the best start cannot be evaluated: {e}")))?;

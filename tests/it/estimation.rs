@@ -310,6 +310,11 @@ fn lynx_hare_fit_converges_and_starts_agree() {
         );
     }
     assert_eq!(result.fitted.len(), 21);
+    let dense: Vec<f64> = (0..=80).map(|i| 1900.0 + 0.25 * i as f64).collect();
+    let curve = result.trajectory(&dense).unwrap();
+    assert_eq!(curve.len(), 81);
+    assert_eq!(curve[0], result.parameter_values()[4..].to_vec());
+    assert!((curve[80][0] - result.fitted[20][0]).abs() < 1e-6 * result.fitted[20][0]);
 }
 
 #[test]
