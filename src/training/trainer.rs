@@ -63,7 +63,7 @@ impl Status {
 
 enum Phase {
     Adam,
-    Finishing(LbfgsFinish),
+    Finishing(Box<LbfgsFinish>),
     Testing(HessianProbe),
     /// Nothing more to do.
     Done,
@@ -213,7 +213,7 @@ impl Trainer {
 
     fn adam_step(&mut self, model: &mut dyn AttentionModel, data: &TrainingData) -> bool {
         if self.steps >= self.adam_steps {
-            self.phase = Phase::Finishing(LbfgsFinish::new());
+            self.phase = Phase::Finishing(Box::default());
             self.status = Status::Finishing;
             return self.finish_step(model, data);
         }
@@ -320,7 +320,7 @@ impl Trainer {
                     if certificate.saddle { ", and the curvature is negative in some direction" } else { "" }
                 ));
             } else {
-                self.phase = Phase::Finishing(LbfgsFinish::new());
+                self.phase = Phase::Finishing(Box::default());
                 self.status = Status::Finishing;
             }
         }

@@ -478,3 +478,16 @@ fn a_parameter_of_another_system_or_an_undefined_measure_is_a_usage_error() {
         );
     }
 }
+
+#[test]
+fn no_command_prints_the_usage_and_exits_2() {
+    for args in [&[][..], &["--"][..]] {
+        let out = cli(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("Usage: lyapunov-lens <COMMAND>") && err.contains("  run "),
+            "{args:?}: {err}"
+        );
+    }
+}

@@ -357,10 +357,10 @@ fn lotka_volterra_normal_growth_is_the_log_ratio_of_grad_v() {
     let dt = traj.times[1] - traj.times[0];
     let k = (tau / dt - 1e-9).ceil() as usize;
     let mut worst = 0.0_f64;
-    for i in 0..traj.len() - k {
+    for (i, g) in growth.iter().enumerate().take(traj.len() - k) {
         let (a, b) = (traj.states.row(i).to_vec(), traj.states.row(i + k).to_vec());
         let want = (grad_norm(&a) / grad_norm(&b)).ln() / (traj.times[i + k] - traj.times[i]);
-        worst = worst.max((growth[i] - want).abs() / want.abs().max(1e-3));
+        worst = worst.max((g - want).abs() / want.abs().max(1e-3));
     }
     assert!(
         worst < 1e-6,

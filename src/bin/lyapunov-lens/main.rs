@@ -44,8 +44,9 @@ const ABOUT: &str =
 #[cfg(not(target_arch = "wasm32"))]
 const LONG_ABOUT: &str = "\
 Simulates a dynamical system (Lotka–Volterra by default; `lyapunov-lens systems` lists all six),
-adds seeded Gaussian noise, trains an attention model with Adam, and reports how attention lines
-up with a sensitivity measure: the normal derivative ∂V/∂n of a conserved V where one exists (the
+adds seeded noise (Gaussian or lognormal), trains an attention model to the optimum of its loss
+(Adam, then L-BFGS, until a convergence test passes), and reports how attention lines up with a
+sensitivity measure: the normal derivative ∂V/∂n of a conserved V where one exists (the
 paper's measure), the finite-time Lyapunov exponent, or the growth of kicks along the orbit normal.";
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -61,13 +62,14 @@ struct Cli {
 enum Command {
     /// List the dynamical systems with their parameters, defaults and measures.
     Systems(systems::SystemsArgs),
-    /// Simulate, add noise, train for --steps, and print the per-point table and metrics.
+    /// Simulate, add noise, train (to convergence, or for --steps), and print the per-point
+    /// table, the metrics and the verdict.
     Run(run::RunArgs),
     /// Kick the clean state by ε along the orbit normal at the highest- and lowest-attention
     /// points, integrate over a horizon, and compare the deviations.
     Perturb(perturb::PerturbArgs),
-    /// Run a grid of models × σ × seeds in parallel: one row per run, plus summaries with
-    /// 95% t-intervals per (model, σ).
+    /// Run a grid of models × noise levels × seeds in parallel: one row per run, plus
+    /// summaries per (model, noise, σ) with intervals that stay in their domain and sign tests.
     Sweep(sweep::SweepArgs),
     /// Draw a figure (SVG or PNG, by the extension of --out).
     Figure(figure::FigureArgs),
@@ -87,6 +89,11 @@ fn exit_code() -> i32 {
                 // --help and --version
                 let _ = e.print();
                 return 0;
+            }
+            if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                // No command at all: the usage, so that a first try shows what to type.
+                eprintln!("{}", <Cli as clap::CommandFactory>::command().render_help());
+                return 2;
             }
             let text = e.to_string();
             eprintln!("{}", text.lines().next().unwrap_or("error: bad arguments"));

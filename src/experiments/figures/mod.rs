@@ -1,7 +1,7 @@
 //! Publication figures drawn with plotters (native only): SVG or PNG, chosen by the file
 //! extension. Text uses an embedded DejaVu Sans, so no system font library is needed.
-//! Drawing only: every number comes from a session ([`run_figures`]), a sweep or a study
-//! ([`summary_figures`]).
+//! Drawing only: every number comes from a session (`run_figures`), a sweep or a study
+//! (`summary_figures`).
 
 /// `render(path, draw)` for a drawing function generic over the backend: Rust closures are not
 /// generic, so the same body is instantiated once per backend.

@@ -10,10 +10,12 @@ use std::fmt::Write;
 
 /// "¼ period (2.009)".
 fn horizon_label(multiple: f64, unit: &str, length: f64) -> String {
-    let m = match multiple {
-        x if x == 0.25 => "¼".to_string(),
-        x if x == 0.5 => "½".to_string(),
-        x => num(x, 0),
+    let m = if multiple == 0.25 {
+        "¼".to_string()
+    } else if multiple == 0.5 {
+        "½".to_string()
+    } else {
+        num(multiple, 0)
     };
     format!("{m} {unit} ({})", num(multiple * length, 3))
 }

@@ -1,6 +1,6 @@
 //! FINDINGS.md from a sweep, a closer study of the paper's setting and the cross-system table.
 //! Every sentence about a result is computed from the numbers by the rules stated in the
-//! report's first section ([`rules`]), so the report can say the opposite of the paper when the
+//! report's first section (`rules`), so the report can say the opposite of the paper when the
 //! numbers do.
 
 mod cross;
