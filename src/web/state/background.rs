@@ -5,8 +5,10 @@
 //! Budget: training gets [`super::frame::TRAIN_BUDGET_MS`] per frame in all. While an ensemble
 //! is incomplete, the run on screen gets at most that minus [`ENSEMBLE_SHARE_MS`], and the
 //! ensemble gets whatever the run on screen left (so at least [`ENSEMBLE_SHARE_MS`], unless a
-//! Step asked for more). The ensemble's work is sliced by its measured cost per unit; the
-//! numbers do not depend on the slicing.
+//! Step asked for more). The ensemble works in chunks of units, checking the clock between
+//! chunks; a chunk is sized to half of the time left at the measured cost of a unit (up at once
+//! when a unit costs more, down smoothly), so a frame rarely overshoots its share. The numbers
+//! do not depend on the slicing.
 //!
 //! A new setting (anything but the seed) starts a new ensemble, after the setting has held for
 //! [`SETTLE_MS`]: a slider being dragged would otherwise rebuild a trajectory every frame.
@@ -20,18 +22,23 @@ use crate::lab::seed_ensemble::{SeedEnsemble, ENSEMBLE_SEEDS};
 pub const ENSEMBLE_SHARE_MS: f64 = 2.0;
 /// How long (ms) a new setting must hold before its ensemble starts.
 const SETTLE_MS: f64 = 300.0;
+/// Most units of ensemble work between two looks at the clock.
+const MAX_CHUNK: usize = 256;
 
 /// The ensemble of the current setting, and what the page keeps about it.
 pub(super) struct Background {
     pub(super) ensemble: Option<SeedEnsemble>,
     /// Why the ensemble stopped, if building or training a seed failed.
     pub(super) failed: Option<String>,
+    /// The session's setting may have changed: compare it with the ensemble's (not every
+    /// frame: the comparison clones a config).
+    pub(super) setting_changed: bool,
     /// When the setting last changed (frame timestamp, ms).
     changed_ms: f64,
     /// Measured cost of one unit of ensemble work (ms, smoothed); 0 while unknown.
     ms_per_unit: f64,
     /// The sign evidence over the seeds read, and how many seeds it covers: computed once per
-    /// seed read, not at every refresh.
+    /// seed read, within the ensemble's share of the frame, not at every refresh.
     evidence: Option<(usize, SignEvidence)>,
 }
 
@@ -40,6 +47,7 @@ impl Default for Background {
         Background {
             ensemble: None,
             failed: None,
+            setting_changed: true,
             changed_ms: f64::NEG_INFINITY,
             ms_per_unit: 0.0,
             evidence: None,
@@ -69,6 +77,54 @@ impl Lab {
     /// setting changed. Returns whether what the page shows of it changed (a seed was read, a
     /// new ensemble started, or it stopped).
     pub(super) fn work_ensemble(&mut self, stamp_ms: f64, budget_ms: f64) -> bool {
+        if std::mem::take(&mut self.background.setting_changed) && self.restart_ensemble(stamp_ms) {
+            return true;
+        }
+        let bg = &mut self.background;
+        if stamp_ms - bg.changed_ms < SETTLE_MS || budget_ms <= 0.0 || !bg.is_working() {
+            return false;
+        }
+        let Some(ensemble) = bg.ensemble.as_mut() else {
+            return false;
+        };
+        let before = ensemble.runs().len();
+        let deadline = now_ms() + budget_ms;
+        loop {
+            let left = deadline - now_ms();
+            let chunk = if bg.ms_per_unit > 0.0 {
+                ((0.5 * left / bg.ms_per_unit) as usize).clamp(1, MAX_CHUNK)
+            } else {
+                1 // unknown cost (the first unit builds the session): measure it
+            };
+            let start = now_ms();
+            let done = match ensemble.work(chunk) {
+                Ok(done) => done,
+                Err(e) => {
+                    bg.failed = Some(e.to_string());
+                    return true;
+                }
+            };
+            let per_unit = (now_ms() - start) / done.max(1) as f64;
+            let ms = bg.ms_per_unit;
+            bg.ms_per_unit = if ms > 0.0 && per_unit < ms {
+                0.8 * ms + 0.2 * per_unit
+            } else {
+                per_unit.max(1e-4)
+            };
+            if ensemble.is_done() || deadline - now_ms() < 2.0 * bg.ms_per_unit {
+                break;
+            }
+        }
+        let runs = ensemble.runs().len();
+        if runs != before {
+            bg.evidence = Some((runs, ensemble.evidence()));
+        }
+        runs != before
+    }
+
+    /// After a possible change of setting: a new ensemble if the setting is not the current
+    /// one's (or none where there is no noise to redraw). Returns whether anything changed.
+    fn restart_ensemble(&mut self, stamp_ms: f64) -> bool {
         let bg = &mut self.background;
         if !self.session.has_noise_to_redraw() {
             let had = bg.ensemble.take().is_some();
@@ -77,46 +133,17 @@ impl Lab {
             return had;
         }
         let config = self.session.config();
-        if !bg.ensemble.as_ref().is_some_and(|e| e.is_for(config)) {
-            if bg.ensemble.is_some() {
-                bg.changed_ms = stamp_ms; // a change: wait until it holds
-            }
-            bg.ensemble = Some(SeedEnsemble::new(config));
-            bg.failed = None;
-            bg.evidence = None;
-            return true;
-        }
-        if stamp_ms - bg.changed_ms < SETTLE_MS || budget_ms <= 0.0 || !bg.is_working() {
+        if bg.ensemble.as_ref().is_some_and(|e| e.is_for(config)) {
             return false;
         }
-        let Some(ensemble) = bg.ensemble.as_mut() else {
-            return false;
-        };
-        let before = ensemble.runs().len();
-        let units = if bg.ms_per_unit > 0.0 {
-            ((budget_ms / bg.ms_per_unit).floor() as usize).max(1)
-        } else {
-            1 // unknown cost (the first unit builds the session): measure it
-        };
-        let t0 = now_ms();
-        match ensemble.work(units) {
-            Ok(done) if done > 0 => {
-                let per_unit = (now_ms() - t0) / done as f64;
-                // Up at once (the frame comes first), down smoothly.
-                let ms = bg.ms_per_unit;
-                bg.ms_per_unit = if ms > 0.0 && per_unit < ms {
-                    0.5 * ms + 0.5 * per_unit
-                } else {
-                    per_unit
-                };
-                ensemble.runs().len() != before
-            }
-            Ok(_) => false,
-            Err(e) => {
-                bg.failed = Some(e.to_string());
-                true
-            }
+        if bg.ensemble.is_some() {
+            bg.changed_ms = stamp_ms; // a change: wait until it holds
         }
+        bg.ensemble = Some(SeedEnsemble::new(config));
+        bg.failed = None;
+        bg.evidence = None;
+        bg.ms_per_unit = 0.0;
+        true
     }
 
     /// The verdict on the setting: the ensemble's (as [`SeedEnsemble::verdict_for`] gives it,

@@ -26,7 +26,9 @@ impl Lab {
         let (queued, taken) = self.train();
         if taken > 0 {
             self.dirty.hot = true;
-            self.dirty.stats = true;
+        }
+        if taken > 0 || self.training.playing {
+            self.dirty.stats = true; // fps and frame work too, at the stats' pace
         }
         self.pause_if_diverged(queued + usize::from(self.training.playing));
         let left = TRAIN_BUDGET_MS - (now_ms() - train_start);

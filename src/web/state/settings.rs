@@ -28,6 +28,7 @@ impl Lab {
         self.dirty.hash = true;
         self.dirty.why = true;
         self.dirty.ensemble = true;
+        self.background.setting_changed = true;
         self.fit_to_session();
     }
 
