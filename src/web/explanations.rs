@@ -129,7 +129,7 @@ fn weights_sentence(session: &Session, w: &[f64], names: &[&str]) -> String {
     let values: Vec<String> = w
         .iter()
         .zip(names)
-        .map(|(v, name)| format!("{} on {name}", signed(*v, 4)))
+        .map(|(v, name)| format!("{} on {name}", format!("{v:+.2e}").replace('-', "−")))
         .collect();
     let favours: Vec<String> = w
         .iter()

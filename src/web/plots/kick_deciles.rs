@@ -28,10 +28,14 @@ pub struct DecileReading {
     pub slope: Option<f64>,
     /// "normal" (2-D) or "random" (3-D) kicks.
     pub kind: &'static str,
+    /// Whether the orbit is a closed orbit of a centre (a conserved V and a period), where
+    /// linear growth is period shear.
+    pub centre: bool,
 }
 
 impl DecileReading {
-    pub fn new(response: &KickResponse, table: DecileTable) -> Self {
+    /// The reading of `table`, the deciles of `response`; `conserved`: the system has a V.
+    pub fn new(response: &KickResponse, table: DecileTable, conserved: bool) -> Self {
         let (unit, _) = response.unit;
         let labels = response
             .multiples
@@ -44,6 +48,7 @@ impl DecileReading {
             spearman: table.spearman,
             slope: response.log_log_slope(),
             kind: response.primary_kind(),
+            centre: conserved && unit == "period",
         }
     }
 }
@@ -205,14 +210,17 @@ fn result_text(r: &DecileReading) -> String {
         rho.join(", ")
     );
     if let Some(s) = r.slope {
-        let reading = if (s - 1.0).abs() <= LINEAR_SLOPE {
-            "about linear in time: period shear. A kick moves the state to a neighbouring orbit with another period, and the two drift apart along the orbit at a steady rate: geometry, the same wherever attention is".to_string()
+        let linear = (s - 1.0).abs() <= LINEAR_SLOPE;
+        let reading = if linear && r.centre {
+            "about linear in time: period shear. A kick moves the state to a neighbouring orbit with another period, and the two drift apart along the orbit at a steady rate: geometry, the same wherever attention is"
+        } else if linear {
+            "about linear in time"
         } else if s > 1.0 {
-            "faster than linear in time: nearby trajectories separate by stretching, not only by period shear".to_string()
+            "faster than linear in time"
         } else if s > 0.0 {
-            "slower than linear in time".to_string()
+            "slower than linear in time"
         } else {
-            "kicks shrink with time: the orbit attracts them".to_string()
+            "the median growth falls as the horizon grows: kicks shrink back toward the orbit"
         };
         text.push_str(&format!(
             " The median growth against the horizon has a log–log slope of {}: {reading}.",

@@ -135,7 +135,8 @@ impl Lab {
         }
         let response = self.kicks.as_ref().ok_or("no kick response")?;
         let table = by_attention_decile(self.session.attention(), response.primary());
-        Ok(DecileReading::new(response, table))
+        let conserved = self.session.config().system.has_lyapunov();
+        Ok(DecileReading::new(response, table, conserved))
     }
 
     /// A phase-plane aid was toggled: redraw the portrait's cold layer with the aids chosen.
