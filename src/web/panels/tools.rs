@@ -402,15 +402,10 @@ impl ToolsPanel {
         }
         self.nullclines
             .set_disabled(system != SystemKind::LotkaVolterra);
-        let why = (!planar).then(|| {
-            format!("{system} is 3-D: the normal kick (here and by clicking the portrait), the direction field and CSV import need a 2-D system (an orbit normal). Kick every point works in 3-D, with random kicks")
-        });
-        disable_with_reason(
-            &self.perturb,
-            &self.perturb_why,
-            why.as_deref(),
-            PERTURB_TITLE,
+        let why = (!planar).then_some(
+            "This system is 3-D: the normal kick (here and by clicking the portrait), the direction field and CSV import need a 2-D system (an orbit normal). Kick every point works in 3-D, with random kicks.",
         );
+        disable_with_reason(&self.perturb, &self.perturb_why, why, PERTURB_TITLE);
     }
 
     pub fn show_readouts(&self) {

@@ -106,10 +106,7 @@ impl Lab {
         });
         let whole = match (imported, s.period()) {
             (true, _) => Err("Imported data keep their own times: t_end does not apply.".to_string()),
-            (false, None) => Err(format!(
-                "No whole periods: {}'s orbit has no measurable period in this window (chaos, a rotating pendulum or an equilibrium).",
-                config.system
-            )),
+            (false, None) => Err("No whole periods: the orbit has no measurable period in this window (chaos, a rotating pendulum or an equilibrium).".to_string()),
             (false, Some(period)) => {
                 let k = whole_periods(config.t_end, period);
                 Ok(format!(
