@@ -121,14 +121,15 @@ impl DataControls {
             .set_attribute("data-share", &share.unwrap_or(0.0).to_string());
         match share {
             Some(s) => {
-                let fix = match noise {
-                    NoiseModel::Gaussian => " Lognormal noise keeps every observation positive.",
-                    NoiseModel::Lognormal => "",
+                let cause = match noise {
+                    NoiseModel::Gaussian => {
+                        "added Gaussian noise makes them. Lognormal noise keeps every observation positive."
+                    }
+                    NoiseModel::Lognormal => "the noise makes them.",
                 };
                 self.non_physical.set_text_content(Some(&format!(
-                    "{:.1}% of the observed values are ≤ 0, which no population can be: {} noise makes them.{fix}",
-                    100.0 * s,
-                    noise
+                    "{:.1}% of the observed values are ≤ 0, which no population can be: {cause}",
+                    100.0 * s
                 )));
                 self.non_physical.set_hidden(false);
             }

@@ -210,7 +210,7 @@ pub fn summary_text(
         return format!("No other noise draws: {why}. The verdict reads this draw alone.");
     }
     let ring = format!(
-        "Ring: the draw on screen (seed {}, ρ {}).",
+        "Ring: the draw on screen (seed {}, ρ = {}).",
         current.seed,
         signed(current.spearman)
     );
