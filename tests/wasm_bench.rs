@@ -118,13 +118,20 @@ fn ensemble_frames(app: &App, clock: &mut f64) -> (usize, f64, f64) {
         !get("data-total").is_empty() && get("data-done") == get("data-total")
     };
     let mut work = Vec::new();
-    while !done() && work.len() < 100_000 {
+    while !done() && work.len() < 20_000 {
         *clock += 1000.0 / 60.0;
         let start = now();
         app.tick(*clock);
         work.push(now() - start);
     }
     let frames = work.len();
+    if !done() {
+        let summary = document.get_element_by_id("ensemble-summary").unwrap();
+        console_log!(
+            "browser the ensemble did not finish: {}",
+            summary.text_content().unwrap_or_default()
+        );
+    }
     work.sort_by(f64::total_cmp);
     let at = |q: f64| work.get(((frames as f64 * q) as usize).min(frames.saturating_sub(1)));
     (
@@ -157,6 +164,8 @@ fn per_frame_and_per_step_timings() {
     click("play"); // pause: only Step clicks train from here
     for n in ["1000", "5000"] {
         slide("n", n);
+        clock += 1000.0 / 60.0;
+        app.tick(clock); // applies N, and starts the ensemble of the new setting
         let (frames, median, p95) = ensemble_frames(&app, &mut clock);
         console_log!(
             "browser N={n} ensemble of 20 draws: {frames} frames, frame work median {median:.3} ms, p95 {p95:.3} ms"

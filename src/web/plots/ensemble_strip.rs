@@ -221,12 +221,12 @@ pub fn summary_text(
             runs.len()
         );
     }
-    let below = runs
-        .iter()
+    // As the verdict counts them: converged draws only.
+    let converged = || runs.iter().filter(|r| r.converged);
+    let below = converged()
         .filter(|r| r.spearman.is_some_and(|v| v < 0.0))
         .count();
-    let above = runs
-        .iter()
+    let above = converged()
         .filter(|r| r.spearman.is_some_and(|v| v > 0.0))
         .count();
     let unconverged = runs.iter().filter(|r| !r.converged).count();

@@ -37,8 +37,11 @@ pub(super) struct Background {
     changed_ms: f64,
     /// Measured cost of one unit of ensemble work (ms, smoothed); 0 while unknown.
     ms_per_unit: f64,
+    /// Whether the ensemble has done its first unit (building its session).
+    built: bool,
     /// The sign evidence over the seeds read, and how many seeds it covers: computed once per
-    /// seed read, within the ensemble's share of the frame, not at every refresh.
+    /// seed read, at the start of the next frame's share (a bootstrap: a few ms), not at every
+    /// refresh. The verdict reads it with its own count, so it is never ahead of itself.
     evidence: Option<(usize, SignEvidence)>,
 }
 
@@ -50,24 +53,32 @@ impl Default for Background {
             setting_changed: true,
             changed_ms: f64::NEG_INFINITY,
             ms_per_unit: 0.0,
+            built: false,
             evidence: None,
         }
     }
 }
 
 impl Background {
-    /// Whether an ensemble is still being computed (and so takes its share of the budget).
+    /// Whether an ensemble is still being computed, its seeds or the evidence over them (and so
+    /// takes its share of the budget).
     pub(super) fn is_working(&self) -> bool {
-        self.failed.is_none() && self.ensemble.as_ref().is_some_and(|e| !e.is_done())
+        self.failed.is_none()
+            && self
+                .ensemble
+                .as_ref()
+                .is_some_and(|e| !e.is_done() || self.evidence_behind(e))
     }
 
-    /// The evidence over the seeds read so far (recomputed when another seed has been read).
-    pub(super) fn evidence(&mut self) -> Option<(&SignEvidence, usize)> {
-        let e = self.ensemble.as_ref()?;
-        let runs = e.runs().len();
-        if self.evidence.as_ref().is_none_or(|(n, _)| *n != runs) {
-            self.evidence = Some((runs, e.evidence()));
-        }
+    /// Whether the evidence covers fewer seeds than `e` has read.
+    fn evidence_behind(&self, e: &SeedEnsemble) -> bool {
+        self.evidence
+            .as_ref()
+            .is_none_or(|(n, _)| *n != e.runs().len())
+    }
+
+    /// The evidence over the seeds read when it was last computed, and how many those are.
+    pub(super) fn evidence(&self) -> Option<(&SignEvidence, usize)> {
         self.evidence.as_ref().map(|(n, ev)| (ev, *n))
     }
 }
@@ -89,13 +100,22 @@ impl Lab {
         };
         let before = ensemble.runs().len();
         let deadline = now_ms() + budget_ms;
-        loop {
+        let evidence_behind = bg.evidence.as_ref().is_none_or(|(n, _)| *n != before);
+        if evidence_behind {
+            bg.evidence = Some((before, ensemble.evidence()));
+        }
+        // At least one chunk per frame: an estimate inflated by one costly unit must not stop
+        // the ensemble.
+        let mut first = true;
+        while !ensemble.is_done() && (first || deadline - now_ms() > 2.0 * bg.ms_per_unit) {
+            first = false;
             let left = deadline - now_ms();
             let chunk = if bg.ms_per_unit > 0.0 {
                 ((0.5 * left / bg.ms_per_unit) as usize).clamp(1, MAX_CHUNK)
             } else {
-                1 // unknown cost (the first unit builds the session): measure it
+                1 // unknown cost: measure it
             };
+            let builds = !bg.built;
             let start = now_ms();
             let done = match ensemble.work(chunk) {
                 Ok(done) => done,
@@ -104,6 +124,12 @@ impl Lab {
                     return true;
                 }
             };
+            if builds {
+                // The first unit builds the session (the trajectory, the measure): it says
+                // nothing about the cost of the units that follow.
+                bg.built = true;
+                continue;
+            }
             let per_unit = (now_ms() - start) / done.max(1) as f64;
             let ms = bg.ms_per_unit;
             bg.ms_per_unit = if ms > 0.0 && per_unit < ms {
@@ -111,15 +137,8 @@ impl Lab {
             } else {
                 per_unit.max(1e-4)
             };
-            if ensemble.is_done() || deadline - now_ms() < 2.0 * bg.ms_per_unit {
-                break;
-            }
         }
-        let runs = ensemble.runs().len();
-        if runs != before {
-            bg.evidence = Some((runs, ensemble.evidence()));
-        }
-        runs != before
+        evidence_behind || ensemble.runs().len() != before
     }
 
     /// After a possible change of setting: a new ensemble if the setting is not the current
@@ -139,10 +158,12 @@ impl Lab {
         if bg.ensemble.is_some() {
             bg.changed_ms = stamp_ms; // a change: wait until it holds
         }
-        bg.ensemble = Some(SeedEnsemble::new(config));
+        let ensemble = SeedEnsemble::new(config);
+        bg.evidence = Some((0, ensemble.evidence())); // no seed read: cheap
+        bg.ensemble = Some(ensemble);
         bg.failed = None;
-        bg.evidence = None;
         bg.ms_per_unit = 0.0;
+        bg.built = false;
         true
     }
 
