@@ -11,6 +11,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { serveDir, launchBrowser, openLab, canvasPixels, setControl, poll, cliPath } from './harness.mjs';
 
 const CLI_RTOL = 1e-12;
@@ -137,6 +138,12 @@ describe('readings: status, ensemble, verdict, noise, reasons, kicks, why', { ti
     assert.equal(stats.epoch, status.convergedStep, '#stats data-epoch and the converged step');
 
     const { verdict } = await matchesCli(page, 'b', '');
+    // The JSON export carries the same verdict and the ensemble, as the CLI's does.
+    const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }), page.click('#export-json')]);
+    const exported = JSON.parse(await readFile(await dl.path(), 'utf8'));
+    assert.equal(exported.verdict, verdict, 'the exported JSON\'s verdict');
+    assert.equal(exported.ensemble?.length, 20, 'the exported JSON\'s ensemble');
+    assert.equal(exported.training?.converged, true, 'the exported JSON\'s training.converged');
     // Announced once, when it settled, with the status: not at every refresh.
     await sleep(1500);
     const announced = await page.evaluate(() => window.__announcements);
@@ -291,6 +298,24 @@ describe('readings: status, ensemble, verdict, noise, reasons, kicks, why', { ti
     assert.match(words, /period shear/);
     assert.ok(colours.every((n) => n >= 30), `a horizon's line is missing: ${JSON.stringify(colours)}`);
     await close(page);
+
+    // A kick that would leave the state's domain is reported and skipped, the other one made.
+    const near = await open('f-skip', '/#x0=30&y0=1&t_end=40');
+    await poll(async () => (await data(near, 'training-status')).converged === 'true', { timeout: 20_000 });
+    await near.evaluate(() => {
+      const e = document.getElementById('epsilon');
+      e.value = '-1';
+      e.dispatchEvent(new Event('input', { bubbles: true }));
+      document.getElementById('perturb').click();
+    });
+    await poll(async () => (await data(near, 'perturbation-result')).skipped !== undefined, { timeout: 5000 });
+    const skip = await data(near, 'perturbation-result');
+    const skipText = await text(near, 'perturbation-result');
+    console.log(`(f) near extinction, ε = 0.1: ${JSON.stringify(skip)}\n    ${skipText}`);
+    assert.notEqual(skip.skipped, '', 'no kick was skipped at ε = 0.1 next to the axes');
+    assert.match(skipText, /attention \(t = [\d.]+\): skipped, .*leaves the system's domain/);
+    assert.equal(skip.ratio, '', 'a ratio with one kick skipped');
+    await close(near);
 
     const lorenz = await open('f-lorenz', '/#system=lorenz');
     const p = await lorenz.evaluate(() => {

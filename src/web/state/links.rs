@@ -153,6 +153,7 @@ impl Lab {
         for canvas in self.plots.canvases_mut() {
             canvas.text_scale = scale;
         }
+        self.plots.ensemble.text_scale = scale;
         self.dirty.resize = true;
         self.dirty.hash = true;
     }
