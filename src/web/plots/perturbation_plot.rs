@@ -71,7 +71,9 @@ impl PerturbationPlot {
                 let (hi, lo) = (e.high_attention.as_ref(), e.low_attention.as_ref());
                 set("data-ratio", e.ratio_low_over_high);
                 let skipped: Vec<&str> = e.skipped.iter().map(|s| s.point).collect();
-                let _ = self.result.set_attribute("data-skipped", &skipped.join(","));
+                let _ = self
+                    .result
+                    .set_attribute("data-skipped", &skipped.join(","));
                 set("data-delta-v-high", hi.and_then(|p| p.delta_v));
                 set("data-delta-v-low", lo.and_then(|p| p.delta_v));
                 set(
