@@ -17,6 +17,10 @@ pub const STEP_SCALE: f64 = 0.01;
 /// A single output interval may not need more substeps than this; more means the system is
 /// too stiff or is blowing up, and integration stops with an error instead of freezing.
 pub const MAX_SUBSTEPS: usize = 200_000;
+/// The work one integrator may do, in substeps × state dimension (about a second natively):
+/// every [`Rk4`] starts with this budget, and an interval that would exceed what is left is
+/// refused before it is integrated, with a message naming the cause.
+pub const MAX_WORK: u64 = 32_000_000;
 
 /// Why an integration stopped.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +47,8 @@ pub struct Rk4 {
     k: [Vec<f64>; 4],
     tmp: Vec<f64>,
     jac: Vec<f64>,
+    /// Work left (substeps × dimension), from [`MAX_WORK`].
+    budget: u64,
 }
 
 impl Rk4 {
@@ -51,7 +57,13 @@ impl Rk4 {
             k: std::array::from_fn(|_| vec![0.0; dim]),
             tmp: vec![0.0; dim],
             jac: vec![0.0; dim * dim],
+            budget: MAX_WORK,
         }
+    }
+
+    /// Work left, in substeps × dimension.
+    pub fn budget(&self) -> u64 {
+        self.budget
     }
 
     /// One RK4 step of size h, in place.
@@ -76,14 +88,15 @@ impl Rk4 {
         }
     }
 
-    /// ‖D⁻¹JD‖∞ with D = diag(max(|x_i|, 1)): the fastest relative rate of change. For
+    /// ‖D⁻¹JD‖∞ with D = diag(step scale of each coordinate, max(|x_i|, 1) unless the system says
+    /// otherwise): the fastest relative rate of change. For
     /// Lotka–Volterra the unscaled ‖J‖∞ contains the coupling δy, which is huge on large orbits
     /// although the orbit turns at only √(βδxy); scaling by the state removes that, and so
     /// avoids up to ~40× more steps than accuracy needs on the slider's extreme orbits.
     fn scaled_jacobian_norm<S: System + ?Sized>(&mut self, system: &S, state: &[f64]) -> f64 {
         system.jacobian(state, &mut self.jac);
         let d = state.len();
-        let scale = |i: usize| state[i].abs().max(1.0);
+        let scale = |i: usize| system.step_scale(state, i);
         (0..d)
             .map(|i| {
                 (0..d)
@@ -117,6 +130,16 @@ impl Rk4 {
             });
         }
         let m = (wanted as usize).max(1);
+        let work = m as u64 * state.len() as u64;
+        if work > self.budget {
+            return Err(IntegrationError {
+                t: t0,
+                message: format!(
+                    "integrating further would take more than the work budget ({MAX_WORK} substeps × variables; ‖J‖ = {norm:.3e} here): the dynamics are too stiff or the span too long, so lower the rates, shorten the window or the gaps between times"
+                ),
+            });
+        }
+        self.budget -= work;
         let h = dt / m as f64;
         for j in 0..m {
             self.step(system, state, h);

@@ -33,6 +33,7 @@ pub fn measure_column(measure: Measure) -> Option<&'static str> {
         Measure::NormalDerivative => None,
         Measure::Ftle => Some("ftle"),
         Measure::NormalGrowth => Some("normal_growth"),
+        Measure::PhaseResponse => Some("phase_response"),
     }
 }
 

@@ -6,6 +6,7 @@ use crate::measures::ftle::MAX_CONTINUATION;
 use crate::measures::measure::{Measure, MeasureAt};
 use crate::models::kind::ModelKind;
 use crate::models::registry::ModelSetup;
+use crate::models::self_attention;
 use crate::observations::gaussian_noise::MAX_SEED;
 use crate::observations::noise_model::NoiseModel;
 use crate::systems::catalogue::SystemKind;
@@ -337,6 +338,30 @@ impl Config {
         }
         if let Err(e) = self.model.check(self.system) {
             return err("model", e);
+        }
+        self.validate_workspace()
+    }
+
+    /// The self-attention workspace must fit in its cap before anything is allocated.
+    fn validate_workspace(&self) -> Result<(), ConfigError> {
+        let err =
+            |parameter: &'static str, message: String| Err(ConfigError { parameter, message });
+        if self.model == ModelKind::SelfAttention {
+            let bytes =
+                self_attention::workspace_bytes(self.system.dim(), self.heads, self.window, self.n);
+            if bytes > self_attention::MAX_WORKSPACE_BYTES {
+                return err(
+                    "window",
+                    format!(
+                        "self-attention with N = {}, W = {} and {} heads needs {} MiB for its H·N·(2W + 1) attention weights; at most {} MiB: lower N, the window or the heads",
+                        self.n,
+                        self.window,
+                        self.heads,
+                        bytes >> 20,
+                        self_attention::MAX_WORKSPACE_BYTES >> 20
+                    ),
+                );
+            }
         }
         Ok(())
     }

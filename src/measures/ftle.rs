@@ -8,6 +8,9 @@ use crate::systems::system::System;
 
 /// Integration sub-interval: substeps are re-sized from the Jacobian at least this often.
 const SUB_INTERVAL: f64 = 0.05;
+/// Most sub-intervals one set of propagators may take: a series with a huge time gap (an
+/// imported file) is refused at once instead of being cut into 0.05 pieces for hours.
+pub const MAX_SUB_INTERVALS: f64 = 2_000_000.0;
 
 /// The variational system of `system` with `k` tangent vectors: the state is (x, V) with V a
 /// d×k matrix (row-major), and x' = f(x), V' = J(x)·V.
@@ -57,6 +60,14 @@ impl<S: System + ?Sized> System for Tangent<'_, S> {
         let j = self.base_jacobian(&s[..d]);
         for r in 0..d {
             out[r * n..r * n + d].copy_from_slice(&j[r * d..r * d + d]);
+        }
+    }
+    fn step_scale(&self, s: &[f64], i: usize) -> f64 {
+        let d = self.system.dim();
+        if i < d {
+            self.system.step_scale(&s[..d], i)
+        } else {
+            s[i].abs().max(1.0)
         }
     }
     fn check_state(&self, s: &[f64]) -> Result<(), String> {
@@ -228,6 +239,16 @@ impl Propagators {
         let n = trajectory.len();
         let mut times = trajectory.times.clone();
         let (extra, dt) = continuation(trajectory, tau)?;
+        let span = times[n - 1] - times[0] + extra as f64 * dt;
+        let pieces = span / SUB_INTERVAL + times.len() as f64;
+        if pieces.is_nan() || pieces > MAX_SUB_INTERVALS {
+            return Err(IntegrationError {
+                t: times[0],
+                message: format!(
+                    "the series spans {span:.3e} time units: following perturbations along it would take {pieces:.2e} sub-intervals, more than {MAX_SUB_INTERVALS:.0e} (a time gap that large needs the dv-dn measure, or a shorter series)"
+                ),
+            });
+        }
         let last = times[n - 1];
         times.extend((1..=extra).map(|k| last + dt * k as f64));
         let mut states: Vec<f64> = trajectory.states.iter().copied().collect();

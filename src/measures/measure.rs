@@ -13,6 +13,7 @@ use crate::dynamics::rk4::Trajectory;
 use crate::measures::ftle::ftle_series;
 use crate::measures::normal_derivative::{normal_derivative, normal_derivative_along};
 use crate::measures::normal_growth::normal_growth_series;
+use crate::measures::phase_response_along::phase_response_along;
 use crate::systems::catalogue::SystemKind;
 use crate::systems::system::System;
 
@@ -23,6 +24,7 @@ crate::named_kind! {
         NormalDerivative => "dv-dn",
         Ftle => "ftle",
         NormalGrowth => "normal-growth",
+        PhaseResponse => "prc",
     }
 }
 
@@ -55,6 +57,7 @@ impl Measure {
             Measure::NormalDerivative => "∂V/∂n",
             Measure::Ftle => "FTLE",
             Measure::NormalGrowth => "normal growth",
+            Measure::PhaseResponse => "|Z| (phase response)",
         }
     }
 
@@ -64,6 +67,7 @@ impl Measure {
             Measure::NormalDerivative => "V is steep",
             Measure::Ftle => "nearby trajectories separate fast",
             Measure::NormalGrowth => "kicks off the orbit grow",
+            Measure::PhaseResponse => "a kick shifts the rhythm most",
         }
     }
 
@@ -73,6 +77,7 @@ impl Measure {
             Measure::NormalDerivative => "V is flat",
             Measure::Ftle => "nearby trajectories stay close",
             Measure::NormalGrowth => "kicks off the orbit shrink",
+            Measure::PhaseResponse => "a kick barely shifts the rhythm",
         }
     }
 
@@ -81,6 +86,7 @@ impl Measure {
             Measure::NormalDerivative => "∂V/∂n = ∇V·Jf/|f|: how steeply the conserved V changes across the orbit (the paper's measure; only where V exists)",
             Measure::Ftle => "finite-time Lyapunov exponent (1/τ) ln σ_max Φ(t, t+τ) from the tangent-linear equations: how fast the most-stretched small perturbation grows over the horizon τ",
             Measure::NormalGrowth => "(1/τ) ln |n(t+τ)·Φ(t, t+τ) n(t)|: growth rate of a small kick along the orbit normal, over τ (2-D systems)",
+            Measure::PhaseResponse => "|Z(θ)|, the infinitesimal phase response of the limit cycle (adjoint method): how far a small kick at that moment shifts the rhythm for good, per unit kick (limit cycles only)",
         }
     }
 
@@ -93,6 +99,14 @@ impl Measure {
                     " or normal-growth"
                 } else {
                     ""
+                }
+            )),
+            Measure::PhaseResponse if !system.has_limit_cycle() => Err(format!(
+                "the phase response needs an attracting limit cycle, and {system} has {}: use ftle",
+                if system.has_lyapunov() {
+                    "a conserved V (a centre: a kick moves the state to an orbit with another period, so the phase drifts forever)"
+                } else {
+                    "none (its orbits are chaotic)"
                 }
             )),
             Measure::NormalGrowth if system.dim() != 2 => Err(format!(
@@ -121,7 +135,7 @@ impl Measure {
 
     /// Whether the measure depends on the horizon τ.
     pub fn uses_horizon(self) -> bool {
-        !matches!(self, Measure::NormalDerivative)
+        matches!(self, Measure::Ftle | Measure::NormalGrowth)
     }
 
     /// The measure at every sample of `trajectory`.
@@ -141,6 +155,7 @@ impl Measure {
             Measure::Ftle => ftle_series(system, trajectory, tau)
                 .map_err(|e| format!("FTLE over τ = {tau}: {e}")),
             Measure::NormalGrowth => normal_growth_series(system, trajectory, tau),
+            Measure::PhaseResponse => phase_response_along(system, trajectory),
         }
     }
 }

@@ -104,6 +104,16 @@ impl SystemKind {
         system.check_state(&state).is_err()
     }
 
+    /// Whether the system's orbits settle on an attracting limit cycle (so a phase response
+    /// exists), asked of the system: it has a Poincaré section for its default start and no
+    /// conserved V (a centre's orbits are closed but not attracting; chaotic systems have no
+    /// section).
+    pub fn has_limit_cycle(self) -> bool {
+        let system = self.at_defaults();
+        let start: Vec<f64> = self.initial_state().iter().map(|p| p.default).collect();
+        system.lyapunov().is_none() && system.poincare_section(&start).is_some()
+    }
+
     /// Whether the system has a conserved V (so ∂V/∂n and the oracle apply), asked of the system.
     pub fn has_lyapunov(self) -> bool {
         self.at_defaults().lyapunov().is_some()

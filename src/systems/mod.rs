@@ -7,6 +7,7 @@ pub mod goodwin;
 pub mod lorenz;
 pub mod lotka_volterra;
 pub mod pendulum;
+pub mod radial_clock;
 pub mod rossler;
 pub mod system;
 pub mod van_der_pol;

@@ -88,6 +88,13 @@ impl Pendulum {
 }
 
 impl System for Pendulum {
+    fn step_scale(&self, state: &[f64], i: usize) -> f64 {
+        if i == 0 {
+            1.0 // θ is an angle: rotating makes it grow, not move faster
+        } else {
+            state[i].abs().max(1.0)
+        }
+    }
     fn name(&self) -> &'static str {
         "pendulum"
     }

@@ -95,6 +95,13 @@ pub trait System {
             None => Ok(()),
         }
     }
+    /// The size of coordinate `i` at `state` for sizing integration steps (the integrator
+    /// keeps h times the fastest *relative* rate of change small). The default is
+    /// max(|x_i|, 1); an angle returns 1, because it is periodic: a pendulum that rotates has a
+    /// growing θ but does not move any faster.
+    fn step_scale(&self, state: &[f64], i: usize) -> f64 {
+        state[i].abs().max(1.0)
+    }
     /// A conserved or Lyapunov function, if the system has one.
     fn lyapunov(&self) -> Option<&dyn LyapunovFunction> {
         None

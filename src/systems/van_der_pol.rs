@@ -47,7 +47,7 @@ pub const FACTS: SystemFacts = SystemFacts {
         sigma: 0.3,
         tau: 1.0,
         projection: (0, 1),
-        burn_in: 0.0,
+        burn_in: 40.0,
     },
     build,
 };

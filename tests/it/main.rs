@@ -24,6 +24,7 @@ mod metrics;
 mod normal_derivative;
 mod perturbation;
 mod phase_plane;
+mod phase_response;
 mod readings;
 mod self_attention;
 mod session;

@@ -26,7 +26,7 @@ mod training_args;
 #[cfg(not(target_arch = "wasm32"))]
 use clap::{Parser, Subcommand};
 #[cfg(not(target_arch = "wasm32"))]
-use commands::{figure, findings, perturb, run, sweep, systems};
+use commands::{figure, findings, perturb, prc, run, sweep, systems};
 #[cfg(not(target_arch = "wasm32"))]
 use error::CliError;
 
@@ -68,6 +68,9 @@ enum Command {
     /// Kick the clean state by ε along the orbit normal at the highest- and lowest-attention
     /// points, integrate over a horizon, and compare the deviations.
     Perturb(perturb::PerturbArgs),
+    /// The phase response curve of a limit cycle (van-der-pol, goodwin): the infinitesimal PRC
+    /// by the adjoint method, or the shifts after finite kicks by the direct method.
+    Prc(prc::PrcArgs),
     /// Run a grid of models × noise levels × seeds in parallel: one row per run, plus
     /// summaries per (model, noise, σ) with intervals that stay in their domain and sign tests.
     Sweep(sweep::SweepArgs),
@@ -104,6 +107,7 @@ fn exit_code() -> i32 {
         Command::Systems(args) => systems::execute(&args),
         Command::Run(args) => run::execute(&args),
         Command::Perturb(args) => perturb::execute(&args),
+        Command::Prc(args) => prc::execute(&args),
         Command::Sweep(args) => sweep::execute(&args),
         Command::Figure(args) => figure::execute(&args),
         Command::Findings(args) => findings::execute(&args),

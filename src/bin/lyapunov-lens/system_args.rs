@@ -63,7 +63,7 @@ pub fn with_default(name: &str, default: &str) -> String {
 
 /// The rates and initial state of every system, as optional flags (`--alpha`, `--rho`,
 /// `--theta0`, …). Only the chosen system's may be given.
-struct SystemParams {
+pub struct SystemParams {
     given: Vec<(&'static str, f64)>,
 }
 
@@ -170,17 +170,24 @@ impl SystemArgs {
 
     /// The given rates and initial state; a parameter of another system is a usage error.
     fn set_system_parameters(&self, config: &mut Config) -> Result<(), CliError> {
-        for &(name, value) in &self.params.given {
+        self.params.apply(self.system, config)
+    }
+}
+
+impl SystemParams {
+    /// Sets the given rates and initial state on `config` (a config of `system`); a parameter
+    /// of another system is a usage error.
+    pub fn apply(&self, system: SystemKind, config: &mut Config) -> Result<(), CliError> {
+        for &(name, value) in &self.given {
             if config.parameter(name).is_none() {
-                let own: Vec<String> = self
-                    .system
+                let own: Vec<String> = system
                     .parameters()
                     .map(|p| format!("--{}", p.name.replace('_', "-")))
                     .collect();
                 return Err(usage_error(format!(
                     "--{} is not a parameter of {} (its parameters: {})",
                     name.replace('_', "-"),
-                    self.system,
+                    system,
                     own.join(", ")
                 )));
             }

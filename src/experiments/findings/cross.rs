@@ -80,7 +80,7 @@ fn introduction(w: &mut String, report: &CrossSystemReport) {
     writeln!(w, "## Across systems\n").unwrap();
     writeln!(
         w,
-        "The paper's open questions: does the alignment survive in systems that are not separable, have no conserved V, or are chaotic? Each system runs at its own defaults (`lyapunov-lens systems` lists them) with N = {}, {}, {} seeds per cell, at σ = {} × the system's default σ (the systems live on very different scales), with Gaussian noise. Every trained run is compared with every measure its system has: ∂V/∂n where a conserved V exists, the FTLE over the system's default horizon τ, and the normal growth for 2-D systems. For all three, ρ < 0 means attention is higher where the measure is low: where V is flat, or where the dynamics are calm.\n",
+        "The paper's open questions: does the alignment survive in systems that are not separable, have no conserved V, or are chaotic? Each system runs at its own defaults (`lyapunov-lens systems` lists them) with N = {}, {}, {} seeds per cell, at σ = {} × the system's default σ (the systems live on very different scales), with Gaussian noise. Every trained run is compared with every measure its system has: ∂V/∂n where a conserved V exists, the FTLE over the system's default horizon τ, the normal growth for 2-D systems, and the phase response |Z| on limit cycles. For all of them, ρ < 0 means attention is higher where the measure is low: where V is flat, or where the dynamics are calm.\n",
         spec.n,
         spec.budget,
         spec.seeds.len(),

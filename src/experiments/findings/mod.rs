@@ -9,6 +9,7 @@ mod kicks;
 mod noise_levels;
 mod paper_setting;
 mod rules;
+mod timing;
 mod why;
 
 pub use cross::render_cross;
@@ -78,7 +79,8 @@ pub fn render(inputs: &FindingsInputs) -> String {
     figures(w, inputs.figures);
     if let Some((cross, table)) = inputs.cross {
         md.push_str(&render_cross(cross));
-        writeln!(md, "Per-run rows and summaries: [`{table}`]({table}).").unwrap();
+        writeln!(md, "Per-run rows and summaries: [`{table}`]({table}).\n").unwrap();
+        timing::section(&mut md, cross);
     }
     md
 }

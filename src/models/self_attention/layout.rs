@@ -109,3 +109,15 @@ impl Layout {
         self.c.start + i
     }
 }
+
+/// Most bytes the self-attention workspace may take: a training run that needs more is refused
+/// before anything is allocated.
+pub const MAX_WORKSPACE_BYTES: u64 = 256 << 20;
+
+/// Bytes of the workspace for N samples: the H·N·min(2W + 1, N) attention weights and the
+/// per-sample buffers (standardised states, the attended means, outputs and their gradients).
+pub fn workspace_bytes(dim: usize, heads: usize, window: usize, n: usize) -> u64 {
+    let (d, h, n) = (dim as u64, heads as u64, n as u64);
+    let span = (2 * window as u64 + 1).min(n);
+    8 * (h * n * span + h * n * d + 3 * n * d + 2 * d)
+}

@@ -73,7 +73,8 @@ mod layout;
 mod passes;
 
 pub use layout::{
-    Layout, DEFAULT_HEADS, DEFAULT_WINDOW, INIT_SCALE, KEY_DIM, MAX_DIM, MAX_HEADS, MAX_WINDOW,
+    workspace_bytes, Layout, DEFAULT_HEADS, DEFAULT_WINDOW, INIT_SCALE, KEY_DIM, MAX_DIM,
+    MAX_HEADS, MAX_WINDOW, MAX_WORKSPACE_BYTES,
 };
 
 use crate::models::attention_model::{AttentionModel, TrainingData};

@@ -67,6 +67,7 @@ impl SensitivityPlot {
             Measure::NormalDerivative => "∂V/∂n (steepness of V)".to_string(),
             Measure::Ftle => format!("FTLE over τ = {}", session.config().tau),
             Measure::NormalGrowth => format!("normal growth over τ = {}", session.config().tau),
+            Measure::PhaseResponse => "|Z|, the phase response (shift per unit kick)".to_string(),
         };
         // Legend, in the headroom above 1.
         let ctx = self.canvas.cold_context()?;
