@@ -13,6 +13,7 @@
 //! - [`training`]: Adam, the L-BFGS finish, the convergence test and the schedule;
 //! - [`observations`]: noise and imported data;
 //! - [`analysis`]: alignment metrics, summary statistics and the verdict;
+//! - [`estimation`]: fitting a system's rates, initial state and noise scales to data;
 //! - [`lab`]: the configuration, the session state machine, presets, links and the colormap;
 //! - [`experiments`]: perturbation, sweeps, findings, figures and reports;
 //! - `web` (wasm32 only): the page.
@@ -25,6 +26,7 @@
 
 pub mod analysis;
 pub mod dynamics;
+pub mod estimation;
 pub mod experiments;
 pub mod lab;
 pub mod measures;

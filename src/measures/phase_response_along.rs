@@ -30,7 +30,10 @@ fn nearest_on_cycle(cycle: &LimitCycle, x: &[f64]) -> (usize, f64) {
                 .sum();
             (i, d2.sqrt())
         })
-        .fold((0, f64::INFINITY), |best, c| if c.1 < best.1 { c } else { best })
+        .fold(
+            (0, f64::INFINITY),
+            |best, c| if c.1 < best.1 { c } else { best },
+        )
 }
 
 /// |Z(θ(t_i))| at every sample of `trajectory`.

@@ -3,9 +3,13 @@
 //! - Comments start with `#` (whole lines or the rest of a line); blank lines are skipped.
 //! - The delimiter is sniffed from the first lines: comma, semicolon, tab, or runs of whitespace.
 //! - A first line with any non-numeric field is a header. Columns are then found by name
-//!   (`t`/`time`, `prey`/`x`/`x_obs`, `predator`/`y`/`y_obs`); unknown names mean the first three
-//!   columns in that order. The page's own export (`t,x,y,x_obs,y_obs,…`) imports as observations
-//!   `x_obs, y_obs` with clean states `x, y`.
+//!   (`t`/`time`/`year`, `prey`/`x`/`hare`/`x_obs`, `predator`/`y`/`lynx`/`y_obs`, in any
+//!   order and case: the Hudson's Bay file's `Year, Lynx, Hare` puts the predator first); unknown
+//!   names mean the first three columns in that order. The page's own export
+//!   (`t,x,y,x_obs,y_obs,…`) imports as observations `x_obs, y_obs` with clean states `x, y`.
+//! - Or the caller names the columns ([`parse_observations_csv_with`], the CLI's `--columns`):
+//!   time, prey, predator, each a header name or a 1-based column number.
+//! - The description says which column became what.
 //! - Times must increase strictly; the steps may be uneven.
 //!
 //! Every error names the line (1-based, as an editor shows it), the column where it applies, and
@@ -118,6 +122,16 @@ fn column_of(names: &[String], wanted: &[&str]) -> Option<usize> {
 }
 
 pub fn parse_observations_csv(text: &str) -> Result<ImportedSeries, CsvError> {
+    parse_observations_csv_with(text, None)
+}
+
+/// [`parse_observations_csv`] with the columns named by the caller: `[time, prey, predator]`,
+/// each a header name (any case) or a 1-based column number; `None` finds them as the module
+/// doc says.
+pub fn parse_observations_csv_with(
+    text: &str,
+    chosen: Option<&[String; 3]>,
+) -> Result<ImportedSeries, CsvError> {
     let lines = content_lines(text);
     let Some(&(first_line, first)) = lines.first() else {
         return Err(CsvError {
@@ -137,10 +151,10 @@ pub fn parse_observations_csv(text: &str) -> Result<ImportedSeries, CsvError> {
         .iter()
         .map(|f| f.trim_matches('"').to_ascii_lowercase())
         .collect();
-    let columns = if has_header {
-        Columns::from_header(&names)
-    } else {
-        Columns::POSITIONAL
+    let columns = match chosen {
+        Some(chosen) => Columns::chosen(chosen, &names, has_header, first_line)?,
+        None if has_header => Columns::from_header(&names),
+        None => Columns::POSITIONAL,
     };
     let rows = if has_header { &lines[1..] } else { &lines[..] };
     let mut table = Table::default();
@@ -166,8 +180,14 @@ pub fn parse_observations_csv(text: &str) -> Result<ImportedSeries, CsvError> {
     let clean = columns
         .clean
         .map(|_| Array2::from_shape_vec((n, 2), table.clean).expect("two values per row"));
+    let mapping = if has_header {
+        let [t, x, y] = columns.observed.map(|c| header_fields[c].trim_matches('"'));
+        format!(", columns: time = {t}, prey = {x}, predator = {y}")
+    } else {
+        String::new()
+    };
     let description = format!(
-        "{n} rows, {}-separated, {}{}",
+        "{n} rows, {}-separated, {}{}{mapping}",
         delimiter.name(),
         if has_header {
             "with a header"
@@ -201,15 +221,50 @@ impl Columns {
         clean: None,
     };
 
+    /// The caller's choice: header names (any case) or 1-based numbers.
+    fn chosen(
+        chosen: &[String; 3],
+        names: &[String],
+        has_header: bool,
+        line: usize,
+    ) -> Result<Columns, CsvError> {
+        let mut observed = [0; 3];
+        for (slot, wanted) in observed.iter_mut().zip(chosen) {
+            let by_name = names
+                .iter()
+                .position(|n| has_header && *n == wanted.trim().to_ascii_lowercase());
+            let by_number = wanted
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|&c| (1..=names.len()).contains(&c))
+                .map(|c| c - 1);
+            *slot =
+                by_name.or(by_number).ok_or_else(|| CsvError {
+                    line,
+                    column: None,
+                    message: format!(
+                    "no column '{wanted}': expected a header name ({}) or a number from 1 to {}",
+                    if has_header { names.join(", ") } else { "the file has no header".into() },
+                    names.len()
+                ),
+                })?;
+        }
+        Ok(Columns {
+            observed,
+            clean: None,
+        })
+    }
+
     fn from_header(names: &[String]) -> Columns {
-        let t = column_of(names, &["t", "time"]);
+        let t = column_of(names, &["t", "time", "year", "years"]);
         let (ox, oy) = (
             column_of(names, &["x_obs", "prey_obs"]),
             column_of(names, &["y_obs", "predator_obs"]),
         );
         let (x, y) = (
-            column_of(names, &["x", "prey"]),
-            column_of(names, &["y", "predator"]),
+            column_of(names, &["x", "prey", "hare", "hares"]),
+            column_of(names, &["y", "predator", "lynx", "lynxes"]),
         );
         match (t, ox, oy, x, y) {
             (Some(t), Some(ox), Some(oy), x, y) => Columns {

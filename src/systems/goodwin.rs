@@ -159,6 +159,20 @@ impl System for Goodwin {
             -self.b, 0.0, dx_dz, self.c, -self.d, 0.0, 0.0, self.e, -self.f,
         ]);
     }
+    fn rate_jacobian(&self, s: &[f64], out: &mut [f64]) -> bool {
+        // Rates (n, a, b = d = f), as `build` maps them: ∂/∂n of a/(1 + zⁿ) is
+        // −a·zⁿ·ln z/(1 + zⁿ)², which vanishes at z = 0.
+        let z = s[2].max(0.0);
+        let zn = libm::pow(z, self.n);
+        let denom = 1.0 + zn;
+        let d_n = if z > 0.0 {
+            -self.a * zn * libm::log(z) / (denom * denom)
+        } else {
+            0.0
+        };
+        out.copy_from_slice(&[d_n, 1.0 / denom, -s[0], 0.0, 0.0, -s[1], 0.0, 0.0, -s[2]]);
+        true
+    }
     fn poincare_section(&self, _initial: &[f64]) -> Option<(usize, f64)> {
         // The orbit winds around the equilibrium: the repressor crosses Z* upwards once a cycle.
         Some((2, self.equilibrium_repressor()))

@@ -117,4 +117,9 @@ impl System for Lorenz {
             -self.beta,
         ]);
     }
+    fn rate_jacobian(&self, s: &[f64], out: &mut [f64]) -> bool {
+        // Rates (σ, ρ, β).
+        out.copy_from_slice(&[s[1] - s[0], 0.0, 0.0, 0.0, s[0], 0.0, 0.0, 0.0, -s[2]]);
+        true
+    }
 }

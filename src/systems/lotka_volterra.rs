@@ -154,6 +154,12 @@ impl System for LotkaVolterra {
         out[2] = self.delta * y;
         out[3] = self.delta * x - self.gamma;
     }
+    fn rate_jacobian(&self, s: &[f64], out: &mut [f64]) -> bool {
+        // Rates (α, β, γ, δ).
+        let (x, y) = (s[0], s[1]);
+        out.copy_from_slice(&[x, -x * y, 0.0, 0.0, 0.0, 0.0, -y, x * y]);
+        true
+    }
     fn check_state(&self, s: &[f64]) -> Result<(), String> {
         for (name, &v) in self.state_names().iter().zip(s) {
             if !v.is_finite() {

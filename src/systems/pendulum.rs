@@ -114,6 +114,13 @@ impl System for Pendulum {
     fn jacobian(&self, s: &[f64], out: &mut [f64]) {
         out.copy_from_slice(&[0.0, 1.0, -self.k() * libm::cos(s[0]), 0.0]);
     }
+    fn rate_jacobian(&self, s: &[f64], out: &mut [f64]) -> bool {
+        // Rates (g, L); only g/L enters f, so the two columns are parallel.
+        let sin = libm::sin(s[0]);
+        let l = self.length;
+        out.copy_from_slice(&[0.0, 0.0, -sin / l, self.g * sin / (l * l)]);
+        true
+    }
     fn lyapunov(&self) -> Option<&dyn LyapunovFunction> {
         Some(self)
     }

@@ -102,4 +102,9 @@ impl System for Rossler {
     fn jacobian(&self, s: &[f64], out: &mut [f64]) {
         out.copy_from_slice(&[0.0, -1.0, -1.0, 1.0, self.a, 0.0, s[2], 0.0, s[0] - self.c]);
     }
+    fn rate_jacobian(&self, s: &[f64], out: &mut [f64]) -> bool {
+        // Rates (a, b, c).
+        out.copy_from_slice(&[0.0, 0.0, 0.0, s[1], 0.0, 0.0, 0.0, 1.0, -s[2]]);
+        true
+    }
 }

@@ -102,6 +102,13 @@ pub trait System {
     fn step_scale(&self, state: &[f64], i: usize) -> f64 {
         state[i].abs().max(1.0)
     }
+    /// ∂f_i/∂r_k into `out`, row-major d×R, with r the rates in the order of the system's
+    /// `FACTS.rates` (as its `build` takes them), for the forward sensitivity equations of
+    /// parameter estimation. Returns false when the system does not supply it (the default).
+    fn rate_jacobian(&self, state: &[f64], out: &mut [f64]) -> bool {
+        let _ = (state, out);
+        false
+    }
     /// A conserved or Lyapunov function, if the system has one.
     fn lyapunov(&self) -> Option<&dyn LyapunovFunction> {
         None

@@ -88,6 +88,11 @@ impl System for VanDerPol {
             self.mu * (1.0 - s[0] * s[0]),
         ]);
     }
+    fn rate_jacobian(&self, s: &[f64], out: &mut [f64]) -> bool {
+        // Rate (μ).
+        out.copy_from_slice(&[0.0, (1.0 - s[0] * s[0]) * s[1]]);
+        true
+    }
     fn poincare_section(&self, _initial: &[f64]) -> Option<(usize, f64)> {
         Some((0, 0.0))
     }

@@ -232,6 +232,7 @@ fn no_import_cycle_between_folders() {
         "training",
         "observations",
         "analysis",
+        "estimation",
         "lab",
         "experiments",
         "web",

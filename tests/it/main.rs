@@ -15,6 +15,7 @@ mod cli;
 mod cross_system;
 mod csv_import;
 mod determinism;
+mod estimation;
 mod ftle_and_systems;
 mod gaussian_noise;
 mod gradient_check;

@@ -26,7 +26,7 @@ mod training_args;
 #[cfg(not(target_arch = "wasm32"))]
 use clap::{Parser, Subcommand};
 #[cfg(not(target_arch = "wasm32"))]
-use commands::{figure, findings, perturb, prc, run, sweep, systems};
+use commands::{figure, findings, fit, perturb, prc, run, sweep, systems};
 #[cfg(not(target_arch = "wasm32"))]
 use error::CliError;
 
@@ -76,6 +76,10 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// Draw a figure (SVG or PNG, by the extension of --out).
     Figure(figure::FigureArgs),
+    /// Fit the system's rates, initial state and noise scales to observations (--input FILE.csv
+    /// or --data lynx-hare): estimates with 95% intervals, log-likelihood, convergence, the
+    /// starts that agreed and the fitted trajectory.
+    Fit(fit::FitArgs),
     /// Run a sweep and write FINDINGS.md with its tables, figures and a statement of which
     /// claims hold.
     Findings(findings::FindingsArgs),
@@ -111,6 +115,7 @@ fn exit_code() -> i32 {
         Command::Sweep(args) => sweep::execute(&args),
         Command::Figure(args) => figure::execute(&args),
         Command::Findings(args) => findings::execute(&args),
+        Command::Fit(args) => fit::execute(&args),
     };
     match result {
         Ok(()) => 0,

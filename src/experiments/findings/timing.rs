@@ -13,7 +13,12 @@ fn cells(report: &CrossSystemReport) -> Vec<CrossGroup> {
     for &system in spec.systems.iter().filter(|s| s.has_limit_cycle()) {
         for model in spec.models_for(system) {
             for &level in &spec.noise_levels {
-                out.push(CrossGroup::new(system, model, level, Measure::PhaseResponse));
+                out.push(CrossGroup::new(
+                    system,
+                    model,
+                    level,
+                    Measure::PhaseResponse,
+                ));
             }
         }
     }

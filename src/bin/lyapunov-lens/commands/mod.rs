@@ -2,6 +2,7 @@
 
 pub mod figure;
 pub mod findings;
+pub mod fit;
 pub mod perturb;
 pub mod prc;
 pub mod run;
