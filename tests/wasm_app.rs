@@ -1,5 +1,6 @@
 //! The page in headless Chromium: mounts the app into a test DOM, drives frames with `tick`, and
-//! reads back the canvases' real pixels and the `#stats` attributes.
+//! reads back the canvases' real pixels, the `#stats` attributes, the training status line, and
+//! the controls that depend on the data (New noise, the noise model).
 #![cfg(target_arch = "wasm32")]
 
 use lyapunov_lens::lab::colormap::level_colors;
@@ -8,6 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{
     CanvasRenderingContext2d, Document, Event, HtmlCanvasElement, HtmlElement, HtmlInputElement,
+    HtmlSelectElement,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -115,6 +117,24 @@ fn key(key: &str) {
         .unwrap();
 }
 
+/// Chooses `value` in select#`id` and dispatches a bubbling `change`, as a user would.
+fn choose(id: &str, value: &str) {
+    let select: HtmlSelectElement = by_id(id);
+    select.set_value(value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    select
+        .dispatch_event(&Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
+}
+
+/// An attribute of #training-status.
+fn status(attr: &str) -> String {
+    by_id::<HtmlElement>("training-status")
+        .get_attribute(attr)
+        .unwrap_or_default()
+}
+
 fn play_pressed() -> Option<String> {
     by_id::<HtmlElement>("play").get_attribute("aria-pressed")
 }
@@ -131,6 +151,9 @@ fn the_lab_trains_draws_and_reacts_to_its_controls() {
     linked_lr_survives(&app, &mut clock);
     keyboard_steps_and_plays(&app, &mut clock);
     new_noise_changes_the_data(&app, &mut clock);
+    status_follows_training_to_convergence(&app, &mut clock);
+    no_new_noise_without_noise(&app, &mut clock);
+    lognormal_noise_fits_sigma(&app, &mut clock);
 
     // No error notice was raised along the way.
     assert!(
@@ -210,11 +233,14 @@ fn sigma_brings_new_data(app: &App, clock: &mut f64, still: &[u8]) {
     );
 }
 
-/// Step runs one frame's worth; Reset restarts the model.
+/// Step runs one frame's worth (20 Adam steps: the first 200 are Adam); Reset restarts the
+/// model.
 fn step_and_reset(app: &App, clock: &mut f64) {
     click("step");
     run(app, clock, 1);
     assert_eq!(epoch(), 20);
+    assert_eq!(status("data-status"), "adam");
+    assert_eq!(status("data-step"), "20");
     run(app, clock, 3);
     assert_eq!(epoch(), 20);
     click("reset");
@@ -255,4 +281,129 @@ fn new_noise_changes_the_data(app: &App, clock: &mut f64) {
         verdict.contains("r = ") || verdict.contains("uniform"),
         "verdict: {verdict}"
     );
+}
+
+/// The status line follows the schedule, one unit of work per Step (steps per frame = 1): Adam,
+/// the L-BFGS finish, the convergence test, then "converged at step K". Once converged, Step
+/// does no more steps, and the verdict is no longer provisional.
+fn status_follows_training_to_convergence(app: &App, clock: &mut f64) {
+    if play_pressed().as_deref() == Some("true") {
+        click("play");
+    }
+    slide("steps_per_frame", "1");
+    click("reset");
+    run(app, clock, 1);
+    let text = by_id::<HtmlElement>("training-status")
+        .text_content()
+        .unwrap();
+    assert_eq!(status("data-status"), "adam", "{text}");
+    assert!(text.contains("Adam, step 0 of 200"), "{text}");
+    let mut seen = vec!["adam".to_string()];
+    for _ in 0..2000 {
+        click("step");
+        run(app, clock, 1);
+        let s = status("data-status");
+        if seen.last() != Some(&s) {
+            seen.push(s.clone());
+        }
+        if s == "converged" {
+            break;
+        }
+    }
+    assert!(
+        seen.len() >= 4 && seen[..3] == ["adam", "finishing", "testing"],
+        "statuses: {seen:?}"
+    );
+    assert_eq!(
+        seen.last().map(String::as_str),
+        Some("converged"),
+        "statuses: {seen:?}"
+    );
+    let k = status("data-converged-step");
+    let text = by_id::<HtmlElement>("training-status")
+        .text_content()
+        .unwrap();
+    assert!(text.contains(&format!("converged at step {k}")), "{text}");
+    assert_eq!(status("data-converged"), "true");
+    assert_eq!(epoch().to_string(), k, "data-epoch and the converged step");
+    // Converged is a fixed point: Step adds nothing.
+    slide("steps_per_frame", "20");
+    click("step");
+    run(app, clock, 2);
+    assert_eq!(
+        epoch().to_string(),
+        k,
+        "Step after convergence moved the model"
+    );
+    let verdict = by_id::<HtmlElement>("verdict").text_content().unwrap();
+    assert!(
+        verdict.contains("this draw: ") && !verdict.contains("provisional"),
+        "{verdict}"
+    );
+}
+
+/// At σ = 0 there is no noise to redraw: New noise is disabled and says why, and a click does
+/// nothing; with noise again it works.
+fn no_new_noise_without_noise(app: &App, clock: &mut f64) {
+    let button: HtmlElement = by_id("new-noise");
+    assert!(
+        !button.has_attribute("disabled"),
+        "New noise disabled at σ > 0"
+    );
+    slide("sigma", "0");
+    run(app, clock, 1);
+    assert!(
+        button.has_attribute("disabled"),
+        "New noise enabled at σ = 0"
+    );
+    assert!(
+        button.title().contains("σ = 0"),
+        "title: {}",
+        button.title()
+    );
+    let why: HtmlElement = by_id("new-noise-why");
+    assert!(!why.hidden() && why.text_content().unwrap().contains("σ = 0"));
+    assert_eq!(
+        button.get_attribute("aria-describedby").as_deref(),
+        Some("new-noise-why")
+    );
+    let seed = by_id::<HtmlInputElement>("seed").value();
+    click("new-noise");
+    run(app, clock, 1);
+    assert_eq!(by_id::<HtmlInputElement>("seed").value(), seed);
+    slide("sigma", "0.5");
+    run(app, clock, 1);
+    assert!(
+        !button.has_attribute("disabled"),
+        "New noise still disabled at σ = 0.5"
+    );
+    assert!(why.hidden());
+}
+
+/// Lognormal noise: σ's slider takes the log-scale range, σ comes into it, the link says so,
+/// and no observation is ≤ 0 (the share is hidden); back to Gaussian keeps σ.
+fn lognormal_noise_fits_sigma(app: &App, clock: &mut f64) {
+    slide("sigma", "2");
+    run(app, clock, 1);
+    let share: HtmlElement = by_id("non-physical");
+    assert!(
+        !share.hidden(),
+        "no share of observations ≤ 0 at Gaussian σ = 2"
+    );
+    choose("noise", "lognormal");
+    run(app, clock, 20);
+    let sigma: HtmlInputElement = by_id("sigma");
+    assert_eq!(sigma.max(), "1.5");
+    assert_eq!(sigma.step(), "0.01");
+    assert_eq!(sigma.value(), "0.2");
+    assert!(share.hidden(), "{:?}", share.text_content());
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    assert!(
+        hash.contains("noise=lognormal") && hash.contains("sigma=0.2"),
+        "{hash}"
+    );
+    choose("noise", "gaussian");
+    run(app, clock, 1);
+    assert_eq!(sigma.max(), "10");
+    assert_eq!(sigma.value(), "0.2");
 }

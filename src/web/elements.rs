@@ -54,3 +54,23 @@ pub fn labelled_row(
     row.append_child(&l)?;
     Ok(row)
 }
+
+/// Disables `b` with `reason` (its tooltip, and the text of `why`, its description), or enables
+/// it with the tooltip `title`.
+pub fn disable_with_reason(b: &HtmlElement, why: &HtmlElement, reason: Option<&str>, title: &str) {
+    let _ = b.toggle_attribute_with_force("disabled", reason.is_some());
+    b.set_title(reason.unwrap_or(title));
+    let _ = b.set_attribute("data-disabled-why", reason.unwrap_or(""));
+    why.set_text_content(reason);
+    why.set_hidden(reason.is_none());
+}
+
+/// A hidden hint that describes `target` (for a disabled control's reason).
+pub fn reason_hint(document: &Document, target: &HtmlElement) -> Result<HtmlElement, JsValue> {
+    let why: HtmlElement = element(document, "p", "hint why")?;
+    let id = format!("{}-why", target.id());
+    why.set_id(&id);
+    why.set_hidden(true);
+    target.set_attribute("aria-describedby", &id)?;
+    Ok(why)
+}

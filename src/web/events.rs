@@ -53,6 +53,7 @@ pub fn wire(lab: &Rc<RefCell<Lab>>, window: &Window) -> Result<Vec<Listener>, Js
         wire_notice(&mut wiring, &l)?;
         wire_tools(&mut wiring, &l)?;
         wire_phase_portrait(&mut wiring, &l)?;
+        wiring.listen(&l.explain.details, "toggle", |lab, _| lab.explain_toggled())?;
     }
     wire_window(&mut wiring, window)?;
     wire_file_input(&mut wiring)?;
@@ -74,9 +75,20 @@ fn wire_controls(wiring: &mut Wiring, l: &Lab) -> Result<(), JsValue> {
             lab.user_changed_controls();
         }
     })?;
-    for select in [&l.controls.model, &l.controls.system, &l.controls.measure] {
+    for select in [
+        &l.controls.model,
+        &l.controls.system,
+        &l.controls.measure,
+        &l.controls.measure_at,
+    ] {
         wiring.listen(select, "change", |lab, _| lab.user_changed_controls())?;
     }
+    wiring.listen(&l.controls.data.noise, "change", |lab, _| {
+        lab.noise_changed()
+    })?;
+    wiring.listen(&l.controls.data.whole_periods, "click", |lab, _| {
+        lab.whole_periods();
+    })?;
     for select in [&l.controls.projection, &l.controls.head] {
         wiring.listen(select, "change", |lab, _| lab.view_changed())?;
     }
@@ -107,6 +119,7 @@ fn wire_tools(wiring: &mut Wiring, l: &Lab) -> Result<(), JsValue> {
         wiring.listen(input, "input", |lab, _| lab.tools.show_readouts())?;
     }
     wiring.listen(&tools.perturb, "click", |lab, _| lab.perturb())?;
+    wiring.listen(&tools.kick_all, "click", |lab, _| lab.kick_deciles())?;
     for input in [
         &tools.direction_field,
         &tools.nullclines,

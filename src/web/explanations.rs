@@ -1,5 +1,11 @@
 //! The "What am I looking at?" panel: what the system, V, the normal derivative, the model and
-//! the claim are, without hype.
+//! the claim are, without hype; and, for the paper's linear models, a paragraph computed from
+//! the run that says why the sign is what it is ([`why_text`]).
+
+use crate::analysis::mechanism::linear_score_mechanism;
+use crate::lab::session::Session;
+use crate::measures::measure::MeasureAt;
+use crate::models::kind::ModelKind;
 
 pub const HTML: &str = r#"<summary>What am I looking at?</summary>
 <p><strong>The system.</strong> Prey x multiply at rate α and are eaten at rate βxy; predators y
@@ -13,16 +19,25 @@ faint bands behind the dots are level sets of V. The paper calls it a Lyapunov f
 along the normal n = Jf/|f| (the velocity turned by a right angle). Where it is small, V is flat:
 a nudge across the orbit changes V only a little. For this system ∂V/∂n = |∇V|. It is largest near
 the axes, where a population is close to zero.</p>
-<p><strong>The data and the model.</strong> N points are sampled along one orbit and Gaussian noise σ
-is added. The paper's model gives every noisy point a score w·x̃ + b, turns the scores into
-attention weights with a softmax over time, and rebuilds the orbit as r_t = N·a_t·x̃_t. Adam
-adjusts w and b to make r close to the clean orbit. Uniform attention (every a_t = 1/N) simply
-returns the noisy data.</p>
+<p><strong>The data and the model.</strong> N points are sampled along one orbit and noise of size
+σ is added: Gaussian (x̃ = x + σε, the paper's setting, which can make a population zero or
+negative) or lognormal (x̃ = x·exp(σε), always positive, the usual error model for counts). The
+paper's model gives every noisy point a score w·x̃ + b, turns the scores into attention weights
+with a softmax over time, and rebuilds the orbit as r_t = N·a_t·x̃_t. Training makes r close to
+the clean orbit: 200 Adam steps (the paper's optimizer, what you watch), then L-BFGS until the
+loss stops falling, then a convergence test. The status line says which. Uniform attention
+(every a_t = 1/N) simply returns the noisy data.</p>
 <p><strong>The claim being tested.</strong> The paper reports that training puts high attention
 where V is flat and low attention where it is steep. The lab measures this on the current run.
-Pearson r and Spearman ρ between attention and ∂V/∂n are negative when the claim holds. The peak
-offset is how far apart in time the attention peak and the ∂V/∂n minimum are. The verdict line
-puts those numbers into words.</p>
+Spearman ρ (the primary reading) and Pearson r between attention and ∂V/∂n are negative when the
+claim holds. The peak offset is how far apart in time the attention peak and the ∂V/∂n minimum
+are. By default ∂V/∂n is taken at the clean states; "measured at" can take it at the observed
+ones instead.</p>
+<p><strong>One draw or the setting.</strong> One noise draw is one sample. In the background the lab
+trains the same setting on 20 other noise draws (seeds 0–19) to convergence; the strip under the
+verdict shows where the draw on screen sits among them. Once all are read, the verdict speaks for
+the setting (a sign test on ρ over the converged draws), and says "provisional" while the draw on
+screen is still training.</p>
 <p><strong>Other systems.</strong> The system menu adds the frictionless pendulum (its energy H is
 the V), the Van der Pol oscillator (a limit cycle, no V), the Goodwin circadian clock (3 variables)
 and the chaotic Lorenz and Rössler attractors. 3-variable systems are drawn as a chosen pair of
@@ -37,11 +52,102 @@ across the orbit, measured across the orbit where it lands. For both, as for ∂
 <p><strong>Other models.</strong> <em>self-attention</em> is a small multi-head Transformer-style
 denoiser: each point attends to its neighbours within ±W samples, and the colour shows the
 attention each point <em>receives</em>, averaged over heads (or one head, with "colour by").
-<em>oracle-inverse-variance</em> is not learned: it weights each point by 1/|∇V|², the best
-weighting for estimating V from noisy points, to show what attention that knows the geometry
-looks like.</p>
+<em>oracle-inverse-variance</em> is not learned: it weights each point by 1/|∇V(x̃)|², a first-order
+inverse-variance weighting for estimating V from noisy points, to show what attention that knows
+the geometry looks like. It is a reference, not an optimum: at large σ its first-order argument
+fails, and V is undefined at observations outside its domain (they get weight zero).</p>
 <p><strong>Before you conclude.</strong> This model can only make attention an exponential of a
 linear function of the noisy state, a_t ∝ exp(w·x̃_t). With small w the attention is nearly
-uniform, so check max/min and the effective sample size (ESS) before reading much into r. And one
-noise draw is one sample: press New noise a few times, or read FINDINGS.md for the claim over
-many seeds and noise levels.</p>"#;
+uniform, so check max/min and the effective sample size (ESS) before reading much into r. And
+read FINDINGS.md for the claim over many seeds and noise levels.</p>"#;
+
+/// How a number is shown in the paragraph: signed, with a true minus sign.
+fn signed(v: f64, digits: usize) -> String {
+    format!("{v:+.digits$}").replace('-', "−")
+}
+
+/// Why the sign is what it is, for the paper's linear models, computed from `session`: the
+/// learned weight's sign per coordinate, the measure's Spearman ρ with each coordinate along the
+/// orbit, and the range of ρ any linear score can reach against the ρ the model reached.
+pub fn why_text(session: &Session) -> String {
+    let config = session.config();
+    let model = config.model;
+    let symbol = config.measure.symbol();
+    if !matches!(
+        model,
+        ModelKind::PaperLinear | ModelKind::PaperLinearUnscaled
+    ) {
+        return format!("{model} is not a linear score, so this reading does not apply to it; choose paper-linear to see why its sign is what it is.");
+    }
+    let Some(m) = linear_score_mechanism(
+        session.observations(),
+        session.clean(),
+        session.sensitivity(),
+        session.parameters(),
+    ) else {
+        return format!("Too few points where {symbol} is defined to say why.");
+    };
+    let names = session.system().state_names();
+    let mut parts = vec![format!(
+        "{model} scores each observation with w·x̃ + b, and attention is a monotone function of that score, so its Spearman ρ with {symbol} is the ρ of w·x̃ alone: which ρ it can reach depends only on the data and the direction of w."
+    )];
+    parts.push(weights_sentence(session, &m.weights, names));
+    let at = match config.measure_at {
+        MeasureAt::Clean => "at the clean states",
+        MeasureAt::Observed => "at the observed states",
+    };
+    let tied: Vec<String> = names
+        .iter()
+        .zip(&m.measure_vs_coordinate)
+        .map(|(name, rho)| match rho {
+            Some(r) => format!("ρ = {} with {name}", signed(*r, 2)),
+            None => format!("no ρ with {name}"),
+        })
+        .collect();
+    parts.push(format!(
+        "Along the orbit, {symbol} ({at}) is tied to the coordinates: {}.",
+        tied.join(", ")
+    ));
+    let reached = match m.achieved {
+        Some(rho) => format!("this model reached ρ = {}", signed(rho, 2)),
+        None => "this model has not left w = 0 (uniform attention)".to_string(),
+    };
+    parts.push(format!(
+        "Scanning every direction of w, a linear score can reach ρ from {} (the claim at its strongest) to {} (reversed at its strongest); {reached}.",
+        signed(m.reachable_min.0, 2),
+        signed(m.reachable_max.0, 2)
+    ));
+    parts.join(" ")
+}
+
+/// The learned w in words: its value and what it favours per coordinate, and whether training
+/// has converged.
+fn weights_sentence(session: &Session, w: &[f64], names: &[&str]) -> String {
+    if w.iter().all(|v| *v == 0.0) {
+        return "The model is untrained: w = 0 gives every observation the same attention.".into();
+    }
+    let values: Vec<String> = w
+        .iter()
+        .zip(names)
+        .map(|(v, name)| format!("{} on {name}", format!("{v:+.2e}").replace('-', "−")))
+        .collect();
+    let favours: Vec<String> = w
+        .iter()
+        .zip(names)
+        .filter(|(v, _)| **v != 0.0)
+        .map(|(v, name)| format!("{name} is {}", if *v < 0.0 { "small" } else { "large" }))
+        .collect();
+    let status = if session.training_status().is_converged() {
+        "The trained w is".to_string()
+    } else {
+        format!(
+            "Training has not converged yet (step {}), so this is provisional: w is",
+            session.steps()
+        )
+    };
+    format!(
+        "{status} ({}): attention is higher where {}.",
+        values.join(", "),
+        favours.join(" and where ")
+    )
+}

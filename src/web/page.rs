@@ -1,25 +1,35 @@
 //! The page skeleton: builds the DOM the lab lives in (header, the "What am I looking at?"
-//! panel, the control panel with its tools, and the figures: verdict, stats, notice and plots).
-//! Nothing here listens to events or draws.
+//! panel, the control panel with its tools, and the figures: verdict, training status, the
+//! ensemble strip, stats, notice and plots). Nothing here listens to events or draws.
 
 use super::elements::element;
 use super::explanations;
 use super::notice::Notice;
 use super::panels::controls::Controls;
 use super::panels::stats::StatsPanel;
+use super::panels::status_line::StatusLine;
 use super::panels::tools::ToolsPanel;
 use super::plots::Plots;
 use crate::lab::config::Config;
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, HtmlElement};
+use web_sys::{Document, HtmlDetailsElement, HtmlElement};
+
+/// The "What am I looking at?" panel and its computed paragraph.
+pub struct Explain {
+    pub details: HtmlDetailsElement,
+    /// The text of the "Why, for this run" paragraph (`#why-text`).
+    pub why: HtmlElement,
+}
 
 /// The page's parts that the lab keeps.
 pub struct Page {
     pub controls: Controls,
     pub tools: ToolsPanel,
     pub stats: StatsPanel,
+    pub status: StatusLine,
     pub notice: Notice,
     pub plots: Plots,
+    pub explain: Explain,
 }
 
 impl Page {
@@ -30,7 +40,7 @@ impl Page {
         config: &Config,
         steps_per_frame: usize,
     ) -> Result<Self, JsValue> {
-        append_header(document, root)?;
+        let explain = append_header(document, root)?;
         let layout: HtmlElement = element(document, "div", "layout")?;
         let controls = Controls::new(document, config, steps_per_frame)?;
         let tools = ToolsPanel::new(document, &controls.panel)?;
@@ -40,15 +50,17 @@ impl Page {
         figures.set_attribute("aria-label", "Figures")?;
         let stats = StatsPanel::new(document)?;
         figures.append_child(&stats.verdict)?;
-        let one_draw: HtmlElement = element(document, "p", "hint")?;
-        one_draw.set_text_content(Some(
-            "This verdict is for one noise draw. Press New noise to see whether it holds for others.",
-        ));
-        figures.append_child(&one_draw)?;
+        figures.append_child(stats.announcer())?;
+        let status = StatusLine::new(document)?;
+        figures.append_child(&status.element)?;
+        let plots = Plots::new(document)?;
+        let strip: HtmlElement = element(document, "div", "ensemble")?;
+        strip.append_child(&plots.ensemble.canvas)?;
+        strip.append_child(&plots.ensemble.summary)?;
+        figures.append_child(&strip)?;
         figures.append_child(&stats.stats)?;
         let notice = Notice::new(document)?;
         figures.append_child(&notice.element)?;
-        let plots = Plots::new(document)?;
         append_plot_rows(document, &figures, &plots)?;
         layout.append_child(&figures)?;
         root.append_child(&layout)?;
@@ -56,14 +68,17 @@ impl Page {
             controls,
             tools,
             stats,
+            status,
             notice,
             plots,
+            explain,
         })
     }
 }
 
-/// The header (title and tagline) and the "What am I looking at?" panel.
-fn append_header(document: &Document, root: &HtmlElement) -> Result<(), JsValue> {
+/// The header (title and tagline) and the "What am I looking at?" panel, ending with the
+/// paragraph computed from the run.
+fn append_header(document: &Document, root: &HtmlElement) -> Result<Explain, JsValue> {
     let header: HtmlElement = element(document, "header", "")?;
     header.set_inner_html(
         "<h1>lyapunov-lens</h1><p class=\"tagline\">An attention model learns from noisy data of a dynamical system. \
@@ -72,11 +87,21 @@ fn append_header(document: &Document, root: &HtmlElement) -> Result<(), JsValue>
          And where there is no V, where the dynamics are predictable? The lab measures it live.</p>",
     );
     root.append_child(&header)?;
-    let explain: HtmlElement = element(document, "details", "explain")?;
+    let explain: HtmlDetailsElement = element(document, "details", "explain")?;
     explain.set_id("explain");
     explain.set_inner_html(explanations::HTML);
+    let paragraph: HtmlElement = element(document, "p", "")?;
+    paragraph.set_id("why");
+    paragraph.set_inner_html("<strong>Why, for this run.</strong> ");
+    let why: HtmlElement = element(document, "span", "")?;
+    why.set_id("why-text");
+    paragraph.append_child(&why)?;
+    explain.append_child(&paragraph)?;
     root.append_child(&explain)?;
-    Ok(())
+    Ok(Explain {
+        details: explain,
+        why,
+    })
 }
 
 /// The plots in two rows of captioned figures: the phase portrait and Figure 5, then the loss
@@ -104,13 +129,22 @@ fn append_plot_rows(
         &plots.loss.canvas.wrapper,
         "Training loss: mean over t of ‖r_t − x_t‖².",
     )?)?;
+    let column: HtmlElement = element(document, "div", "")?;
     let pert_fig = figure(
         document,
         &plots.perturbation.canvas.wrapper,
         "Perturbation experiment: how far a kicked orbit drifts from the unkicked one, at the highest- (vermillion) and lowest-attention (green) points.",
     )?;
     pert_fig.append_child(&plots.perturbation.result)?;
-    row.append_child(&pert_fig)?;
+    column.append_child(&pert_fig)?;
+    let deciles_fig = figure(
+        document,
+        &plots.deciles.canvas.wrapper,
+        "Kicks at every point, by attention decile: the median log growth of a small kick in each tenth of the points sorted by attention (1 = lowest), one line per horizon. If low attention marked the points where kicks matter most, the lines would fall from left to right.",
+    )?;
+    deciles_fig.append_child(&plots.deciles.result)?;
+    column.append_child(&deciles_fig)?;
+    row.append_child(&column)?;
     figures.append_child(&row)?;
     Ok(())
 }

@@ -267,7 +267,7 @@ describe('lyapunov-lens classroom features', { timeout: 240_000 }, () => {
 
     if (!existsSync(cliPath)) assert.fail(`CLI not found at ${cliPath} (cargo build, or set LL_CLI)`);
     const args = ['run', '--alpha', '1.2', '--x0', '9', '--y0', '6', '--n', '600', '--sigma', '1.5', '--seed', '7',
-      '--lr', '0.02', '--steps', '100', '--format', 'json'];
+      '--lr', '0.02', '--steps', '100', '--no-ensemble', '--format', 'json'];
     const cli = await runCli(args);
     const pairs = [['loss', 'loss'], ['pearson', 'pearson'], ['spearman', 'spearman'],
       ['peak-offset', 'peak_offset_periods'], ['ess', 'ess']];
@@ -333,8 +333,11 @@ describe('lyapunov-lens classroom features', { timeout: 240_000 }, () => {
     await sleep(700);
     const e2 = await epoch(page);
     const ink = await inked(page);
-    console.log(`(b) data-epoch ${e1} -> ${e2} over 700 ms; inked ${JSON.stringify(ink)}`);
-    assert.ok(Number.isInteger(e1) && Number.isInteger(e2) && e2 > e1, `data-epoch did not grow: ${e1} -> ${e2}`);
+    const status = await page.evaluate(() => ({ ...document.getElementById('training-status')?.dataset }));
+    console.log(`(b) data-epoch ${e1} -> ${e2} over 700 ms; #training-status ${JSON.stringify(status)}; inked ${JSON.stringify(ink)}`);
+    // N = 50 trains to convergence within a fraction of a second: then the epoch holds there.
+    const convergedAlready = status.converged === 'true' && e1 > 0 && String(e1) === status.convergedStep;
+    assert.ok(Number.isInteger(e1) && Number.isInteger(e2) && (e2 > e1 || convergedAlready), `data-epoch did not grow: ${e1} -> ${e2}`);
     for (const [id, k] of Object.entries(ink)) assert.ok(k > MIN_INKED, `canvas#${id} has ${k} inked pixels (want > ${MIN_INKED})`);
     const lab = opened.find((o) => o.lab.page === page).lab;
     assert.deepEqual(lab.problems, [], 'console/page errors on this page');

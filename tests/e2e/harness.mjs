@@ -124,12 +124,13 @@ export async function launchBrowser() {
  * Opens the lab at `origin` in a fresh context. Requests to any host other than 127.0.0.1 are
  * aborted (and so show up as console errors). Every console error and page error from the moment
  * the page is created is pushed to `problems`. `path` (default '/') is what follows the origin in
- * the URL opened, e.g. '/#sigma=0&playing=0'. Returns { context, page, problems, loadedAt }.
+ * the URL opened, e.g. '/#sigma=0&playing=0'. `initScript` (a function) runs in the page before
+ * any of its own scripts. Returns { context, page, problems, loadedAt }.
  */
 export async function openLab(
   browser,
   origin,
-  { width = 1400, height = 900, deviceScaleFactor = 1, timeout = 15_000, path: urlPath = '/' } = {},
+  { width = 1400, height = 900, deviceScaleFactor = 1, timeout = 15_000, path: urlPath = '/', initScript = null } = {},
 ) {
   const context = await browser.newContext({
     viewport: { width, height },
@@ -144,6 +145,7 @@ export async function openLab(
     return route.continue();
   });
   const page = await context.newPage();
+  if (initScript) await page.addInitScript(initScript);
   page.setDefaultTimeout(timeout);
   const problems = [];
   page.on('console', (msg) => {

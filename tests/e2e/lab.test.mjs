@@ -183,15 +183,18 @@ describe('lyapunov-lens lab page', { timeout: 60_000 }, () => {
     assert.ok(!r.timedOut);
   });
 
-  test('(c) data-epoch grows while playing', { timeout: 10_000 }, async () => {
+  test('(c) data-epoch grows while playing (or has reached convergence by itself)', { timeout: 10_000 }, async () => {
     const pressed = await ariaPressed();
     const e1 = await epoch();
     await sleep(700);
     const e2 = await epoch();
-    console.log(`(c) #play aria-pressed=${pressed}; data-epoch ${e1} -> ${e2} over 700 ms`);
+    const status = await page().evaluate(() => ({ ...document.getElementById('training-status')?.dataset }));
+    console.log(`(c) #play aria-pressed=${pressed}; data-epoch ${e1} -> ${e2} over 700 ms; #training-status ${JSON.stringify(status)}`);
     assert.ok(Number.isInteger(e1), `#stats data-epoch is not an integer: ${e1}`);
     assert.ok(Number.isInteger(e2), `#stats data-epoch is not an integer: ${e2}`);
-    assert.ok(e2 > e1, `data-epoch did not grow while playing: ${e1} -> ${e2}`);
+    // The default run converges in about a second: then the epoch holds at the converged step.
+    const convergedAlready = status.converged === 'true' && e1 > 0 && String(e1) === status.convergedStep;
+    assert.ok(e2 > e1 || convergedAlready, `data-epoch did not grow while playing: ${e1} -> ${e2} (status ${JSON.stringify(status)})`);
 
     // A representative screenshot after ~1.5 s of training.
     const wait = 1500 - (Date.now() - lab.loadedAt);
@@ -348,7 +351,7 @@ describe('lyapunov-lens lab page', { timeout: 60_000 }, () => {
       for (const id of ids) out[id] = document.getElementById(id)?.value ?? null;
       return out;
     }, Object.keys(DEFAULTS));
-    const args = ['run', '--steps', '100', '--format', 'json'];
+    const args = ['run', '--steps', '100', '--no-ensemble', '--format', 'json'];
     const notes = [];
     for (const [k, def] of Object.entries(DEFAULTS)) {
       const raw = controls[k];

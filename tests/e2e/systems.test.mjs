@@ -101,7 +101,6 @@ describe('systems, measures and models', { timeout: 240_000 }, () => {
     for (const id of CANVASES) cold[id] = await coldHash(page, id);
     for (const [system, { own, dim }] of Object.entries(SYSTEMS).slice(1).concat(Object.entries(SYSTEMS).slice(0, 1))) {
       assert.equal(await choose(page, 'system', system), system);
-      const start = await epoch(page);
       cold = await redrawn(page, cold);
       for (const id of own) {
         assert.ok(await page.$(`input#${id}`), `${system}: no slider #${id}`);
@@ -124,9 +123,18 @@ describe('systems, measures and models', { timeout: 240_000 }, () => {
       assert.equal(models.includes('oracle-inverse-variance'), ['lotka-volterra', 'pendulum'].includes(system));
       for (const model of models.filter((m) => m !== 'paper-linear').concat(['paper-linear'])) {
         assert.equal(await choose(page, 'model', model), model);
+        // The session took the model (the hash is written from it), and the model trains: steps
+        // taken, or (a model with nothing to learn) converged at step 0.
         const ok = await poll(async () => {
+          const hashNow = await page.evaluate(() => location.hash);
           const s = await stats(page);
-          return s.diverged === 'false' && Number(s.epoch) > start && Number.isFinite(Number(s.loss)) ? s : null;
+          const status = await page.evaluate(() => ({ ...document.getElementById('training-status')?.dataset }));
+          const trains = model === 'oracle-inverse-variance'
+            ? status.converged === 'true' && s.epoch === '0'
+            : Number(s.epoch) > 0;
+          return hashNow.includes(`model=${model}&`) && s.diverged === 'false' && trains && Number.isFinite(Number(s.loss))
+            ? { ...s, status: status.status }
+            : null;
         });
         assert.ok(!ok.timedOut, `${system} ${model}: ${JSON.stringify(ok.value)}`);
       }

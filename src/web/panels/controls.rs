@@ -1,16 +1,19 @@
 //! The control panel, built from the same parameter specs the CLI validates against: one native
 //! range input per parameter (id = parameter name) with a label, a live readout and a tooltip,
-//! the system, model, measure, projection and head selects, and the buttons. The system's own
-//! sliders are rebuilt when the system changes.
+//! the system, model, measure (and where it is taken), noise, projection and head selects, and
+//! the buttons. The system's own sliders are rebuilt when the system changes. A control that
+//! does not apply is disabled with its reason.
 
-use super::selects::{fill, Selects};
+use super::data_controls::DataControls;
+use super::selects::{fill, fit_options, Selects};
 use super::slider::Slider;
 use crate::lab::config::{self, Config};
-use crate::measures::measure::Measure;
+use crate::measures::measure::{Measure, MeasureAt};
 use crate::models::kind::ModelKind;
+use crate::observations::noise_model::NoiseModel;
 use crate::systems::catalogue::SystemKind;
 use crate::systems::system::ParamSpec;
-use crate::web::elements::{button, element, fieldset};
+use crate::web::elements::{button, disable_with_reason, element, fieldset, reason_hint};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlElement, HtmlOptionElement, HtmlSelectElement};
@@ -23,6 +26,10 @@ pub struct Controls {
     pub model: HtmlSelectElement,
     pub system: HtmlSelectElement,
     pub measure: HtmlSelectElement,
+    pub measure_at: HtmlSelectElement,
+    measure_at_why: HtmlElement,
+    /// The noise select, Whole periods and the non-physical share (with the noise sliders).
+    pub data: DataControls,
     /// Which two state coordinates the phase portrait plots (options rebuilt per system).
     pub projection: HtmlSelectElement,
     /// All heads together, or one self-attention head.
@@ -31,6 +38,7 @@ pub struct Controls {
     pub step: HtmlElement,
     pub reset: HtmlElement,
     pub new_noise: HtmlElement,
+    new_noise_why: HtmlElement,
     /// The fieldset holding the current system's sliders, rebuilt when the system changes.
     system_group: HtmlElement,
     description: HtmlElement,
@@ -54,7 +62,11 @@ struct RunButtons {
     step: HtmlElement,
     reset: HtmlElement,
     new_noise: HtmlElement,
+    new_noise_why: HtmlElement,
 }
+
+/// New noise's tooltip when it applies.
+const NEW_NOISE_TITLE: &str = "Draw a new noise seed: same orbit, new observations";
 
 impl RunButtons {
     /// Builds the buttons into a `.buttons` row appended to `panel`.
@@ -67,7 +79,7 @@ impl RunButtons {
             document,
             "step",
             "Step",
-            "Run one frame's worth of optimizer steps (S)",
+            "Run one frame's worth of training work (S): optimizer steps, or columns of the convergence test; nothing once training has converged",
         )?;
         let reset = button(
             document,
@@ -75,37 +87,35 @@ impl RunButtons {
             "Reset model",
             "Restart the model from uniform attention; the data stay (R)",
         )?;
-        let new_noise = button(
-            document,
-            "new-noise",
-            "New noise",
-            "Draw a new noise seed: same orbit, new observations",
-        )?;
+        let new_noise = button(document, "new-noise", "New noise", NEW_NOISE_TITLE)?;
         for b in [&play, &step, &reset, &new_noise] {
             buttons.append_child(b)?;
         }
         panel.append_child(&buttons)?;
+        let new_noise_why = reason_hint(document, &new_noise)?;
+        panel.append_child(&new_noise_why)?;
         Ok(RunButtons {
             play,
             step,
             reset,
             new_noise,
+            new_noise_why,
         })
     }
 }
 
 /// The run's sliders in their fieldsets (noise and data, training, sensitivity), appended to
-/// `panel` and set to `config` and `steps_per_frame`.
+/// `panel` and set to `config` and `steps_per_frame`; also returns the noise and data fieldset.
 fn run_sliders(
     document: &Document,
     panel: &HtmlElement,
     config: &Config,
     steps_per_frame: usize,
-) -> Result<Vec<Slider>, JsValue> {
+) -> Result<(Vec<Slider>, HtmlElement), JsValue> {
     let groups: [(&str, Vec<&'static ParamSpec>); 3] = [
         (
             "Noise and data",
-            ["sigma", "seed", "n", "t_end"]
+            ["sigma", "seed", "n", "t_end", "burn_in"]
                 .iter()
                 .filter_map(|n| config::run_parameter(n))
                 .collect(),
@@ -124,6 +134,7 @@ fn run_sliders(
         ),
     ];
     let mut sliders = Vec::new();
+    let mut data_group = None;
     for (title, specs) in groups {
         let group = fieldset(document, title)?;
         for spec in specs {
@@ -137,8 +148,9 @@ fn run_sliders(
             sliders.push(slider);
         }
         panel.append_child(&group)?;
+        data_group.get_or_insert(group);
     }
-    Ok(sliders)
+    Ok((sliders, data_group.expect("three groups")))
 }
 
 impl Controls {
@@ -152,7 +164,8 @@ impl Controls {
         panel.set_attribute("aria-label", "Controls")?;
         let buttons = RunButtons::new(document, &panel)?;
         let selects = Selects::new(document, &panel)?;
-        let sliders = run_sliders(document, &panel, config, steps_per_frame)?;
+        let (sliders, data_group) = run_sliders(document, &panel, config, steps_per_frame)?;
+        let data = DataControls::new(document, &data_group)?;
         let system_group = fieldset(document, "System")?;
         panel.append_child(&system_group)?;
         let mut controls = Controls {
@@ -161,12 +174,16 @@ impl Controls {
             model: selects.model,
             system: selects.system,
             measure: selects.measure,
+            measure_at: selects.measure_at,
+            measure_at_why: selects.measure_at_why,
+            data,
             projection: selects.projection,
             head: selects.head,
             play: buttons.play,
             step: buttons.step,
             reset: buttons.reset,
             new_noise: buttons.new_noise,
+            new_noise_why: buttons.new_noise_why,
             system_group,
             description: selects.description,
             shown_system: config.system,
@@ -231,6 +248,7 @@ impl Controls {
                 }
             }
         }
+        self.data.fit_system(config.system);
         self.shown_system = config.system;
         Ok(())
     }
@@ -267,6 +285,16 @@ impl Controls {
         }
         config.model = self.model.value().parse()?;
         config.measure = self.measure.value().parse()?;
+        // An option that does not apply is disabled; one left chosen by another change (the
+        // measure moved away from dv-dn) falls back to the default.
+        config.measure_at = self.measure_at.value().parse()?;
+        if config.measure_at.check(config.measure).is_err() {
+            config.measure_at = MeasureAt::Clean;
+        }
+        config.noise = self.data.noise.value().parse()?;
+        if config.noise.check(system).is_err() {
+            config.noise = NoiseModel::Gaussian;
+        }
         Ok((config, steps_per_frame))
     }
 
@@ -297,6 +325,8 @@ impl Controls {
         if config.system != self.shown_system {
             let _ = self.build_system(document, config);
         }
+        // σ's range first: the browser clamps a slider's position to its range.
+        self.data.show_noise(config.noise, self.slider("sigma"));
         for s in &self.sliders {
             let v = if s.spec.name == "steps_per_frame" {
                 steps_per_frame as f64
@@ -308,6 +338,14 @@ impl Controls {
         self.system.set_value(config.system.name());
         self.model.set_value(config.model.name());
         self.measure.set_value(config.measure.name());
+        self.measure_at.set_value(config.measure_at.name());
+        fit_options(
+            &self.measure_at,
+            &self.measure_at_why,
+            &MeasureAt::ALL,
+            |m| m.check(config.measure),
+            |_| String::new(),
+        );
         self.projection
             .set_value(&format!("{},{}", projection.0, projection.1));
         self.head.set_value(&head.to_string());
@@ -334,6 +372,16 @@ impl Controls {
         if let Some(s) = self.slider("tau") {
             s.input.set_disabled(!config.measure.uses_horizon());
         }
+    }
+
+    /// New noise: enabled, or disabled with the reason there is no noise to redraw.
+    pub fn fit_new_noise(&self, reason: Option<&str>) {
+        disable_with_reason(
+            &self.new_noise,
+            &self.new_noise_why,
+            reason,
+            NEW_NOISE_TITLE,
+        );
     }
 
     pub fn slider(&self, name: &str) -> Option<&Slider> {

@@ -1,8 +1,10 @@
 //! The panels around the plots: the control panel (buttons, selects and sliders), the classroom
-//! tools below it, and the stats line with the verdict.
+//! tools below it, the stats line with the verdict, and the training status line.
 
 pub mod controls;
+pub mod data_controls;
 pub mod selects;
 pub mod slider;
 pub mod stats;
+pub mod status_line;
 pub mod tools;

@@ -1,11 +1,14 @@
-//! The selects of the control panel (system, model, measure, projection, head), each in a
-//! labelled row, and how their options are filled.
+//! The selects of the control panel (system, model, measure and where it is taken, noise model,
+//! projection, head), each in a labelled row, how their options are filled, and how an option
+//! that does not apply is disabled with its reason.
 
-use crate::measures::measure::Measure;
+use crate::measures::measure::{Measure, MeasureAt};
 use crate::models::kind::ModelKind;
+use crate::observations::noise_model::NoiseModel;
 use crate::systems::catalogue::SystemKind;
-use crate::web::elements::{element, labelled_row};
+use crate::web::elements::{element, labelled_row, reason_hint};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlElement, HtmlOptionElement, HtmlSelectElement};
 
 /// A select with an id, a tooltip and (value, text, tooltip) options.
@@ -39,14 +42,73 @@ pub fn fill(
     Ok(())
 }
 
+/// Enables the options of `select` that `applies` allows (in the order of `values`); a disabled
+/// option gets its reason as its tooltip, and the hint under the select (`why`) lists the
+/// reasons, so they are visible and read as the select's description.
+pub fn fit_options<T: Copy>(
+    select: &HtmlSelectElement,
+    why: &HtmlElement,
+    values: &[T],
+    applies: impl Fn(T) -> Result<(), String>,
+    describe: impl Fn(T) -> String,
+) {
+    let mut reasons = Vec::new();
+    for (i, &v) in values.iter().enumerate() {
+        let Some(option) = select.item(i as u32) else {
+            continue;
+        };
+        let ok = applies(v);
+        if let Some(o) = option.dyn_ref::<HtmlOptionElement>() {
+            o.set_disabled(ok.is_err());
+            let text = o.text();
+            if let Err(reason) = &ok {
+                reasons.push(format!("{text}: {reason}"));
+            }
+        }
+        let _ = option.set_attribute("title", &ok.err().unwrap_or_else(|| describe(v)));
+    }
+    why.set_text_content(Some(&reasons.join(". ")));
+    why.set_hidden(reasons.is_empty());
+}
+
 /// The selects of the panel, and the system's description under the system select.
 pub struct Selects {
     pub system: HtmlSelectElement,
     pub description: HtmlElement,
     pub model: HtmlSelectElement,
     pub measure: HtmlSelectElement,
+    /// Whether the measure is taken at the clean or the observed states, and why an option
+    /// is disabled.
+    pub measure_at: HtmlSelectElement,
+    pub measure_at_why: HtmlElement,
     pub projection: HtmlSelectElement,
     pub head: HtmlSelectElement,
+}
+
+/// A select for the noise model with its row and the hint saying why an option is disabled, not
+/// yet in the page (the controls put it with the noise sliders).
+pub struct NoiseSelect {
+    pub row: HtmlElement,
+    pub select: HtmlSelectElement,
+    pub why: HtmlElement,
+}
+
+impl NoiseSelect {
+    pub fn new(document: &Document) -> Result<Self, JsValue> {
+        let help = "How noise enters the observations: added (Gaussian, the paper's) or multiplied (lognormal, always positive, the usual error model for counts)";
+        let select = select(
+            document,
+            "noise",
+            help,
+            NoiseModel::ALL
+                .into_iter()
+                .map(|m| (m.name(), m.name().to_string(), m.formula())),
+        )?;
+        let row = labelled_row(document, "noise", "noise model", help)?;
+        row.append_child(&select)?;
+        let why = reason_hint(document, &select)?;
+        Ok(NoiseSelect { row, select, why })
+    }
 }
 
 /// Appends a control row labelled `label` (tooltip `help`) holding `select` to `panel`.
@@ -104,12 +166,30 @@ impl Selects {
         );
         append_select_row(document, panel, &measure, measure_help)?;
 
+        let measure_at = select(
+            document,
+            "measure_at",
+            "Whether the measure is taken at the clean states (the orbit) or at the noisy observed states",
+            MeasureAt::ALL
+                .into_iter()
+                .map(|m| (m.name(), format!("{m} states"), "")),
+        )?;
+        let measure_at_help = (
+            "measured at",
+            "Whether the measure is taken at the clean states (the orbit) or at the noisy observed states",
+        );
+        append_select_row(document, panel, &measure_at, measure_at_help)?;
+        let measure_at_why = reason_hint(document, &measure_at)?;
+        panel.append_child(&measure_at_why)?;
+
         let (projection, head) = view_selects(document, panel)?;
         Ok(Selects {
             system,
             description,
             model,
             measure,
+            measure_at,
+            measure_at_why,
             projection,
             head,
         })

@@ -5,6 +5,7 @@ use crate::systems::system::ParamSpec;
 use crate::web::elements::{element, labelled_row};
 use std::cell::Cell;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlElement, HtmlInputElement};
 
 /// The learning-rate slider moves log10(lr) between these.
@@ -13,7 +14,11 @@ const LR_LOG_RANGE: (f64, f64) = (-4.0, 0.0);
 pub struct Slider {
     pub spec: &'static ParamSpec,
     pub input: HtmlInputElement,
+    label: HtmlElement,
     readout: HtmlElement,
+    /// The step the input moves by now (the spec's, unless [`Slider::set_range`] changed it):
+    /// the readout shows this many decimals.
+    step: Cell<f64>,
     /// The exact value last set by the program (a link, a preset). A range input snaps to its
     /// step (lr = 0.02 would read back as 10^−1.7 = 0.01995), so until the user moves this
     /// slider, its value is this one, not the snapped position.
@@ -28,6 +33,10 @@ impl Slider {
         parent: &HtmlElement,
     ) -> Result<Self, JsValue> {
         let row = labelled_row(document, spec.name, spec.label, spec.help)?;
+        let label: HtmlElement = row
+            .first_element_child()
+            .ok_or("a labelled row has its label")?
+            .dyn_into()?;
         let input: HtmlInputElement = element(document, "input", "")?;
         input.set_type("range");
         input.set_id(spec.name);
@@ -49,7 +58,9 @@ impl Slider {
         Ok(Slider {
             spec,
             input,
+            label,
             readout,
+            step: Cell::new(spec.step),
             exact: Cell::new(None),
         })
     }
@@ -83,8 +94,27 @@ impl Slider {
         self.exact.set(None);
     }
 
+    /// Moves the input over `min..=max` in steps of `step` (e.g. σ of lognormal noise, a
+    /// log-scale spread, needs a finer and shorter range than Gaussian σ). Call before
+    /// [`Slider::set_value`]: the browser clamps the position to the range, not the exact value.
+    pub fn set_range(&self, min: f64, max: f64, step: f64) {
+        if self.is_log() {
+            return;
+        }
+        self.input.set_min(&min.to_string());
+        self.input.set_max(&max.to_string());
+        self.input.set_step(&step.to_string());
+        self.step.set(step);
+    }
+
+    /// The tooltip of the label and the input.
+    pub fn set_help(&self, help: &str) {
+        self.input.set_title(help);
+        self.label.set_title(help);
+    }
+
     pub fn show(&self, value: f64) {
-        let decimals = (-self.spec.step.log10()).ceil().max(0.0) as usize;
+        let decimals = (-self.step.get().log10()).ceil().max(0.0) as usize;
         let text = if self.is_log() {
             format!("{value:.4}")
         } else {

@@ -1,7 +1,9 @@
 //! The stats line (`#stats`, one `data-*` attribute per value, for tests) and the verdict, plus
-//! the in-page frame timing that feeds them: fps, p95 per-frame work, steps per second.
+//! the in-page frame timing that feeds them: fps, p95 per-frame work, units of training work
+//! per second. The verdict is shown as it changes, but announced to screen readers (through a
+//! visually hidden live region) only once it has settled: training finished and the ensemble
+//! over noise draws read.
 
-use crate::analysis::verdict::verdict;
 use crate::lab::session::Session;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -76,6 +78,10 @@ impl FrameTiming {
 pub struct StatsPanel {
     pub stats: HtmlElement,
     pub verdict: HtmlElement,
+    /// Visually hidden, `aria-live="polite"`: the settled verdict.
+    announce: HtmlElement,
+    /// What was last announced.
+    announced: String,
 }
 
 fn opt(v: Option<f64>) -> String {
@@ -93,8 +99,41 @@ impl StatsPanel {
         stats.set_attribute("aria-live", "off")?;
         let verdict: HtmlElement = document.create_element("p")?.dyn_into()?;
         verdict.set_id("verdict");
-        verdict.set_attribute("aria-live", "polite")?;
-        Ok(StatsPanel { stats, verdict })
+        // Rewritten as training moves: announcing each would be noise (see `announce`).
+        verdict.set_attribute("aria-live", "off")?;
+        let announce: HtmlElement = document.create_element("p")?.dyn_into()?;
+        announce.set_id("verdict-announce");
+        announce.set_class_name("sr-only");
+        announce.set_attribute("aria-live", "polite")?;
+        Ok(StatsPanel {
+            stats,
+            verdict,
+            announce,
+            announced: String::new(),
+        })
+    }
+
+    /// The live region, for the page to place (next to the verdict).
+    pub fn announcer(&self) -> &HtmlElement {
+        &self.announce
+    }
+
+    /// Shows the verdict `line`; `settled`: training has finished and the ensemble (if any) is
+    /// read, so `line` will not change until the setting does.
+    pub fn show_verdict(&self, line: &str, settled: bool) {
+        self.verdict.set_text_content(Some(line));
+        let _ = self
+            .verdict
+            .set_attribute("data-settled", if settled { "true" } else { "false" });
+    }
+
+    /// Announces `text` to screen readers, unless it was the last thing announced: call it only
+    /// when the verdict has settled, so that each settled change is announced once.
+    pub fn announce(&mut self, text: &str) {
+        if text != self.announced {
+            self.announce.set_text_content(Some(text));
+            self.announced = text.to_string();
+        }
     }
 
     /// Writes every value as full-precision `data-*` (empty when undefined) and as text.
@@ -124,7 +163,7 @@ impl StatsPanel {
         set("data-n", n.to_string());
         set("data-diverged", session.diverged().is_some().to_string());
         let text = format!(
-            "step {} · loss {:.5} · Pearson r {} · Spearman ρ {} · peak offset {} periods · ESS {:.1} of {n} · {fps:.0} fps · frame work {frame_ms:.2} ms (p95) · {steps_per_second:.0} steps/s",
+            "step {} · loss {:.5} · Pearson r {} · Spearman ρ {} · peak offset {} periods · ESS {:.1} of {n} · {fps:.0} fps · frame work {frame_ms:.2} ms (p95) · {steps_per_second:.0} training units/s",
             session.steps(),
             m.loss,
             shown(m.pearson, 3),
@@ -133,10 +172,5 @@ impl StatsPanel {
             m.ess,
         );
         self.stats.set_text_content(Some(&text));
-        let line = match session.diverged() {
-            Some(why) => format!("training paused: {why}"),
-            None => verdict(m, session.config().measure),
-        };
-        self.verdict.set_text_content(Some(&line));
     }
 }

@@ -3,7 +3,9 @@
 
 use crate::lab::presets::PRESETS;
 use crate::systems::catalogue::SystemKind;
-use crate::web::elements::{button, element, fieldset, labelled_row};
+use crate::web::elements::{
+    button, disable_with_reason, element, fieldset, labelled_row, reason_hint,
+};
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
@@ -63,6 +65,9 @@ pub struct ToolsPanel {
     pub horizon: HtmlInputElement,
     horizon_readout: HtmlElement,
     pub perturb: HtmlElement,
+    perturb_why: HtmlElement,
+    /// Kicks every sample and sorts the growth by attention decile (any system).
+    pub kick_all: HtmlElement,
     pub direction_field: HtmlInputElement,
     pub nullclines: HtmlInputElement,
     pub equilibrium: HtmlInputElement,
@@ -120,7 +125,12 @@ struct PerturbationTools {
     horizon: HtmlInputElement,
     horizon_readout: HtmlElement,
     perturb: HtmlElement,
+    perturb_why: HtmlElement,
+    kick_all: HtmlElement,
 }
+
+/// The Perturb button's tooltip when it applies.
+const PERTURB_TITLE: &str = "Kick the clean state by ε along the orbit normal at the highest- and the lowest-attention time and compare how far the orbits drift apart";
 
 impl PerturbationTools {
     /// Builds the kick size and horizon sliders and the Perturb button into `panel`.
@@ -146,13 +156,22 @@ impl PerturbationTools {
             document,
             "perturb",
             "Perturb at highest & lowest attention",
-            "Kick the clean state by ε along the orbit normal at the highest- and the lowest-attention time and compare how far the orbits drift apart",
+            PERTURB_TITLE,
         )?;
         pert.append_child(&perturb)?;
+        let perturb_why = reason_hint(document, &perturb)?;
+        pert.append_child(&perturb_why)?;
         let hint: HtmlElement = element(document, "p", "")?;
         hint.set_class_name("hint");
         hint.set_text_content(Some("Or click a dot on the phase portrait to kick there."));
         pert.append_child(&hint)?;
+        let kick_all = button(
+            document,
+            "kick-all",
+            "Kick every point (by attention decile)",
+            "Kick every sample of the orbit infinitesimally, at four horizons, and plot the median growth in each attention decile (any system: along the orbit normal in 2-D, in random directions in 3-D)",
+        )?;
+        pert.append_child(&kick_all)?;
         panel.append_child(&pert)?;
         Ok(PerturbationTools {
             epsilon,
@@ -160,6 +179,8 @@ impl PerturbationTools {
             horizon,
             horizon_readout,
             perturb,
+            perturb_why,
+            kick_all,
         })
     }
 }
@@ -338,6 +359,8 @@ impl ToolsPanel {
             horizon: pert.horizon,
             horizon_readout: pert.horizon_readout,
             perturb: pert.perturb,
+            perturb_why: pert.perturb_why,
+            kick_all: pert.kick_all,
             direction_field: aids.direction_field,
             nullclines: aids.nullclines,
             equilibrium: aids.equilibrium,
@@ -379,15 +402,10 @@ impl ToolsPanel {
         }
         self.nullclines
             .set_disabled(system != SystemKind::LotkaVolterra);
-        let _ = self
-            .perturb
-            .toggle_attribute_with_force("disabled", !planar);
-        let why = if planar {
-            String::new()
-        } else {
-            format!("{system} is 3-D: the normal kick, the direction field and CSV import need a 2-D system")
-        };
-        let _ = self.perturb.set_attribute("data-disabled-why", &why);
+        let why = (!planar).then_some(
+            "This system is 3-D: the normal kick (here and by clicking the portrait), the direction field and CSV import need a 2-D system (an orbit normal). Kick every point works in 3-D, with random kicks.",
+        );
+        disable_with_reason(&self.perturb, &self.perturb_why, why, PERTURB_TITLE);
     }
 
     pub fn show_readouts(&self) {

@@ -1,7 +1,10 @@
-//! The four plots of the page, each drawn on a layered canvas (a cold layer redrawn only when its
-//! inputs change, a hot layer redrawn every frame): the phase portrait, the sensitivity plot (the
-//! paper's Figure 5), the training loss and the perturbation experiment.
+//! The plots of the page. Five are drawn on a layered canvas (a cold layer redrawn only when its
+//! inputs change, a hot layer redrawn when the data do): the phase portrait, the sensitivity
+//! plot (the paper's Figure 5), the training loss, the perturbation experiment and the kicks by
+//! attention decile. The ensemble strip is one small canvas drawn straight with Canvas 2D.
 
+pub mod ensemble_strip;
+pub mod kick_deciles;
 pub mod layered_canvas;
 pub mod loss_plot;
 pub mod perturbation_plot;
@@ -10,6 +13,8 @@ pub mod phase_portrait;
 pub mod sensitivity_plot;
 
 use crate::web::elements::element;
+use ensemble_strip::EnsembleStrip;
+use kick_deciles::KickDecilesPlot;
 use layered_canvas::LayeredCanvas;
 use loss_plot::LossPlot;
 use perturbation_plot::PerturbationPlot;
@@ -24,6 +29,9 @@ pub struct Plots {
     pub fig5: SensitivityPlot,
     pub loss: LossPlot,
     pub perturbation: PerturbationPlot,
+    pub deciles: KickDecilesPlot,
+    /// Where the draw on screen sits among other noise draws of the setting.
+    pub ensemble: EnsembleStrip,
     /// Numbers of the observation under the pointer, inside the phase portrait's wrapper.
     pub tooltip: HtmlElement,
 }
@@ -34,6 +42,8 @@ impl Plots {
         let fig5 = SensitivityPlot::new(document)?;
         let loss = LossPlot::new(document)?;
         let perturbation = PerturbationPlot::new(document)?;
+        let deciles = KickDecilesPlot::new(document)?;
+        let ensemble = EnsembleStrip::new(document)?;
         let tooltip: HtmlElement = element(document, "div", "tooltip")?;
         tooltip.set_hidden(true);
         phase.canvas.wrapper.append_child(&tooltip)?;
@@ -42,17 +52,20 @@ impl Plots {
             fig5,
             loss,
             perturbation,
+            deciles,
+            ensemble,
             tooltip,
         })
     }
 
-    /// The canvases of all four plots (for resizing and the text scale).
-    pub fn canvases_mut(&mut self) -> [&mut LayeredCanvas; 4] {
+    /// The layered canvases (for resizing and the text scale; the ensemble strip has its own).
+    pub fn canvases_mut(&mut self) -> [&mut LayeredCanvas; 5] {
         [
             &mut self.phase.canvas,
             &mut self.fig5.canvas,
             &mut self.loss.canvas,
             &mut self.perturbation.canvas,
+            &mut self.deciles.canvas,
         ]
     }
 }

@@ -52,6 +52,7 @@ impl PerturbationPlot {
     pub fn show(&mut self, experiment: Result<PerturbationExperiment, String>) {
         self.clicked = None;
         for k in [
+            "data-skipped",
             "data-ratio",
             "data-delta-v-high",
             "data-delta-v-low",
@@ -69,6 +70,10 @@ impl PerturbationPlot {
                 };
                 let (hi, lo) = (e.high_attention.as_ref(), e.low_attention.as_ref());
                 set("data-ratio", e.ratio_low_over_high);
+                let skipped: Vec<&str> = e.skipped.iter().map(|s| s.point).collect();
+                let _ = self
+                    .result
+                    .set_attribute("data-skipped", &skipped.join(","));
                 set("data-delta-v-high", hi.and_then(|p| p.delta_v));
                 set("data-delta-v-low", lo.and_then(|p| p.delta_v));
                 set(
@@ -201,10 +206,12 @@ fn experiment_text(
         }
     }
     for s in &e.skipped {
-        parts.push(format!(
-            "The {} kick (t = {:.2}) was skipped: {}.",
-            s.point, s.t, s.reason
-        ));
+        let label = match s.point {
+            "high-attention" => "Highest attention",
+            "low-attention" => "Lowest attention",
+            other => other,
+        };
+        parts.push(format!("{label} (t = {:.2}): skipped, {}.", s.t, s.reason));
     }
     if let Some(ratio) = e.ratio_low_over_high {
         let reading = if ratio > 1.0 {

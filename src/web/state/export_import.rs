@@ -9,17 +9,19 @@ use crate::web::file_io;
 use wasm_bindgen::prelude::*;
 
 /// Run controls that do not apply to imported data (they shape the simulation); the system's
-/// initial-state sliders do not apply either.
-const SIMULATION_ONLY: [&str; 4] = ["sigma", "seed", "n", "t_end"];
+/// initial-state sliders and the noise model do not apply either.
+const SIMULATION_ONLY: [&str; 5] = ["sigma", "seed", "n", "t_end", "burn_in"];
 
 impl Lab {
     /// Offers a download: `what` is "csv", "json", "png-phase", "png-fig5", or the whole figure
-    /// as PNG otherwise. A failure is shown as a notice.
+    /// as PNG otherwise. A failure is shown as a notice. The JSON carries the ensemble over
+    /// noise draws once it is complete, as the CLI's does.
     pub fn export(&mut self, what: &str) {
         let training = self.session.training_summary(Budget::default());
+        let ensemble = self.background.ensemble.as_ref().filter(|e| e.is_done());
         let result = match what {
             "csv" => self.export_csv(),
-            "json" => serde_json::to_string(&run_report(&self.session, &training, None))
+            "json" => serde_json::to_string(&run_report(&self.session, &training, ensemble))
                 .map_err(|e| JsValue::from_str(&e.to_string()))
                 .and_then(|text| {
                     file_io::download_text(
@@ -118,6 +120,7 @@ impl Lab {
                 s.input.set_disabled(imported);
             }
         }
+        self.controls.data.noise.set_disabled(imported);
         self.tools.clear_import.set_hidden(!imported);
     }
 }

@@ -1,15 +1,18 @@
 //! The frame loop: each animation frame does what events asked for, trains within a time
-//! budget, redraws the layers that changed, and refreshes the stats and the URL hash at their
-//! own pace. Nothing here allocates per frame unless something changed.
+//! budget (the run on screen first, then the ensemble over noise draws in what is left),
+//! redraws the layers that changed, and refreshes the stats and the URL hash at their own pace.
+//! Nothing here allocates per frame unless something changed.
 
+use super::background::ENSEMBLE_SHARE_MS;
 use super::{now_ms, Lab};
 
 /// Stats are rewritten at most this often (ms): readable, and no DOM churn every frame.
 const STATS_INTERVAL_MS: f64 = 200.0;
 /// The URL hash is rewritten at most this often (ms) while controls move.
 const HASH_INTERVAL_MS: f64 = 300.0;
-/// Most milliseconds of training per animation frame (the rest is drawing and the browser).
-const TRAIN_BUDGET_MS: f64 = 10.0;
+/// Most milliseconds of training per animation frame, the run on screen and the ensemble
+/// together (the rest is drawing and the browser).
+pub const TRAIN_BUDGET_MS: f64 = 10.0;
 
 impl Lab {
     /// One animation frame, with `stamp_ms` as its timestamp.
@@ -19,15 +22,24 @@ impl Lab {
         if std::mem::take(&mut self.dirty.resize) {
             self.fit_canvases();
         }
+        let train_start = now_ms();
         let (queued, taken) = self.train();
-        let run = queued + usize::from(self.training.playing);
-        if run > 0 {
+        if taken > 0 {
             self.dirty.hot = true;
+        }
+        if taken > 0 || self.training.playing {
+            self.dirty.stats = true; // fps and frame work too, at the stats' pace
+        }
+        self.pause_if_diverged(queued + usize::from(self.training.playing));
+        let left = TRAIN_BUDGET_MS - (now_ms() - train_start);
+        if self.work_ensemble(stamp_ms, left) {
+            self.dirty.ensemble = true;
             self.dirty.stats = true;
         }
-        self.pause_if_diverged(run);
+        self.notice_convergence();
         self.draw();
         self.refresh_stats(stamp_ms);
+        self.refresh_why();
         if self.dirty.hash && stamp_ms - self.link.last_hash_ms >= HASH_INTERVAL_MS {
             self.write_hash();
             self.link.last_hash_ms = stamp_ms;
@@ -51,6 +63,7 @@ impl Lab {
             self.dirty.loss_cold = true;
             self.dirty.hot = true;
             self.dirty.stats_now = true;
+            self.dirty.why = true;
         }
         if self.requests.steps > 0 {
             self.dirty.stats_now = true;
@@ -66,25 +79,35 @@ impl Lab {
         self.dirty.fig5_cold = true;
         self.dirty.loss_cold = true;
         self.plots.perturbation.redraw();
+        self.plots.deciles.redraw();
+        self.plots.ensemble.fit();
+        self.dirty.ensemble = true;
     }
 
-    /// Runs the optimizer steps of this frame; returns (steps asked for, steps run).
+    /// Runs the training work of this frame; returns (units asked for, units done). A unit is
+    /// an optimizer step or a column of the convergence test; once training has converged,
+    /// stalled or diverged there is none left to do.
     ///
-    /// Steps asked for with the Step button (or the S key) all run: a deliberate action.
-    /// While playing, training takes at most TRAIN_BUDGET_MS of the frame, from the measured
-    /// cost of a step, so slow models (self-attention costs ~100× paper-linear) keep the
-    /// page responsive; an unknown cost (new model or data) is measured with one step first.
+    /// Units asked for with the Step button (or the S key) all run: a deliberate action.
+    /// While playing, training takes at most TRAIN_BUDGET_MS of the frame (less
+    /// ENSEMBLE_SHARE_MS while the ensemble is computed), from the measured cost of a unit, so
+    /// slow models (self-attention costs ~100× paper-linear) keep the page responsive; an
+    /// unknown cost (new model or data) is measured with one unit first.
     fn train(&mut self) -> (usize, usize) {
         let queued = std::mem::take(&mut self.requests.steps);
         let mut taken = self.timed_step(queued);
-        if self.training.playing && self.session.diverged().is_none() {
+        if self.training.playing && !self.session.trainer().is_finished() {
             let mut left = self.training.steps_per_frame;
             if self.training.ms_per_step == 0.0 {
                 taken += self.timed_step(1);
                 left -= 1;
             }
-            let cap =
-                ((TRAIN_BUDGET_MS / self.training.ms_per_step.max(1e-6)).floor() as usize).max(1);
+            let budget = if self.background.is_working() {
+                TRAIN_BUDGET_MS - ENSEMBLE_SHARE_MS
+            } else {
+                TRAIN_BUDGET_MS
+            };
+            let cap = ((budget / self.training.ms_per_step.max(1e-6)).floor() as usize).max(1);
             taken += self.timed_step(left.min(cap));
         }
         (queued, taken)
@@ -170,10 +193,13 @@ impl Lab {
             let (fps, frame_ms, steps_per_second) = self.timing.summary();
             self.stats
                 .update(&self.session, fps, frame_ms, steps_per_second);
+            self.refresh_readings();
             let attention = self.view.shown_attention(&self.session);
             self.plots.phase.update_labels(attention);
             self.last_stats_ms = stamp_ms;
             self.dirty.stats = false;
+        } else if self.dirty.ensemble {
+            self.draw_ensemble();
         }
     }
 }

@@ -52,6 +52,7 @@ impl Lab {
     pub fn open(&mut self, state: &PageState, hash: String, notices: &[String]) {
         self.apply_page_state(state);
         self.requests.controls_changed = false; // the session already has this config
+        self.fit_to_session();
         self.link.linked_projection = None;
         self.link.last_hash = hash;
         self.dirty.hash = false;
@@ -152,6 +153,7 @@ impl Lab {
         for canvas in self.plots.canvases_mut() {
             canvas.text_scale = scale;
         }
+        self.plots.ensemble.text_scale = scale;
         self.dirty.resize = true;
         self.dirty.hash = true;
     }

@@ -6,24 +6,34 @@
 //! - `settings`: the controls and the session (applying, showing, playing, new noise);
 //! - `links`: the URL hash and presets (the page state a link carries);
 //! - `export_import`: downloads and uploaded observations;
-//! - `pointer`: the phase portrait under the pointer (tooltip, click to kick) and its aids.
+//! - `pointer`: the phase portrait under the pointer (tooltip, click to kick), the perturbation
+//!   experiments and the phase-plane aids;
+//! - `background`: the ensemble over noise draws, computed in the frames' spare time, and the
+//!   verdict it gives;
+//! - `readings`: what the page says about the run beyond the stats (the status line, the
+//!   ensemble strip, the settled verdict, the "why" paragraph, the data controls' reasons).
 
+mod background;
 mod export_import;
 mod frame;
 mod links;
 mod pointer;
+mod readings;
 mod settings;
 
 pub use links::session_for_link;
 
 use super::notice::Notice;
-use super::page::Page;
+use super::page::{Explain, Page};
 use super::panels::controls::Controls;
 use super::panels::stats::{FrameTiming, StatsPanel};
+use super::panels::status_line::StatusLine;
 use super::panels::tools::ToolsPanel;
 use super::plots::Plots;
+use crate::experiments::kick_response::KickResponse;
 use crate::lab::session::Session;
 use crate::lab::url_state::PageState;
+use background::Background;
 use web_sys::{Document, HtmlElement};
 
 /// Which layers need redrawing.
@@ -40,6 +50,11 @@ struct Dirty {
     stats_now: bool,
     /// The state changed since the URL hash was last written.
     hash: bool,
+    /// The ensemble changed (a seed read, a new one): redraw its strip with the stats.
+    ensemble: bool,
+    /// The "why" paragraph is out of date (a new setting, new data, a reset, or training
+    /// converged); it is computed when the explanations are open.
+    why: bool,
 }
 
 /// What events asked for, done at the start of the next frame.
@@ -70,6 +85,10 @@ struct View {
     head_attention: Vec<f64>,
     /// Large-text mode.
     big: bool,
+    /// Whether training had converged at the end of the last frame (to notice convergence).
+    converged: bool,
+    /// Whether the "What am I looking at?" panel is open.
+    explain_open: bool,
 }
 
 impl View {
@@ -111,13 +130,20 @@ pub struct Lab {
     pub controls: Controls,
     pub tools: ToolsPanel,
     stats: StatsPanel,
+    status: StatusLine,
     pub plots: Plots,
     pub notice: Notice,
+    pub explain: Explain,
     view: View,
     link: Link,
     timing: FrameTiming,
     /// When the stats were last rewritten (the frame's timestamp, ms).
     last_stats_ms: f64,
+    /// The ensemble over noise draws of the current setting.
+    background: Background,
+    /// Kick growth at every sample (it depends on the trajectory only), kept for the next
+    /// experiment until the trajectory or the horizon changes.
+    kicks: Option<KickResponse>,
 }
 
 impl Lab {
@@ -144,13 +170,17 @@ impl Lab {
                 resize: true,
                 stats: true,
                 stats_now: true,
+                ensemble: true,
+                why: true,
                 ..Dirty::default()
             },
             controls: page.controls,
             tools: page.tools,
             stats: page.stats,
+            status: page.status,
             plots: page.plots,
             notice: page.notice,
+            explain: page.explain,
             view: View::default(),
             link: Link {
                 preset: None,
@@ -161,6 +191,8 @@ impl Lab {
             },
             timing: FrameTiming::default(),
             last_stats_ms: f64::NEG_INFINITY,
+            background: Background::default(),
+            kicks: None,
         }
     }
 }

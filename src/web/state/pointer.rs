@@ -3,7 +3,9 @@
 //! tools panel, and the phase-plane aids.
 
 use super::Lab;
+use crate::experiments::kick_response::{by_attention_decile, KickResponse};
 use crate::experiments::perturbation::{attention_perturbation, perturb_at};
+use crate::web::plots::kick_deciles::DecileReading;
 use web_sys::MouseEvent;
 
 impl Lab {
@@ -103,6 +105,38 @@ impl Lab {
         let result =
             attention_perturbation(&self.session, self.tools.epsilon(), Some(self.horizon()));
         self.plots.perturbation.show(result);
+    }
+
+    /// The Kick every point button: kick growth at every sample, sorted by attention decile.
+    pub fn kick_deciles(&mut self) {
+        let reading = self.decile_reading();
+        self.plots.deciles.show(reading);
+    }
+
+    /// Kick growth by attention decile now, computing the growth (which depends on the orbit
+    /// only) when the orbit or the horizon changed since the last experiment.
+    fn decile_reading(&mut self) -> Result<DecileReading, String> {
+        let attention = self.session.attention();
+        let (lo, hi) = attention
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &a| {
+                (l.min(a), h.max(a))
+            });
+        if lo >= hi {
+            return Err(
+                "attention is uniform, so there are no attention deciles yet: train first".into(),
+            );
+        }
+        if self.kicks.is_none() {
+            let s = &self.session;
+            let response =
+                KickResponse::along(s.system(), s.trajectory(), s.period(), s.config().tau)?;
+            self.kicks = Some(response);
+        }
+        let response = self.kicks.as_ref().ok_or("no kick response")?;
+        let table = by_attention_decile(self.session.attention(), response.primary());
+        let conserved = self.session.config().system.has_lyapunov();
+        Ok(DecileReading::new(response, table, conserved))
     }
 
     /// A phase-plane aid was toggled: redraw the portrait's cold layer with the aids chosen.

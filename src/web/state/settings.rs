@@ -1,11 +1,15 @@
 //! The controls and the session: applying moved controls to the session (or putting them back
 //! when a change is rejected), showing the session's config on the controls, the view selects,
-//! play and pause, steps and resets asked for, and new noise.
+//! play and pause, steps and resets asked for, new noise, the noise model and whole periods.
 
+use super::readings::whole_periods;
 use super::Lab;
+use crate::lab::clean_data::with_whole_periods;
 use crate::lab::session::{DataSource, Recomputed};
 use crate::lab::url_state::projection_fits;
 use crate::observations::gaussian_noise::fresh_seed;
+use crate::observations::noise_model::NoiseModel;
+use crate::web::panels::data_controls::{sigma_range, LOGNORMAL_SIGMA};
 
 impl Lab {
     /// Marks which layers a session change invalidated.
@@ -16,9 +20,16 @@ impl Lab {
         if done.model || done.trajectory {
             self.training.ms_per_step = 0.0; // re-measure: the cost of a step may have changed
         }
+        if done.trajectory || done.measure {
+            self.kicks = None; // kick growth follows the orbit and the horizon
+        }
         self.dirty.hot = true;
         self.dirty.stats_now = true;
         self.dirty.hash = true;
+        self.dirty.why = true;
+        self.dirty.ensemble = true;
+        self.background.setting_changed = true;
+        self.fit_to_session();
     }
 
     /// Applies the controls to the session; a rejected change puts the controls back.
@@ -143,8 +154,12 @@ impl Lab {
         self.requests.reset = true;
     }
 
-    /// A new noise seed (never the current one): same orbit, new observations.
+    /// A new noise seed (never the current one): same orbit, new observations. Nothing where
+    /// there is no noise to redraw (the button is then disabled).
     pub fn new_noise(&mut self) {
+        if !self.session.has_noise_to_redraw() {
+            return;
+        }
         if let Some(seed) = self.controls.slider("seed") {
             let next = loop {
                 let s = (fresh_seed() % 1000) as f64;
@@ -155,6 +170,38 @@ impl Lab {
             seed.set_value(next);
         }
         self.user_changed_controls();
+    }
+
+    /// The noise model select changed: σ's slider takes that model's range, and a σ beyond it
+    /// (Gaussian σ = 2 is a factor e^±2 as a lognormal spread) becomes a moderate one.
+    pub fn noise_changed(&mut self) {
+        if let Ok(noise) = self.controls.data.noise.value().parse::<NoiseModel>() {
+            let sigma = self.controls.slider("sigma");
+            self.controls.data.show_noise(noise, sigma);
+            let ((_, max, _), _) = sigma_range(noise);
+            if let Some(s) = sigma.filter(|s| s.value() > max) {
+                s.set_value(LOGNORMAL_SIGMA.min(max));
+            }
+        }
+        self.user_changed_controls();
+    }
+
+    /// The Whole periods button: t_end becomes the whole number of measured periods nearest to
+    /// it (at least one), as `lyapunov-lens run --whole-periods K` sets it.
+    pub fn whole_periods(&mut self) {
+        let Some(period) = self.session.period() else {
+            return;
+        };
+        let k = whole_periods(self.session.config().t_end, period);
+        match with_whole_periods(self.session.config(), k) {
+            Ok(config) => {
+                if let Some(s) = self.controls.slider("t_end") {
+                    s.set_value(config.t_end);
+                }
+                self.user_changed_controls();
+            }
+            Err(e) => self.notice.show(&format!("No whole periods: {e}.")),
+        }
     }
 
     /// A control moved by hand: apply it next frame; the state no longer is a preset.
