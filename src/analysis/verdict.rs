@@ -98,6 +98,8 @@ pub const COLLAPSED_SHARE: f64 = 0.05;
 /// What a verdict on the setting needs beyond one draw's metrics.
 pub struct VerdictContext<'a> {
     pub measure: Measure,
+    /// Whether the measure is taken at the observed states instead of the clean orbit.
+    pub at_observed: bool,
     /// Whether this draw's training has converged (else its reading is provisional).
     pub converged: bool,
     /// N, and the points where the measure is defined.
@@ -128,7 +130,10 @@ pub fn setting_verdict(m: &Metrics, ctx: &VerdictContext) -> String {
     if let Some((e, done, total)) = ctx.ensemble {
         parts.push(ensemble_sentence(e, done, total, ctx.measure));
     }
-    let draw = verdict(m, ctx.measure);
+    let mut draw = verdict(m, ctx.measure);
+    if ctx.at_observed {
+        draw.push_str(" (the measure taken at the observed states)");
+    }
     parts.push(if ctx.converged {
         format!("this draw: {draw}")
     } else {

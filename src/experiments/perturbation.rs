@@ -92,7 +92,7 @@ pub fn perturb_along_normal<S: System + ?Sized>(
     let kicked = [state[0] + epsilon * n[0], state[1] + epsilon * n[1]];
     system.check_state(&kicked).map_err(|e| {
         format!(
-            "the kicked state ({:.4}, {:.4}) leaves the system's domain ({e})",
+            "the kicked state ({:.4}, {:.4}) leaves the system's domain: {e}",
             kicked[0], kicked[1]
         )
     })?;

@@ -361,6 +361,7 @@ impl Session {
     pub fn verdict(&self, ensemble: Option<(&SignEvidence, usize, usize)>) -> String {
         let ctx = VerdictContext {
             measure: self.config.measure,
+            at_observed: self.config.measure_at == MeasureAt::Observed,
             converged: self.training_status().is_converged(),
             n: self.attention.len(),
             measured_points: self.measured_points(),

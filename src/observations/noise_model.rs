@@ -35,7 +35,8 @@ impl NoiseModel {
     pub fn check(self, system: SystemKind) -> Result<(), String> {
         match self {
             NoiseModel::Lognormal if !system.has_positive_states() => Err(format!(
-                "lognormal noise multiplies the state and needs it positive, but {system}'s states can be zero or negative: use gaussian"
+                "lognormal noise multiplies the state and needs it positive, but the states of the {} can be negative: use gaussian",
+                system.title()
             )),
             _ => Ok(()),
         }

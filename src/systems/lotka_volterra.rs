@@ -169,7 +169,7 @@ impl System for LotkaVolterra {
             }
             if v <= 0.0 {
                 return Err(format!(
-                    "{name} reached {v:e} ≤ 0: populations must stay positive (numerical extinction)"
+                    "{name} reached {v:.3e} ≤ 0: populations must stay positive (numerical extinction)"
                 ));
             }
         }
