@@ -100,6 +100,8 @@ pub struct VerdictContext<'a> {
     pub measure: Measure,
     /// Whether the measure is taken at the observed states instead of the clean orbit.
     pub at_observed: bool,
+    /// For imported data, what the clean target is (it is the simulated orbit otherwise).
+    pub target: Option<String>,
     /// Whether this draw's training has converged (else its reading is provisional).
     pub converged: bool,
     /// N, and the points where the measure is defined.
@@ -139,6 +141,11 @@ pub fn setting_verdict(m: &Metrics, ctx: &VerdictContext) -> String {
     } else {
         format!("this draw, provisional while training: {draw}")
     });
+    if let Some(target) = &ctx.target {
+        parts.push(format!(
+            "the target and the curve the measure is taken on: {target}"
+        ));
+    }
     if m.ess < COLLAPSED_SHARE * ctx.n as f64 {
         parts.push(format!(
             "attention has collapsed onto about {:.0} of {} points (ESS), so a correlation says little",

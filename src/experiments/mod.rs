@@ -11,5 +11,6 @@ pub mod grid;
 pub mod kick_response;
 pub mod paper_study;
 pub mod perturbation;
+pub mod recovery_study;
 pub mod report;
 pub mod sweep;

@@ -362,6 +362,15 @@ impl Session {
         let ctx = VerdictContext {
             measure: self.config.measure,
             at_observed: self.config.measure_at == MeasureAt::Observed,
+            target: match &self.source {
+                DataSource::Imported(series) => Some(series.target.clone().unwrap_or_else(|| {
+                    format!(
+                        "the {} orbit through the first observation, with the current rates (fit the system to the data for a better one)",
+                        self.config.system.title()
+                    )
+                })),
+                DataSource::Simulated => None,
+            },
             converged: self.training_status().is_converged(),
             n: self.attention.len(),
             measured_points: self.measured_points(),

@@ -46,6 +46,9 @@ pub struct ImportedSeries {
     pub clean: Option<Array2<f64>>,
     /// How the file was read, for the page to report: e.g. "comma-separated, with header".
     pub description: String,
+    /// What the clean states are, when there are any: e.g. "the file's clean columns" or "the
+    /// orbit fitted to the data". Verdicts name it as the target.
+    pub target: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -200,11 +203,15 @@ pub fn parse_observations_csv_with(
             ""
         }
     );
+    let target = clean
+        .as_ref()
+        .map(|_| "the file's clean states".to_string());
     Ok(ImportedSeries {
         times: table.times,
         observations,
         clean,
         description,
+        target,
     })
 }
 

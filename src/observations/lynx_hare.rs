@@ -42,6 +42,7 @@ pub fn series() -> ImportedSeries {
         observations,
         clean: None,
         description: "21 yearly counts, built in: prey = hare, predator = lynx".into(),
+        target: None,
     }
 }
 

@@ -321,9 +321,11 @@ fn every_system_has_a_finite_default_measure_and_the_right_measures() {
     for kind in SystemKind::ALL {
         let values = kind.default_values();
         let system = kind.build(&values).unwrap();
-        let start = &values[kind.rates().len()..];
+        // The window starts after the system's burn-in, as in the lab.
+        let config = lyapunov_lens::lab::config::Config::for_system(kind);
+        let start = lyapunov_lens::lab::clean_data::window_start(system.as_ref(), &config).unwrap();
         let d = kind.run_defaults();
-        let traj = trajectory(system.as_ref(), start, d.t_end, 400);
+        let traj = trajectory(system.as_ref(), &start, d.t_end, 400);
         for measure in Measure::available(kind) {
             let series = measure.along(system.as_ref(), &traj, d.tau).unwrap();
             assert!(

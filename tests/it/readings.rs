@@ -250,3 +250,36 @@ fn a_rotating_pendulum_is_integrated_with_steps_sized_by_its_speed() {
     assert!(((h1 - h0) / h0).abs() < 1e-6, "H drifted from {h0} to {h1}");
     assert!(s.sensitivity().iter().all(|v| v.is_finite()));
 }
+
+#[test]
+fn a_fit_becomes_the_target_and_attention_weighting_reaches_a_fixed_point() {
+    use lyapunov_lens::estimation::problem::{FitData, FitSettings};
+    use lyapunov_lens::estimation::result::fit;
+    use lyapunov_lens::estimation::weighted::fit_attention_weighted;
+    use lyapunov_lens::lab::fitted_target::{attention_against_fit, session_on_fit};
+    use lyapunov_lens::observations::lynx_hare;
+    let series = lynx_hare::series();
+    let data = FitData::from_series(&series, lynx_hare::SOURCE);
+    let settings = FitSettings {
+        starts: 4,
+        ..FitSettings::new(SystemKind::LotkaVolterra)
+    };
+    let result = fit(settings.clone(), data.clone()).unwrap();
+    assert!(result.converged);
+    // The session trains against the fitted orbit and measures along it, and says so.
+    let mut s = session_on_fit(&Config::default(), &series, &result).unwrap();
+    assert_eq!(s.clean().nrows(), 21);
+    assert!((s.clean()[[0, 0]] - result.fitted[0][0]).abs() < 1e-12);
+    s.train(Budget::default());
+    let v = s.verdict(None);
+    assert!(v.contains("fitted to these data"), "{v}");
+    // Attention weighting: weights from the attention learned against each fit, to a fixed point.
+    let attention = |f: &lyapunov_lens::estimation::result::FitResult| {
+        attention_against_fit(&series, f, ModelKind::PaperLinear, Budget::default())
+    };
+    let w = fit_attention_weighted(settings, data, attention, 10, 1e-4).unwrap();
+    assert!(w.fixed_point, "{:?}", w.rounds);
+    assert_eq!(w.weights.len(), 21);
+    let mean = w.weights.iter().sum::<f64>() / 21.0;
+    assert!((mean - 1.0).abs() < 1e-12);
+}

@@ -8,6 +8,7 @@ mod format;
 mod kicks;
 mod noise_levels;
 mod paper_setting;
+mod recovery;
 mod rules;
 mod timing;
 mod why;
@@ -16,6 +17,7 @@ pub use cross::render_cross;
 
 use crate::experiments::cross_system::CrossSystemReport;
 use crate::experiments::paper_study::{ConvergenceProbe, PaperStudy};
+use crate::experiments::recovery_study::RecoveryReport;
 use crate::experiments::sweep::SweepReport;
 use std::fmt::Write;
 
@@ -35,6 +37,8 @@ pub struct FindingsInputs<'a> {
     pub figures: &'a [(String, String)],
     /// A link to the sweep's CSV.
     pub sweep_table: &'a str,
+    /// The attention-weighted fitting study and a link to its CSV.
+    pub recovery: Option<(&'a RecoveryReport, &'a str)>,
 }
 
 /// The whole report.
@@ -57,6 +61,9 @@ pub fn render(inputs: &FindingsInputs) -> String {
     }
     if let Some((cross, _)) = inputs.cross {
         writeln!(w, "{}", cross::cross_in_short(cross)).unwrap();
+    }
+    if let Some((recovery, _)) = inputs.recovery {
+        writeln!(w, "{}", recovery::in_short(recovery)).unwrap();
     }
     writeln!(w).unwrap();
     rules::how_to_read(w, sweep);
@@ -81,6 +88,9 @@ pub fn render(inputs: &FindingsInputs) -> String {
         md.push_str(&render_cross(cross));
         writeln!(md, "Per-run rows and summaries: [`{table}`]({table}).\n").unwrap();
         timing::section(&mut md, cross);
+    }
+    if let Some((recovery, table)) = inputs.recovery {
+        recovery::section(&mut md, recovery, table);
     }
     md
 }

@@ -33,7 +33,8 @@ pub(super) fn how_to_read(w: &mut String, sweep: &SweepReport) {
         ),
         "**One primary test per claim.** The claim \"attention is high where V is flat\" is read from Spearman ρ between attention and the measure along the clean orbit (attention is a monotone function of a linear score, so ρ is the natural statistic); the primary test is the exact two-sided sign test on the per-seed ρ: are more seeds below zero than chance allows? Pearson r is secondary.".to_string(),
         format!(
-            "**Multiplicity.** Holm's correction, within each family: one family per statistic per table ({family} tests of ρ in the sweep below). A claim **holds** when its Holm-adjusted p ≤ 0.05 and most seeds have ρ < 0, is **reversed** when p ≤ 0.05 and most have ρ > 0, and is otherwise not distinguishable from no effect. Fewer than {MIN_SEEDS} converged seeds give no verdict."
+            "**Multiplicity.** Holm's correction, within each family: one family per statistic per table ({family} test{} of ρ in the sweep below). A claim **holds** when its Holm-adjusted p ≤ 0.05 and most seeds have ρ < 0, is **reversed** when p ≤ 0.05 and most have ρ > 0, and is otherwise not distinguishable from no effect. Fewer than {MIN_SEEDS} converged seeds give no verdict.",
+            if family == 1 { "" } else { "s" }
         ),
         format!(
             "**Intervals stay in their domain.** Means of correlations and other bounded or skewed quantities get a 95% BCa bootstrap interval ({BOOTSTRAP_RESAMPLES} resamples, seeded, so the report is reproducible); shares of seeds get the exact Clopper–Pearson interval; positive ratios (max/min) get a geometric mean with a log-scale t interval. Signed quantities read this way: {}.",

@@ -13,6 +13,7 @@ use lyapunov_lens::experiments::cross_system::{CrossSystemReport, CrossSystemSpe
 use lyapunov_lens::experiments::findings::FindingsInputs;
 use lyapunov_lens::experiments::grid::write_csv;
 use lyapunov_lens::experiments::paper_study::{ConvergenceProbe, PaperStudy};
+use lyapunov_lens::experiments::recovery_study::RecoverySpec;
 use lyapunov_lens::experiments::sweep::{SweepReport, SweepSpec};
 use lyapunov_lens::experiments::{figures, findings};
 use lyapunov_lens::lab::config::Config;
@@ -60,6 +61,9 @@ pub struct FindingsArgs {
     /// Most optimizer steps per probe run.
     #[arg(long, default_value_t = 3000)]
     probe_max_steps: u64,
+    /// Data sets per setting of the attention-weighted fitting study (0 leaves it out).
+    #[arg(long, default_value_t = 20)]
+    recovery_seeds: u64,
     /// Samples per run of the cross-system table.
     #[arg(long, default_value_t = 500)]
     cross_n: usize,
@@ -108,6 +112,14 @@ pub fn execute(args: &FindingsArgs) -> Result<(), CliError> {
     ];
     let cross = cross_system_table(args)?;
     let table = args.link("cross_system.csv");
+    let recovery = if args.recovery_seeds > 0 {
+        let report = run_grid(RecoverySpec::standard(args.recovery_seeds))?;
+        write_output(Some(&args.out("recovery.csv")), |w| write_csv(&report, w)).map_err(failed)?;
+        Some(report)
+    } else {
+        None
+    };
+    let recovery_table = args.link("recovery.csv");
     let sweep_table = args.link("sweep.csv");
     let text = findings::render(&FindingsInputs {
         sweep: &report,
@@ -117,6 +129,7 @@ pub fn execute(args: &FindingsArgs) -> Result<(), CliError> {
         command: &command_line(),
         figures: &figs,
         sweep_table: &sweep_table,
+        recovery: recovery.as_ref().map(|r| (r, recovery_table.as_str())),
     });
     std::fs::write(&args.report, text)
         .map_err(|e| failed(format!("cannot write {}: {e}", args.report.display())))?;

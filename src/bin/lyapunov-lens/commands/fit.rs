@@ -12,19 +12,36 @@ use clap::{Args, ValueEnum};
 use lyapunov_lens::estimation::fitter::Fitter;
 use lyapunov_lens::estimation::problem::{FitData, FitError, FitSettings, Prior};
 use lyapunov_lens::estimation::result::{column_name, finish, FitResult};
+use lyapunov_lens::estimation::weighted::fit_attention_weighted;
+use lyapunov_lens::lab::fitted_target::attention_against_fit;
+use lyapunov_lens::models::kind::ModelKind;
 use lyapunov_lens::observations::csv_import::{parse_observations_csv_with, ImportedSeries};
 use lyapunov_lens::observations::lynx_hare;
 use lyapunov_lens::observations::noise_model::NoiseModel;
 use lyapunov_lens::systems::catalogue::SystemKind;
+use lyapunov_lens::training::budget::Budget;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::PathBuf;
+
+/// Most rounds of attention-weighted refitting from the CLI.
+const ATTENTION_ROUNDS: usize = 10;
 
 #[derive(Clone, Copy, ValueEnum)]
 enum BuiltIn {
     /// Hudson's Bay Company lynx and hare pelts, 1900–1920 (thousands): hare = prey, lynx =
     /// predator.
     LynxHare,
+}
+
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum Weights {
+    /// Every residual weighs 1.
+    None,
+    /// The paper's open question 2: weigh each residual by N·a_t, with a the attention that
+    /// `paper-linear` learns against the current fitted orbit (trained to convergence), and refit
+    /// until the fit stops moving (at most 10 rounds).
+    Attention,
 }
 
 #[derive(Args)]
@@ -61,6 +78,9 @@ pub struct FitArgs {
         default_value_t = 100
     )]
     max_iterations: i64,
+    /// Residual weights: none, or attention (see the values).
+    #[arg(long, value_enum, default_value_t = Weights::None)]
+    weights: Weights,
     /// Which file columns are time, prey and predator: three header names or 1-based numbers,
     /// comma-separated, e.g. "Year,Hare,Lynx" or "1,3,2".
     #[arg(long)]
@@ -90,16 +110,41 @@ pub fn execute(args: &FitArgs) -> Result<(), CliError> {
     }
     let settings = settings(args)?;
     let data = FitData::from_series(&series, &source);
-    let result = Fitter::new(settings, data)
-        .and_then(|mut fitter| {
-            fitter.run_to_end();
-            finish(fitter)
-        })
-        .map_err(|e| match e {
-            FitError::NotConverged(_) => failed(e),
-            _ => usage_error(e.to_string()),
-        })?;
-    let report = report(&result, &source, &series.description);
+    let as_cli_error = |e: FitError| match e {
+        FitError::NotConverged(_) => failed(e),
+        _ => usage_error(e.to_string()),
+    };
+    let (result, weighted) = match args.weights {
+        Weights::None => {
+            let result = Fitter::new(settings, data)
+                .and_then(|mut fitter| {
+                    fitter.run_to_end();
+                    finish(fitter)
+                })
+                .map_err(as_cli_error)?;
+            (result, None)
+        }
+        Weights::Attention => {
+            let attention = |fit: &FitResult| {
+                attention_against_fit(&series, fit, ModelKind::PaperLinear, Budget::default())
+            };
+            let w = fit_attention_weighted(settings, data, attention, ATTENTION_ROUNDS, 1e-4)
+                .map_err(as_cli_error)?;
+            (w.weighted.clone(), Some(w))
+        }
+    };
+    let mut report = report(&result, &source, &series.description);
+    if let Some(w) = &weighted {
+        report.as_object_mut().expect("an object").insert(
+            "attention_weighting".into(),
+            json!({
+                "rounds": w.rounds,
+                "fixed_point": w.fixed_point,
+                "weights": w.weights,
+                "unweighted_estimates": w.unweighted.estimates,
+            }),
+        );
+    }
     write_output(args.out.as_ref(), |w| match args.format {
         Format::Json => write_json_pretty(w, &report),
         Format::Csv => write_csv(w, &result, &source),
