@@ -4,6 +4,7 @@
 
 use crate::lab::config::{Config, STEPS_PER_FRAME};
 use crate::models::kind::ModelKind;
+use crate::observations::noise_model::NoiseModel;
 use crate::systems::catalogue::SystemKind;
 
 pub struct Preset {
@@ -15,6 +16,7 @@ pub struct Preset {
     /// its default.
     overrides: &'static [(&'static str, f64)],
     model: ModelKind,
+    noise: NoiseModel,
 }
 
 impl Preset {
@@ -22,6 +24,7 @@ impl Preset {
     pub fn settings(&self) -> (Config, usize) {
         let mut config = Config::for_system(self.system);
         config.model = self.model;
+        config.noise = self.noise;
         for &(name, value) in self.overrides {
             config = config.with(name, value);
         }
@@ -29,7 +32,7 @@ impl Preset {
     }
 }
 
-pub const PRESETS: [Preset; 9] = [
+pub const PRESETS: [Preset; 10] = [
     Preset {
         id: "paper",
         title: "Paper setup (σ = 2)",
@@ -37,6 +40,7 @@ pub const PRESETS: [Preset; 9] = [
         system: SystemKind::LotkaVolterra,
         overrides: &[("x0", 10.0), ("y0", 5.0), ("t_end", 15.0), ("sigma", 2.0)],
         model: ModelKind::PaperLinear,
+        noise: NoiseModel::Gaussian,
     },
     Preset {
         id: "noise-ablation",
@@ -45,6 +49,7 @@ pub const PRESETS: [Preset; 9] = [
         system: SystemKind::LotkaVolterra,
         overrides: &[("x0", 10.0), ("y0", 5.0), ("t_end", 15.0), ("sigma", 0.0)],
         model: ModelKind::PaperLinear,
+        noise: NoiseModel::Gaussian,
     },
     Preset {
         id: "low-noise",
@@ -53,6 +58,16 @@ pub const PRESETS: [Preset; 9] = [
         system: SystemKind::LotkaVolterra,
         overrides: &[("x0", 10.0), ("y0", 5.0), ("t_end", 15.0), ("sigma", 0.5)],
         model: ModelKind::PaperLinear,
+        noise: NoiseModel::Gaussian,
+    },
+    Preset {
+        id: "counts",
+        title: "Counted populations (lognormal noise)",
+        commentary: "The paper's system observed the way population counts usually are: with multiplicative, lognormal noise, x̃ = x·exp(σε) with σ = 0.2 (about ±20%), so no observation is ever zero or negative. Compare the verdict over the twenty noise draws with the paper setup's: does the sign of the alignment survive a realistic error model?",
+        system: SystemKind::LotkaVolterra,
+        overrides: &[("x0", 10.0), ("y0", 5.0), ("t_end", 15.0), ("sigma", 0.2)],
+        model: ModelKind::PaperLinear,
+        noise: NoiseModel::Lognormal,
     },
     Preset {
         id: "near-extinction",
@@ -61,6 +76,7 @@ pub const PRESETS: [Preset; 9] = [
         system: SystemKind::LotkaVolterra,
         overrides: &[("x0", 30.0), ("y0", 1.0), ("t_end", 40.0), ("sigma", 2.0)],
         model: ModelKind::PaperLinear,
+        noise: NoiseModel::Gaussian,
     },
     Preset {
         id: "small-orbit",
@@ -69,6 +85,7 @@ pub const PRESETS: [Preset; 9] = [
         system: SystemKind::LotkaVolterra,
         overrides: &[("x0", 2.5), ("y0", 11.0), ("t_end", 15.0), ("sigma", 0.5)],
         model: ModelKind::PaperLinear,
+        noise: NoiseModel::Gaussian,
     },
     Preset {
         id: "pendulum",
@@ -77,6 +94,7 @@ pub const PRESETS: [Preset; 9] = [
         system: SystemKind::Pendulum,
         overrides: &[],
         model: ModelKind::PaperLinear,
+        noise: NoiseModel::Gaussian,
     },
     Preset {
         id: "circadian",
@@ -85,6 +103,7 @@ pub const PRESETS: [Preset; 9] = [
         system: SystemKind::Goodwin,
         overrides: &[],
         model: ModelKind::PaperLinear,
+        noise: NoiseModel::Gaussian,
     },
     Preset {
         id: "lorenz",
@@ -93,6 +112,7 @@ pub const PRESETS: [Preset; 9] = [
         system: SystemKind::Lorenz,
         overrides: &[],
         model: ModelKind::PaperLinear,
+        noise: NoiseModel::Gaussian,
     },
     Preset {
         id: "oracle",
@@ -101,6 +121,7 @@ pub const PRESETS: [Preset; 9] = [
         system: SystemKind::LotkaVolterra,
         overrides: &[],
         model: ModelKind::OracleInverseVariance,
+        noise: NoiseModel::Gaussian,
     },
 ];
 
