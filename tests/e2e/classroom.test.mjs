@@ -583,8 +583,11 @@ describe('lyapunov-lens classroom features', { timeout: 240_000 }, () => {
     await sleep(700);
     const e2 = await epoch(page);
     const ink = await inked(page);
-    console.log(`(f) playing: data-epoch ${e1} -> ${e2} over 700 ms; inked ${JSON.stringify(ink)}`);
-    assert.ok(Number.isInteger(e1) && Number.isInteger(e2) && e2 > e1, `data-epoch did not grow on imported data: ${e1} -> ${e2}`);
+    const status = await page.evaluate(() => ({ ...document.getElementById('training-status')?.dataset }));
+    console.log(`(f) playing: data-epoch ${e1} -> ${e2} over 700 ms; #training-status ${JSON.stringify(status)}; inked ${JSON.stringify(ink)}`);
+    // Training on the file may already have converged (a fixed point) by the first reading.
+    const convergedAlready = status.converged === 'true' && e1 > 0 && String(e1) === status.convergedStep;
+    assert.ok(Number.isInteger(e1) && Number.isInteger(e2) && (e2 > e1 || convergedAlready), `data-epoch did not grow on imported data: ${e1} -> ${e2}`);
     for (const [id, k] of Object.entries(ink)) assert.ok(k > MIN_INKED, `canvas#${id} has ${k} inked pixels (want > ${MIN_INKED})`);
     assert.equal((await stats(page)).source, 'imported', 'data-source left "imported" while training');
 
