@@ -34,6 +34,16 @@ pub struct Recomputed {
     pub measure: bool,
 }
 
+impl Recomputed {
+    /// Every layer: new data.
+    pub const EVERYTHING: Recomputed = Recomputed {
+        trajectory: true,
+        observations: true,
+        model: true,
+        measure: true,
+    };
+}
+
 /// The lab state. See the module documentation.
 pub struct Session {
     config: Config,
@@ -176,12 +186,7 @@ impl Session {
         self.source = source;
         self.remeasure_at_observations();
         self.reset_model();
-        Ok(Recomputed {
-            trajectory: true,
-            observations: true,
-            model: true,
-            measure: true,
-        })
+        Ok(Recomputed::EVERYTHING)
     }
 
     /// Goes back to simulated data from the current config.
@@ -196,12 +201,7 @@ impl Session {
         self.source = DataSource::Simulated;
         self.remeasure_at_observations();
         self.reset_model();
-        Ok(Recomputed {
-            trajectory: true,
-            observations: true,
-            model: true,
-            measure: true,
-        })
+        Ok(Recomputed::EVERYTHING)
     }
 
     /// Replaces the clean side; the metrics' cached ranks of ∂V/∂n go with it.

@@ -4,7 +4,8 @@
 
 use std::process::{Command, Output};
 
-fn cli(args: &[&str]) -> Output {
+/// Runs the CLI with `args` (shared by every module that checks a command).
+pub(crate) fn cli(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lyapunov-lens"))
         .args(args)
         .output()

@@ -15,6 +15,7 @@
 //! search; `coverage_of_the_default_fit_over_200_data_sets` (ignored too, about a minute in
 //! release) repeats the study with the default multistart fit. All print their numbers.
 
+use crate::cli::cli;
 use lyapunov_lens::dynamics::rk4::{integrate, uniform_times};
 use lyapunov_lens::estimation::fitter::{FitStep, Fitter, SCREEN_CHUNK};
 use lyapunov_lens::estimation::problem::{FitData, FitError, FitProblem, FitSettings, Prior};
@@ -456,13 +457,6 @@ fn the_lynx_hare_header_maps_hare_to_prey_and_columns_can_be_chosen() {
     let unknown = ["Year", "Wolf", "Hare"].map(String::from);
     let e = parse_observations_csv_with(&text, Some(&unknown)).unwrap_err();
     assert!(e.message.contains("no column 'Wolf'"), "{e}");
-}
-
-fn cli(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_lyapunov-lens"))
-        .args(args)
-        .output()
-        .expect("CLI runs")
 }
 
 #[test]

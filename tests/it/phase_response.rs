@@ -8,6 +8,7 @@
 //! command's contract. If it fails, the PRC the page draws and the CLI prints is wrong, or the
 //! lab draws a PRC where there is no asymptotic phase.
 
+use crate::cli::cli;
 use lyapunov_lens::dynamics::limit_cycle::{locate_limit_cycle, CycleErrorKind, LimitCycle};
 use lyapunov_lens::measures::direct_prc::{direct_cost, direct_prc, kick_shift, wrap_phase};
 use lyapunov_lens::measures::phase_response::{adjoint_prc, PhaseResponse};
@@ -17,7 +18,6 @@ use lyapunov_lens::systems::radial_clock::RadialClock;
 use lyapunov_lens::systems::system::System;
 use lyapunov_lens::systems::van_der_pol::VanDerPol;
 use std::f64::consts::PI;
-use std::process::{Command, Output};
 
 /// The cycle and its adjoint PRC at `points` phases.
 fn prc_of(system: &dyn System, initial: &[f64], points: usize) -> (LimitCycle, PhaseResponse) {
@@ -290,13 +290,6 @@ fn over_budget_and_inadmissible_kicks_are_refused_before_integrating() {
     assert_eq!(e.kind, CycleErrorKind::InvalidKick);
     let e = direct_prc(&goodwin, &cycle, 10, 3, 1e-3, 1e-8).expect_err("no fourth variable");
     assert_eq!(e.kind, CycleErrorKind::InvalidKick);
-}
-
-fn cli(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lyapunov-lens"))
-        .args(args)
-        .output()
-        .expect("CLI runs")
 }
 
 #[test]
