@@ -92,6 +92,65 @@ fn paragraph(document: &Document, id: &str, class: &str) -> Result<HtmlElement, 
     Ok(p)
 }
 
+/// The panel's inputs.
+struct Inputs {
+    variable: HtmlSelectElement,
+    epsilon: HtmlInputElement,
+    epsilon_readout: HtmlElement,
+    direction: HtmlSelectElement,
+    kick: HtmlElement,
+}
+
+/// The variable, ε and direction rows and the Kick button, in a `div.clock-controls`.
+fn controls(document: &Document) -> Result<(HtmlElement, Inputs), JsValue> {
+    let controls: HtmlElement = element(document, "div", "clock-controls")?;
+    let (row, variable) = select_row(
+        document,
+        "clock-variable",
+        "kick variable",
+        "Which state variable the kick raises or lowers",
+    )?;
+    controls.append_child(&row)?;
+    let (row, epsilon, epsilon_readout) = epsilon_row(document)?;
+    controls.append_child(&row)?;
+    let (row, direction) = select_row(
+        document,
+        "clock-direction",
+        "direction",
+        "Raise the variable by ε or lower it by ε",
+    )?;
+    fill(
+        document,
+        &direction,
+        [
+            ("1", "raise (+ε)".to_string(), "Add ε to the variable"),
+            (
+                "-1",
+                "lower (−ε)".to_string(),
+                "Subtract ε from the variable",
+            ),
+        ],
+    )?;
+    controls.append_child(&row)?;
+    let kick = button(
+        document,
+        "kick-clock",
+        "Kick at the chosen phase",
+        KICK_TITLE,
+    )?;
+    controls.append_child(&kick)?;
+    Ok((
+        controls,
+        Inputs {
+            variable,
+            epsilon,
+            epsilon_readout,
+            direction,
+            kick,
+        },
+    ))
+}
+
 impl ClockPanel {
     /// The panel (closed), and the phase-response paragraphs added to `explain` before its
     /// "Why, for this run" paragraph.
@@ -109,42 +168,14 @@ impl ClockPanel {
             "Choose the phase by clicking the curve (or focus it and use the arrow keys, Enter kicks), the variable to kick and the size. The lab kicks the state on the cycle there and follows the orbit until its phase settles.",
         ));
         details.append_child(&intro)?;
-        let controls: HtmlElement = element(document, "div", "clock-controls")?;
-        let (row, variable) = select_row(
-            document,
-            "clock-variable",
-            "kick variable",
-            "Which state variable the kick raises or lowers",
-        )?;
-        controls.append_child(&row)?;
-        let (row, epsilon, epsilon_readout) = epsilon_row(document)?;
-        controls.append_child(&row)?;
-        let (row, direction) = select_row(
-            document,
-            "clock-direction",
-            "direction",
-            "Raise the variable by ε or lower it by ε",
-        )?;
-        fill(
-            document,
-            &direction,
-            [
-                ("1", "raise (+ε)".to_string(), "Add ε to the variable"),
-                (
-                    "-1",
-                    "lower (−ε)".to_string(),
-                    "Subtract ε from the variable",
-                ),
-            ],
-        )?;
-        controls.append_child(&row)?;
-        let kick = button(
-            document,
-            "kick-clock",
-            "Kick at the chosen phase",
-            KICK_TITLE,
-        )?;
-        controls.append_child(&kick)?;
+        let (controls, inputs) = controls(document)?;
+        let Inputs {
+            variable,
+            epsilon,
+            epsilon_readout,
+            direction,
+            kick,
+        } = inputs;
         details.append_child(&controls)?;
         let kick_why = reason_hint(document, &kick)?;
         details.append_child(&kick_why)?;

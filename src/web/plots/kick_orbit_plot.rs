@@ -63,14 +63,7 @@ impl KickOrbitPlot {
     pub fn redraw(&mut self) {
         self.canvas.clear_hot();
         let Some(o) = &self.shown else {
-            let _ = self.canvas.draw_axes(
-                0.0..1.0,
-                0.0..1.0,
-                "time since a peak",
-                "first variable",
-                10.0,
-                &|v| num(*v, 2),
-            );
+            self.draw_empty();
             return;
         };
         let t_end = o.times.last().copied().unwrap_or(1.0);
@@ -139,6 +132,27 @@ impl KickOrbitPlot {
             KICKED_COLOR,
         );
         self.legend(&area, o.shift);
+    }
+
+    /// Empty axes with a hint, before the first kick.
+    fn draw_empty(&self) {
+        let area = self.canvas.draw_axes(
+            0.0..1.0,
+            0.0..1.0,
+            "time since a peak",
+            "first variable",
+            10.0,
+            &|v| num(*v, 2),
+        );
+        if let (Ok(area), Ok(ctx)) = (area, self.canvas.cold_context()) {
+            let (x, y) = area.to_px(0.05, 0.5);
+            ctx.set_fill_style_str("#5b5b66");
+            let _ = ctx.fill_text(
+                "Kick the clock to see the kicked and the unkicked oscillation.",
+                x,
+                y,
+            );
+        }
     }
 
     /// The legend along the top of the plotting area.

@@ -93,6 +93,7 @@ impl PrcPlot {
         let values = self.curve.iter().chain(&self.dots).map(|p| p.1);
         let (lo, hi) = values.fold((0.0_f64, 0.0_f64), |(l, h), v| (l.min(v), h.max(v)));
         let y = padded(lo, hi, 0.08);
+        let span = y.end - y.start;
         let name = if self.name.is_empty() {
             "x"
         } else {
@@ -104,7 +105,8 @@ impl PrcPlot {
             "phase θ of the kick (0 = the peak of the first variable)",
             &format!("Z/T (periods per unit of {name})"),
             10.0,
-            &|v| num(*v, 2),
+            // A tick at zero may come out as 1e−17: below a millionth of the span it is 0.
+            &|v| num(if v.abs() < 1e-6 * span { 0.0 } else { *v }, 2),
         )?;
         let ctx = self.canvas.cold_context()?;
         let dpr = self.canvas.dpr;
