@@ -54,6 +54,24 @@ pub fn num(v: f64, digits: usize) -> String {
     text.replace('-', "−")
 }
 
+/// An axis tick at `v` on an axis spanning `span`: as many decimals as the ticks' spacing
+/// (about a sixth of the span, or more) needs, trailing zeros trimmed, a true minus, and 0 for a value
+/// that is zero but for rounding.
+pub fn tick(v: f64, span: f64) -> String {
+    if v.abs() < 1e-6 * span || !v.is_finite() {
+        return "0".into();
+    }
+    // One decimal more than the spacing's order, for spacings like 0.25.
+    let decimals = (1.0 - libm::floor(libm::log10(span / 6.0))).max(0.0) as usize;
+    let text = format!("{v:.decimals$}");
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &text
+    };
+    text.replace('-', "−")
+}
+
 /// `v` with `digits` significant digits and its sign always shown.
 pub fn signed(v: f64, digits: usize) -> String {
     if v > 0.0 {

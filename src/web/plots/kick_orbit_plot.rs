@@ -3,8 +3,8 @@
 //! where the next peaks fall for good after the kick (the unkicked peak and the peak shifted by
 //! the measured phase shift). Drawn once per kick (and on resize), not per frame.
 
-use super::layered_canvas::{padded, polyline, LayeredCanvas};
-use crate::web::clock_text::num;
+use super::layered_canvas::{polyline, LayeredCanvas};
+use crate::web::clock_text::{num, tick};
 use wasm_bindgen::prelude::*;
 use web_sys::Document;
 
@@ -74,7 +74,9 @@ impl KickOrbitPlot {
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
                 (l.min(*v), h.max(*v))
             });
-        let y = padded(lo, hi, 0.12);
+        // Headroom above the peaks for the legend.
+        let span = (hi - lo).max(1e-300);
+        let y = (lo - 0.08 * span)..(hi + 0.3 * span);
         let x_desc = format!(
             "time t since a peak of {} (T = {})",
             o.name,
@@ -83,7 +85,7 @@ impl KickOrbitPlot {
         let Ok(area) = self
             .canvas
             .draw_axes(0.0..t_end, y.clone(), &x_desc, &o.name, 10.0, &|v| {
-                num(*v, 2)
+                tick(*v, 1.38 * span)
             })
         else {
             return;

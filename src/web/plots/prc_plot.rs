@@ -7,7 +7,7 @@
 
 use super::layered_canvas::{padded, polyline, LayeredCanvas, PlotArea};
 use crate::measures::phase_response::PhaseResponse;
-use crate::web::clock_text::{num, signed};
+use crate::web::clock_text::{signed, tick};
 use wasm_bindgen::prelude::*;
 use web_sys::Document;
 
@@ -92,7 +92,8 @@ impl PrcPlot {
     pub fn draw_cold(&mut self) -> Result<(), String> {
         let values = self.curve.iter().chain(&self.dots).map(|p| p.1);
         let (lo, hi) = values.fold((0.0_f64, 0.0_f64), |(l, h), v| (l.min(v), h.max(v)));
-        let y = padded(lo, hi, 0.08);
+        // Headroom above and below for the advance and delay labels.
+        let y = padded(lo, hi, 0.16);
         let span = y.end - y.start;
         let name = if self.name.is_empty() {
             "x"
@@ -105,8 +106,7 @@ impl PrcPlot {
             "phase θ of the kick (0 = the peak of the first variable)",
             &format!("Z/T (periods per unit of {name})"),
             10.0,
-            // A tick at zero may come out as 1e−17: below a millionth of the span it is 0.
-            &|v| num(if v.abs() < 1e-6 * span { 0.0 } else { *v }, 2),
+            &|v| tick(*v, span),
         )?;
         let ctx = self.canvas.cold_context()?;
         let dpr = self.canvas.dpr;
