@@ -165,11 +165,12 @@ pub fn prc_summary(cycle: &LimitCycle, prc: &PhaseResponse, k: usize, names: &[S
         ));
     }
     parts.push(format!(
-        "Z·f = 1 holds along the cycle to {} ({} adjoint sweep{}). Kicks off the cycle shrink by a factor of {} per period (the largest non-trivial Floquet multiplier), so a kick's phase settles to {DEFAULT_TOLERANCE:.0e} periods in about {} periods.",
+        "Z·f = 1 holds along the cycle to {} ({} adjoint sweep{}). Kicks off the cycle shrink by a factor of {} per period (the largest non-trivial Floquet multiplier), so a kick's phase settles to {} periods in about {} periods.",
         num(prc.normalisation_error, 2),
         prc.sweeps,
         if prc.sweeps == 1 { "" } else { "s" },
         num(cycle.contraction(), 3),
+        num(DEFAULT_TOLERANCE, 1),
         expected_periods(cycle, DEFAULT_TOLERANCE),
     ));
     parts.join(" ")
@@ -223,16 +224,12 @@ pub fn kick_text(k: &KickRecord) -> String {
         num(k.predicted.abs(), 3),
     );
     if k.predicted != 0.0 && (k.shift > 0.0) == (k.predicted > 0.0) {
-        let off = (k.shift - k.predicted).abs() / k.predicted.abs();
-        text.push_str(&format!(
-            " They agree to {}% of the prediction{}.",
-            num(100.0 * off, 2),
-            if off > 0.1 {
-                ": at this size the kick is beyond the PRC's linear range (a smaller ε agrees better)"
-            } else {
-                ""
-            }
-        ));
+        let off = 100.0 * (k.shift - k.predicted).abs() / k.predicted.abs();
+        text.push_str(&if off > 10.0 {
+            format!(" They differ by {}% of the prediction: the PRC is a small-kick (first-order) prediction, so try a smaller ε.", num(off, 2))
+        } else {
+            format!(" They agree within {}% of the prediction.", num(off, 2))
+        });
     } else if k.predicted != 0.0 {
         text.push_str(
             " The signs differ: near a sign change of Z, or for a kick this large, the linear prediction fails; try a smaller ε or another phase.",

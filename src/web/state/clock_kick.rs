@@ -19,10 +19,9 @@ use crate::systems::system::System;
 use crate::web::clock_text::{kick_text, num, prc_summary, prediction_text, KickRecord};
 use crate::web::panels::clock_panel::ClockPanel;
 use crate::web::plots::kick_orbit_plot::KickOrbit;
-use web_sys::{KeyboardEvent, MouseEvent};
 
 /// Phases on the PRC's grid (the CLI's default for the adjoint method).
-pub const POINTS: usize = 100;
+pub(super) const POINTS: usize = 100;
 /// Periods of the kicked and unkicked oscillation shown.
 const SHOWN_PERIODS: usize = 5;
 /// Most samples per curve of the oscillation plot.
@@ -38,7 +37,7 @@ pub struct Computed {
 }
 
 /// Where the computation for the setting on screen is.
-enum Stage {
+pub(super) enum Stage {
     /// Not started (the panel is closed).
     Idle,
     /// The system has no limit cycle (the panel says why).
@@ -56,18 +55,18 @@ enum Stage {
 pub struct ClockKick {
     pub panel: ClockPanel,
     /// The setting computed for: the system and its rates and initial state.
-    system: Option<SystemKind>,
-    values: Vec<f64>,
-    stage: Stage,
+    pub(super) system: Option<SystemKind>,
+    pub(super) values: Vec<f64>,
+    pub(super) stage: Stage,
     /// The status of the waiting work has been on screen for a frame: do it in this one.
-    armed: bool,
+    pub(super) armed: bool,
     /// A kick at the chosen phase was asked for.
-    pending_kick: bool,
+    pub(super) pending_kick: bool,
     /// Whether the measure was the phase response at the last frame (opening the panel when it
     /// becomes so).
-    was_prc: bool,
-    open: bool,
-    last: Option<KickRecord>,
+    pub(super) was_prc: bool,
+    pub(super) open: bool,
+    pub(super) last: Option<KickRecord>,
 }
 
 impl ClockKick {
@@ -85,7 +84,7 @@ impl ClockKick {
         }
     }
 
-    fn computed(&self) -> Option<&Computed> {
+    pub(super) fn computed(&self) -> Option<&Computed> {
         match &self.stage {
             Stage::Ready(c) => Some(c),
             _ => None,
@@ -93,7 +92,7 @@ impl ClockKick {
     }
 
     /// Starts the staged computation (its status shows this frame, the work starts next).
-    fn start(&mut self) {
+    pub(super) fn start(&mut self) {
         self.stage = Stage::Locating;
         self.armed = false;
         self.panel.set_status(
@@ -312,7 +311,7 @@ impl Lab {
 
     /// The PRC of the chosen variable: the curve, the summary, the data attributes and the
     /// prediction at the chosen phase.
-    fn show_prc(&mut self) {
+    pub(super) fn show_prc(&mut self) {
         let clock = &mut self.clock;
         let Some(c) = (match &clock.stage {
             Stage::Ready(c) => Some(c),
@@ -342,7 +341,7 @@ impl Lab {
     }
 
     /// Chooses phase index `j`: the slider's value, the data attributes and the prediction.
-    fn select_phase(&mut self, j: usize) {
+    pub(super) fn select_phase(&mut self, j: usize) {
         let panel = &mut self.clock.panel;
         panel.prc.selected = j % POINTS;
         let Stage::Ready(c) = &self.clock.stage else {
@@ -372,7 +371,7 @@ impl Lab {
     }
 
     /// Redraws both plots of the panel (cold and hot).
-    fn draw_clock(&mut self) {
+    pub(super) fn draw_clock(&mut self) {
         let panel = &mut self.clock.panel;
         if let Err(e) = panel.prc.draw_cold() {
             self.notice.show(&format!("Drawing failed: {e}"));
@@ -432,90 +431,6 @@ impl Lab {
         panel.prc.dots.push((record.theta, record.shift / epsilon));
         show_kick(panel, &record, ms);
         clock.last = Some(record);
-        self.show_prc();
-    }
-
-    /// The panel was opened or closed: fit and draw it, and start the computation if needed.
-    pub fn clock_toggled(&mut self) {
-        self.clock.open = self.clock.panel.details.open();
-        if !self.clock.open {
-            return;
-        }
-        self.fit_clock();
-        if matches!(self.clock.stage, Stage::Idle) && self.clock.system.is_some() {
-            self.clock.start();
-        }
-    }
-
-    /// Fits the panel's canvases (on opening, a resize or a text-size change) and redraws.
-    pub(super) fn fit_clock(&mut self) {
-        if !self.clock.open {
-            return;
-        }
-        let scale = self.plots.phase.canvas.text_scale;
-        let panel = &mut self.clock.panel;
-        for canvas in [&mut panel.prc.canvas, &mut panel.orbit.canvas] {
-            canvas.text_scale = scale;
-            canvas.fit();
-        }
-        self.draw_clock();
-    }
-
-    /// A click on the PRC: choose the phase under the pointer and kick there.
-    pub fn clock_click(&mut self, event: &MouseEvent) {
-        if self.clock.computed().is_none() {
-            return;
-        }
-        if let Some(theta) = self.clock.panel.prc.theta_at(event.offset_x() as f64) {
-            self.select_phase((theta * POINTS as f64).round() as usize);
-            self.queue_clock_kick();
-        }
-    }
-
-    /// Keys on the focused PRC: arrows move the phase by one grid step, Page Up/Down by ten,
-    /// Home and End to the ends, Enter or space kicks. Returns whether the key was used.
-    pub fn clock_key(&mut self, event: &KeyboardEvent) -> bool {
-        if self.clock.computed().is_none() {
-            return false;
-        }
-        let j = self.clock.panel.prc.selected;
-        let moved = match event.key().as_str() {
-            "ArrowRight" | "ArrowUp" => j + 1,
-            "ArrowLeft" | "ArrowDown" => j + POINTS - 1,
-            "PageUp" => j + 10,
-            "PageDown" => j + POINTS - 10,
-            "Home" => 0,
-            "End" => POINTS - 1,
-            "Enter" | " " => {
-                self.queue_clock_kick();
-                return true;
-            }
-            _ => return false,
-        };
-        self.select_phase(moved);
-        true
-    }
-
-    /// The Kick button, or Enter on the curve: kick at the chosen phase after the status shows.
-    pub fn queue_clock_kick(&mut self) {
-        let clock = &mut self.clock;
-        let Some(c) = clock.computed() else {
-            return;
-        };
-        let theta = c.prc.theta[clock.panel.prc.selected];
-        clock.pending_kick = true;
-        clock.armed = false;
-        clock.panel.set_status(
-            "kicking",
-            &format!("Kicking at θ = {theta:.2} and following the orbit until its phase settles…"),
-        );
-    }
-
-    /// The variable, the size or the direction changed: the curve of that variable, and the
-    /// measured points start over (they are shift/ε for one kick).
-    pub fn clock_inputs_changed(&mut self) {
-        self.clock.panel.prc.dots.clear();
-        self.clock.panel.show_readout(None);
         self.show_prc();
     }
 }

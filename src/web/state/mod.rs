@@ -12,9 +12,11 @@
 //!   verdict it gives;
 //! - `readings`: what the page says about the run beyond the stats (the status line, the
 //!   ensemble strip, the settled verdict, the "why" paragraph, the data controls' reasons);
-//! - `clock_kick`: "Kick the clock", the phase response of a limit cycle and kicks at a phase.
+//! - `clock_kick`, `clock_input`: "Kick the clock", the phase response of a limit cycle and
+//!   kicks at a phase, and the user's side of it.
 
 mod background;
+mod clock_input;
 mod clock_kick;
 mod export_import;
 mod frame;
