@@ -185,7 +185,7 @@ impl ClockPanel {
         let prc = PrcPlot::new(document)?;
         let orbit = KickOrbitPlot::new(document)?;
         let row: HtmlElement = element(document, "div", "plots")?;
-        let prc_figure = figure(document, &prc.canvas.wrapper, "The phase response curve Z(θ)/T of the kicked variable (adjoint method), in periods of shift per unit kick: above zero a raise advances the clock, below it delays it. Dots: measured shift ÷ ε of the kicks made (on the curve when the kick is small). The line marks the chosen phase.")?;
+        let prc_figure = figure(document, &prc.canvas.wrapper, "The phase response curve Z(θ)/T of the kicked variable (adjoint method), in periods of shift per unit kick, against the phase θ of the kick (θ = 0 at the peak of the first variable): where Z > 0 raising the variable advances the clock, where Z < 0 it delays it. Dots: measured shift ÷ ε of the kicks made (on the curve when the kick is small). The line marks the chosen phase.")?;
         row.append_child(&prc_figure)?;
         let orbit_figure = figure(document, &orbit.canvas.wrapper, "The first variable over several periods, unkicked (grey) and kicked at the dotted line (vermillion). The dashed lines mark the last unkicked peak and where the kicked peaks settle, earlier by the measured shift for an advance.")?;
         row.append_child(&orbit_figure)?;

@@ -3,7 +3,7 @@
 //! where the next peaks fall for good after the kick (the unkicked peak and the peak shifted by
 //! the measured phase shift). Drawn once per kick (and on resize), not per frame.
 
-use super::layered_canvas::{polyline, LayeredCanvas};
+use super::layered_canvas::{polyline, LayeredCanvas, PlotArea, FONT};
 use crate::web::clock_text::{num, tick};
 use wasm_bindgen::prelude::*;
 use web_sys::Document;
@@ -158,16 +158,13 @@ impl KickOrbitPlot {
     }
 
     /// The legend along the top of the plotting area.
-    fn legend(&self, area: &super::layered_canvas::PlotArea, shift: f64) {
+    fn legend(&self, area: &PlotArea, shift: f64) {
         let ctx = &self.canvas.hot_ctx;
         let dpr = self.canvas.dpr;
-        ctx.set_font(&format!(
-            "{}px {}",
-            self.canvas.font(12.0),
-            super::layered_canvas::FONT
-        ));
-        let mut x = area.px.start as f64 + 8.0 * dpr;
-        let y = area.py.start as f64 + 14.0 * dpr;
+        ctx.set_font(&format!("{}px {FONT}", self.canvas.font(12.0)));
+        let (start, end) = (area.px.start as f64 + 8.0 * dpr, area.px.end as f64);
+        let mut x = start;
+        let mut y = area.py.start as f64 + 14.0 * dpr;
         let kicked = format!(
             "kicked ({} {} periods)",
             if shift >= 0.0 { "advanced" } else { "delayed" },
@@ -177,6 +174,12 @@ impl KickOrbitPlot {
             (UNKICKED_COLOR, "unkicked"),
             (KICKED_COLOR, kicked.as_str()),
         ] {
+            let width = 22.0 * dpr + ctx.measure_text(text).map_or(80.0, |m| m.width());
+            if x > start && x + width > end {
+                // Too wide for one line (large text): this entry goes on a line of its own.
+                x = start;
+                y += self.canvas.font(16.0);
+            }
             ctx.set_stroke_style_str(color);
             ctx.begin_path();
             ctx.move_to(x, y - 4.0 * dpr);
@@ -184,7 +187,7 @@ impl KickOrbitPlot {
             ctx.stroke();
             ctx.set_fill_style_str("#1e1e23");
             let _ = ctx.fill_text(text, x + 22.0 * dpr, y);
-            x += 22.0 * dpr + ctx.measure_text(text).map_or(80.0, |m| m.width()) + 14.0 * dpr;
+            x += width + 14.0 * dpr;
         }
     }
 }

@@ -103,8 +103,8 @@ impl PrcPlot {
         let area = self.canvas.draw_axes(
             0.0..1.0,
             y.clone(),
-            "phase θ of the kick (0 = the peak of the first variable)",
-            &format!("Z/T (periods per unit of {name})"),
+            "phase θ of the kick",
+            &format!("Z/T, periods per unit of {name}"),
             10.0,
             &|v| tick(*v, span),
         )?;
@@ -122,20 +122,12 @@ impl PrcPlot {
             let _ = ctx.fill_text(why, left + 8.0 * dpr, top + 0.5 * (bottom - top));
         } else {
             let labels = [
-                (
-                    ADVANCE_INK,
-                    format!("advance (Z > 0): raising {name} here moves the clock ahead"),
-                    top + 16.0 * dpr,
-                ),
-                (
-                    DELAY_INK,
-                    format!("delay (Z < 0): raising {name} here sets it back"),
-                    bottom - 8.0 * dpr,
-                ),
+                (ADVANCE_INK, "advance (Z > 0)", top + 16.0 * dpr),
+                (DELAY_INK, "delay (Z < 0)", bottom - 8.0 * dpr),
             ];
             for (ink, text, y_px) in labels {
                 ctx.set_fill_style_str(ink);
-                let _ = ctx.fill_text(&text, left + 8.0 * dpr, y_px);
+                let _ = ctx.fill_text(text, left + 8.0 * dpr, y_px);
             }
             ctx.set_stroke_style_str("#9a9aa3");
             ctx.begin_path();
