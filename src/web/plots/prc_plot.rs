@@ -104,7 +104,7 @@ impl PrcPlot {
             0.0..1.0,
             y.clone(),
             "phase θ of the kick",
-            &format!("Z/T, periods per unit of {name}"),
+            &format!("Z/T per unit of {name}"),
             10.0,
             &|v| tick(*v, span),
         )?;
