@@ -241,6 +241,26 @@ describe('Kick the clock: the phase response curve and kicks at a phase', { time
     }
   });
 
+  test('(e) Goodwin: a kick that would make a concentration negative is refused with the reason, not measured', async () => {
+    const page = await open('e', '/#system=goodwin&measure=prc');
+    await state(page, 'e', ['ready']);
+    await page.selectOption('#clock-direction', '-1');
+    await page.evaluate(() => {
+      const e = document.getElementById('clock-epsilon');
+      e.value = e.max; // 50% of mRNA X's range on the cycle
+      e.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    const readout = await page.evaluate(() => document.querySelector('output[for=clock-epsilon]').textContent);
+    assert.equal(readout, '50%', "e: the ε readout at the slider's top");
+    await clickPhase(page, 0.7); // mRNA X is near its minimum there
+    const r = await poll(async () => (await data(page, 'clock-result')).theta === '0.7', { timeout: 20_000 });
+    const words = await text(page, 'clock-result');
+    assert.ok(!r.timedOut, `e: no result at θ = 0.7: ${words}`);
+    assert.equal((await data(page, 'clock-result')).shift, '', 'e: a shift was reported for an inadmissible kick');
+    assert.match(words, /^No shift measured at θ = 0\.70: the kicked state is not admissible: mRNA X became −?-?0\.0\d+.*non-negative/, `e: ${words}`);
+    console.log(`(e) ${words}`);
+  });
+
   test('(z) no console or page errors on any page of the file', () => {
     const problems = opened.flatMap(({ label, lab }) => lab.problems.map((p) => `[${label}] ${p}`));
     for (const p of problems) console.log(`(z) ${p}`);

@@ -410,7 +410,9 @@ impl Lab {
                     c.prc.theta[j], e.message
                 )));
                 let _ = panel.result.set_attribute("data-shift", "");
+                let _ = panel.result.set_attribute("data-theta", &c.prc.theta[j].to_string());
                 panel.set_status("ready", "The kick could not be followed (see below).");
+                panel.orbit.show(None);
                 return;
             }
         };
