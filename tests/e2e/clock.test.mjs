@@ -195,7 +195,7 @@ describe('Kick the clock: the phase response curve and kicks at a phase', { time
     await limitCycle('goodwin', 'b');
   });
 
-  test('(c) the PRC is computed only when asked for: closed panel, nothing computed; picking the measure opens it', async () => {
+  test('(c) the PRC is computed only when asked for: closed panel, nothing computed; picking the measure opens it; a new system starts it over', async () => {
     const page = await open('c', '/#system=van-der-pol');
     await page.waitForTimeout(500);
     const idle = await data(page, 'clock-kick');
@@ -206,6 +206,24 @@ describe('Kick the clock: the phase response curve and kicks at a phase', { time
     await page.selectOption('#measure', 'prc');
     await state(page, 'c', ['ready']);
     assert.equal(await page.evaluate(() => document.getElementById('clock-kick').open), true, 'c: picking the measure did not open the panel');
+    const vdp = Number((await data(page, 'prc')).period);
+
+    // With the panel open, a new system starts it over: Goodwin's cycle, then Lotka–Volterra's refusal.
+    await page.selectOption('#system', 'goodwin');
+    const r = await poll(async () => {
+      const d = await data(page, 'prc');
+      return (await data(page, 'clock-kick')).state === 'ready' && d.period !== undefined && Number(d.period) !== vdp;
+    }, { timeout: 20_000 });
+    assert.ok(!r.timedOut, `c: no Goodwin PRC after switching system (state ${(await data(page, 'clock-kick')).state})`);
+    const cli = await runCli(['prc', '--system', 'goodwin', '--format', 'json']);
+    assert.equal(Number((await data(page, 'prc')).period), cli.period, 'c: Goodwin period after the switch');
+    const names = await page.evaluate(() => [...document.getElementById('clock-variable').options].map((o) => o.textContent));
+    assert.deepEqual(names, cli.state_names, 'c: the kick variables after the switch');
+    await page.selectOption('#system', 'lotka-volterra');
+    await state(page, 'c', ['disabled']);
+    const stale = await data(page, 'prc');
+    assert.equal(stale.period, undefined, 'c: Lotka–Volterra keeps the Goodwin period on #prc');
+    assert.match(await text(page, 'prc-run-text'), /no asymptotic phase/, 'c: the explanation for this run');
   });
 
   test('(d) Lotka–Volterra and Lorenz: the panel is disabled with the reason; the prc measure is refused with it', async () => {

@@ -281,6 +281,48 @@ impl ClockPanel {
         disable_with_reason(&self.kick, &self.kick_why, reason, KICK_TITLE);
     }
 
+    /// Forgets the last setting's readings: the text, the data attributes and the timings.
+    pub fn clear_readings(&self) {
+        self.result.set_text_content(None);
+        self.summary.set_text_content(None);
+        let hot = &self.prc.canvas.hot;
+        for (element, names) in [
+            (
+                &self.details as &HtmlElement,
+                &["data-cycle-ms", "data-prc-ms", "data-kick-ms"][..],
+            ),
+            (
+                hot.as_ref(),
+                &[
+                    "data-period",
+                    "data-points",
+                    "data-variable",
+                    "data-theta",
+                    "data-z",
+                    "data-z-per-phase",
+                    "data-epsilon",
+                ][..],
+            ),
+            (
+                &self.result,
+                &[
+                    "data-theta",
+                    "data-epsilon",
+                    "data-shift",
+                    "data-predicted",
+                    "data-events",
+                    "data-ms",
+                    "data-variable",
+                    "data-kind",
+                ][..],
+            ),
+        ] {
+            for name in names {
+                let _ = element.remove_attribute(name);
+            }
+        }
+    }
+
     /// The status line and the panel's `data-state` (idle, computing, ready, kicking, disabled,
     /// failed).
     pub fn set_status(&self, state: &str, text: &str) {

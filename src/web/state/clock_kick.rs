@@ -207,8 +207,7 @@ impl Lab {
         clock.last = None;
         clock.panel.prc.dots.clear();
         clock.panel.orbit.show(None);
-        clock.panel.result.set_text_content(None);
-        clock.panel.summary.set_text_content(None);
+        clock.panel.clear_readings();
         let names: Vec<String> = system.state_names().iter().map(|s| s.to_string()).collect();
         clock.panel.set_variables(&self.document, &names);
         if system.has_limit_cycle() {
@@ -219,6 +218,9 @@ impl Lab {
                 .prc
                 .show_empty("The PRC is computed when this panel is open.");
             clock.panel.set_status("idle", "");
+            clock.panel.run_text.set_text_content(Some(
+                "Open \"Kick the clock\" (below the plots) to compute the phase response of this cycle.",
+            ));
             if clock.open {
                 clock.start();
             }
@@ -304,6 +306,9 @@ impl Lab {
             .prc
             .show_empty("No phase response curve (see why above).");
         panel.set_status("failed", &format!("No phase response: {why}."));
+        panel
+            .run_text
+            .set_text_content(Some(&format!("No phase response: {why}.")));
         panel.set_enabled(Some(&why));
         self.clock.stage = Stage::Failed;
         self.draw_clock();
@@ -410,7 +415,9 @@ impl Lab {
                     c.prc.theta[j], e.message
                 )));
                 let _ = panel.result.set_attribute("data-shift", "");
-                let _ = panel.result.set_attribute("data-theta", &c.prc.theta[j].to_string());
+                let _ = panel
+                    .result
+                    .set_attribute("data-theta", &c.prc.theta[j].to_string());
                 panel.set_status("ready", "The kick could not be followed (see below).");
                 panel.orbit.show(None);
                 return;
