@@ -144,13 +144,13 @@ impl KickOrbitPlot {
             "time since a peak",
             "first variable",
             10.0,
-            &|v| num(*v, 2),
+            &|v| tick(*v, 1.0),
         );
         if let (Ok(area), Ok(ctx)) = (area, self.canvas.cold_context()) {
             let (x, y) = area.to_px(0.05, 0.5);
             ctx.set_fill_style_str("#5b5b66");
             let _ = ctx.fill_text(
-                "Kick the clock to see the kicked and the unkicked oscillation.",
+                "After a kick: the kicked and the unkicked oscillation.",
                 x,
                 y,
             );

@@ -95,16 +95,15 @@ impl PrcPlot {
         // Headroom above and below for the advance and delay labels.
         let y = padded(lo, hi, 0.16);
         let span = y.end - y.start;
-        let name = if self.name.is_empty() {
-            "x"
-        } else {
-            &self.name
+        let y_desc = match self.empty {
+            Some(_) => "Z/T".to_string(),
+            None => format!("Z/T per unit of {}", self.name),
         };
         let area = self.canvas.draw_axes(
             0.0..1.0,
             y.clone(),
             "phase θ of the kick",
-            &format!("Z/T per unit of {name}"),
+            &y_desc,
             10.0,
             &|v| tick(*v, span),
         )?;
@@ -113,14 +112,14 @@ impl PrcPlot {
         let (left, zero) = area.to_px(0.0, 0.0f64.clamp(y.start, y.end));
         let (top, bottom) = (area.py.start as f64, area.py.end as f64);
         let width = area.width();
-        ctx.set_fill_style_str(ADVANCE_FILL);
-        ctx.fill_rect(left, top, width, zero - top);
-        ctx.set_fill_style_str(DELAY_FILL);
-        ctx.fill_rect(left, zero, width, bottom - zero);
         if let Some(why) = &self.empty {
             ctx.set_fill_style_str("#5b5b66");
             let _ = ctx.fill_text(why, left + 8.0 * dpr, top + 0.5 * (bottom - top));
         } else {
+            ctx.set_fill_style_str(ADVANCE_FILL);
+            ctx.fill_rect(left, top, width, zero - top);
+            ctx.set_fill_style_str(DELAY_FILL);
+            ctx.fill_rect(left, zero, width, bottom - zero);
             let labels = [
                 (ADVANCE_INK, "advance (Z > 0)", top + 16.0 * dpr),
                 (DELAY_INK, "delay (Z < 0)", bottom - 8.0 * dpr),

@@ -241,7 +241,11 @@ impl Lab {
         panel
             .prc
             .show_empty("No phase response curve for this system (see why above).");
-        panel.set_status("disabled", &format!("Not available: {why}."));
+        let system = self.session.config().system;
+        panel.set_status(
+            "disabled",
+            &format!("Not available for {system}: it has no limit cycle (why: above)."),
+        );
         panel
             .run_text
             .set_text_content(Some(&format!("No phase response for this system: {why}.")));
