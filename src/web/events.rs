@@ -53,6 +53,7 @@ pub fn wire(lab: &Rc<RefCell<Lab>>, window: &Window) -> Result<Vec<Listener>, Js
         wire_notice(&mut wiring, &l)?;
         wire_tools(&mut wiring, &l)?;
         wire_phase_portrait(&mut wiring, &l)?;
+        wire_clock(&mut wiring, &l)?;
         wiring.listen(&l.explain.details, "toggle", |lab, _| lab.explain_toggled())?;
     }
     wire_window(&mut wiring, window)?;
@@ -154,6 +155,32 @@ fn wire_phase_portrait(wiring: &mut Wiring, l: &Lab) -> Result<(), JsValue> {
         }
     })?;
     wiring.listen(hot, "mouseleave", |lab, _| lab.pointer_left())
+}
+
+/// "Kick the clock": opening the panel, a click or keys on the PRC, the Kick button, and the
+/// kick's variable, size and direction. Keys the PRC uses do not reach the window's shortcuts.
+fn wire_clock(wiring: &mut Wiring, l: &Lab) -> Result<(), JsValue> {
+    let panel = &l.clock.panel;
+    wiring.listen(&panel.details, "toggle", |lab, _| lab.clock_toggled())?;
+    let curve = &panel.prc.canvas.hot;
+    wiring.listen(curve, "click", |lab, e| {
+        if let Some(m) = e.dyn_ref::<MouseEvent>() {
+            lab.clock_click(m);
+        }
+    })?;
+    wiring.listen(curve, "keydown", |lab, e| {
+        if let Some(k) = e.dyn_ref::<KeyboardEvent>() {
+            if !(k.ctrl_key() || k.meta_key() || k.alt_key()) && lab.clock_key(k) {
+                e.prevent_default();
+                e.stop_propagation();
+            }
+        }
+    })?;
+    wiring.listen(&panel.kick, "click", |lab, _| lab.queue_clock_kick())?;
+    for select in [&panel.variable, &panel.direction] {
+        wiring.listen(select, "change", |lab, _| lab.clock_inputs_changed())?;
+    }
+    wiring.listen(&panel.epsilon, "input", |lab, _| lab.clock_inputs_changed())
 }
 
 /// The window: resizes, hash edits and the keyboard shortcuts.

@@ -9,10 +9,13 @@
 //!   the `panels` (controls, tools, stats) and the `plots`;
 //! - `events`: the event listeners;
 //! - `state`: the lab behind the page: the frame loop, settings, links and presets, export and
-//!   import, the pointer on the phase portrait;
+//!   import, the pointer on the phase portrait, "Kick the clock";
+//! - `clock_text`: the words of "Kick the clock" (the phase response explained, and computed
+//!   sentences about the run);
 //! - `file_io`: downloads and uploads without a server.
 
 mod app;
+mod clock_text;
 mod elements;
 mod events;
 mod explanations;

@@ -1,10 +1,12 @@
 //! The page skeleton: builds the DOM the lab lives in (header, the "What am I looking at?"
 //! panel, the control panel with its tools, and the figures: verdict, training status, the
-//! ensemble strip, stats, notice and plots). Nothing here listens to events or draws.
+//! ensemble strip, stats, notice, plots and "Kick the clock"). Nothing here listens to events or
+//! draws.
 
 use super::elements::element;
 use super::explanations;
 use super::notice::Notice;
+use super::panels::clock_panel::ClockPanel;
 use super::panels::controls::Controls;
 use super::panels::stats::StatsPanel;
 use super::panels::status_line::StatusLine;
@@ -30,6 +32,8 @@ pub struct Page {
     pub notice: Notice,
     pub plots: Plots,
     pub explain: Explain,
+    /// "Kick the clock", below the plots.
+    pub clock: ClockPanel,
 }
 
 impl Page {
@@ -62,6 +66,8 @@ impl Page {
         let notice = Notice::new(document)?;
         figures.append_child(&notice.element)?;
         append_plot_rows(document, &figures, &plots)?;
+        let clock = ClockPanel::new(document, &explain)?;
+        figures.append_child(&clock.details)?;
         layout.append_child(&figures)?;
         root.append_child(&layout)?;
         Ok(Page {
@@ -72,6 +78,7 @@ impl Page {
             notice,
             plots,
             explain,
+            clock,
         })
     }
 }

@@ -1,6 +1,8 @@
 //! The panels around the plots: the control panel (buttons, selects and sliders), the classroom
-//! tools below it, the stats line with the verdict, and the training status line.
+//! tools below it, the stats line with the verdict, the training status line, and the "Kick the
+//! clock" panel below the plots.
 
+pub mod clock_panel;
 pub mod controls;
 pub mod data_controls;
 pub mod selects;

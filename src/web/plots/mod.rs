@@ -5,11 +5,13 @@
 
 pub mod ensemble_strip;
 pub mod kick_deciles;
+pub mod kick_orbit_plot;
 pub mod layered_canvas;
 pub mod loss_plot;
 pub mod perturbation_plot;
 pub mod phase_aids;
 pub mod phase_portrait;
+pub mod prc_plot;
 pub mod sensitivity_plot;
 
 use crate::web::elements::element;

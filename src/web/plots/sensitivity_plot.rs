@@ -69,6 +69,8 @@ impl SensitivityPlot {
             Measure::NormalGrowth => format!("normal growth over τ = {}", session.config().tau),
             Measure::PhaseResponse => "|Z|, the phase response (shift per unit kick)".to_string(),
         };
+        let label = format!("Attention and {legend} against time, each min-max normalised");
+        let _ = self.canvas.hot.set_attribute("aria-label", &label);
         // Legend, in the headroom above 1.
         let ctx = self.canvas.cold_context()?;
         let dpr = self.canvas.dpr;

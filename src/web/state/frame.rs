@@ -38,6 +38,7 @@ impl Lab {
         }
         self.notice_convergence();
         self.draw();
+        self.work_clock();
         self.refresh_stats(stamp_ms);
         self.refresh_why();
         if self.dirty.hash && stamp_ms - self.link.last_hash_ms >= HASH_INTERVAL_MS {
@@ -82,6 +83,7 @@ impl Lab {
         self.plots.deciles.redraw();
         self.plots.ensemble.fit();
         self.dirty.ensemble = true;
+        self.fit_clock();
     }
 
     /// Runs the training work of this frame; returns (units asked for, units done). A unit is

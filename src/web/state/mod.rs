@@ -11,9 +11,13 @@
 //! - `background`: the ensemble over noise draws, computed in the frames' spare time, and the
 //!   verdict it gives;
 //! - `readings`: what the page says about the run beyond the stats (the status line, the
-//!   ensemble strip, the settled verdict, the "why" paragraph, the data controls' reasons).
+//!   ensemble strip, the settled verdict, the "why" paragraph, the data controls' reasons);
+//! - `clock_kick`, `clock_input`: "Kick the clock", the phase response of a limit cycle and
+//!   kicks at a phase, and the user's side of it.
 
 mod background;
+mod clock_input;
+mod clock_kick;
 mod export_import;
 mod frame;
 mod links;
@@ -34,6 +38,7 @@ use crate::experiments::kick_response::KickResponse;
 use crate::lab::session::Session;
 use crate::lab::url_state::PageState;
 use background::Background;
+use clock_kick::ClockKick;
 use web_sys::{Document, HtmlElement};
 
 /// Which layers need redrawing.
@@ -144,6 +149,8 @@ pub struct Lab {
     /// Kick growth at every sample (it depends on the trajectory only), kept for the next
     /// experiment until the trajectory or the horizon changes.
     kicks: Option<KickResponse>,
+    /// "Kick the clock": the panel, the cycle and PRC of the setting, the kicks.
+    pub clock: ClockKick,
 }
 
 impl Lab {
@@ -193,6 +200,7 @@ impl Lab {
             last_stats_ms: f64::NEG_INFINITY,
             background: Background::default(),
             kicks: None,
+            clock: ClockKick::new(page.clock),
         }
     }
 }
