@@ -6,12 +6,15 @@ use super::elements::element;
 use super::explanations;
 use super::notice::Notice;
 use super::panels::controls::Controls;
+use super::panels::data_panel::DataPanel;
+use super::panels::fit_panel::FitPanel;
 use super::panels::stats::StatsPanel;
 use super::panels::status_line::StatusLine;
 use super::panels::tools::ToolsPanel;
 use super::plots::Plots;
 use crate::lab::config::Config;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlDetailsElement, HtmlElement};
 
 /// The "What am I looking at?" panel and its computed paragraph.
@@ -30,6 +33,9 @@ pub struct Page {
     pub notice: Notice,
     pub plots: Plots,
     pub explain: Explain,
+    /// The data select (in the controls) and the Fit panel (above the plots).
+    pub data: DataPanel,
+    pub fit: FitPanel,
 }
 
 impl Page {
@@ -44,6 +50,11 @@ impl Page {
         let layout: HtmlElement = element(document, "div", "layout")?;
         let controls = Controls::new(document, config, steps_per_frame)?;
         let tools = ToolsPanel::new(document, &controls.panel)?;
+        let import_row = tools
+            .import_csv
+            .parent_element()
+            .and_then(|e| e.dyn_into().ok());
+        let data = DataPanel::new(document, &controls.panel, import_row)?;
         layout.append_child(&controls.panel)?;
 
         let figures: HtmlElement = element(document, "section", "figures")?;
@@ -61,6 +72,8 @@ impl Page {
         figures.append_child(&stats.stats)?;
         let notice = Notice::new(document)?;
         figures.append_child(&notice.element)?;
+        let fit = FitPanel::new(document)?;
+        figures.append_child(&fit.section)?;
         append_plot_rows(document, &figures, &plots)?;
         layout.append_child(&figures)?;
         root.append_child(&layout)?;
@@ -72,6 +85,8 @@ impl Page {
             notice,
             plots,
             explain,
+            data,
+            fit,
         })
     }
 }

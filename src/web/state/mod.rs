@@ -11,10 +11,16 @@
 //! - `background`: the ensemble over noise draws, computed in the frames' spare time, and the
 //!   verdict it gives;
 //! - `readings`: what the page says about the run beyond the stats (the status line, the
-//!   ensemble strip, the settled verdict, the "why" paragraph, the data controls' reasons).
+//!   ensemble strip, the settled verdict, the "why" paragraph, the data controls' reasons);
+//! - `data_choice`, `fitting`, `fit_export`: the data select (simulated, lynx–hare, a file),
+//!   fitting the system to real data a few steps per frame, the fit as the target, and exports
+//!   that describe the analysed data.
 
 mod background;
+mod data_choice;
 mod export_import;
+mod fit_export;
+mod fitting;
 mod frame;
 mod links;
 mod pointer;
@@ -34,6 +40,7 @@ use crate::experiments::kick_response::KickResponse;
 use crate::lab::session::Session;
 use crate::lab::url_state::PageState;
 use background::Background;
+use fitting::FitState;
 use web_sys::{Document, HtmlElement};
 
 /// Which layers need redrawing.
@@ -144,6 +151,8 @@ pub struct Lab {
     /// Kick growth at every sample (it depends on the trajectory only), kept for the next
     /// experiment until the trajectory or the horizon changes.
     kicks: Option<KickResponse>,
+    /// The data the lab analyses and the fit of the system to them, with their panels.
+    pub fit: FitState,
 }
 
 impl Lab {
@@ -193,6 +202,7 @@ impl Lab {
             last_stats_ms: f64::NEG_INFINITY,
             background: Background::default(),
             kicks: None,
+            fit: FitState::new(page.fit, page.data),
         }
     }
 }

@@ -1,0 +1,468 @@
+//! Fitting the system to real data in the page: the fit runs a few steps per frame within the
+//! frame's training budget (attention training waits meanwhile), its current orbit is drawn as
+//! it moves onto the data, and a converged fit becomes the session's target
+//! ([`session_on_fit`]): the attention model trains to reconstruct the fitted orbit and the
+//! sensitivity measures are taken along it. A fit that cannot start, fails or does not converge
+//! says why, and the previous state stays. The data themselves are chosen in `data_choice`.
+
+use super::{now_ms, Lab};
+use crate::estimation::fitter::{FitStep, Fitter};
+use crate::estimation::problem::{FitData, FitSettings};
+use crate::estimation::result::{finish, orbit, FitResult};
+use crate::lab::config::Config;
+use crate::lab::fitted_target::session_on_fit;
+use crate::lab::session::Recomputed;
+use crate::lab::url_state::LinkedData;
+use crate::observations::csv_import::{ColumnLayout, ImportedSeries};
+use crate::observations::noise_model::NoiseModel;
+use crate::systems::catalogue::SystemKind;
+use crate::web::panels::data_panel::DataPanel;
+use crate::web::panels::fit_panel::FitPanel;
+
+/// Points of the drawn orbit between the first and the last data time.
+const DENSE_POINTS: usize = 241;
+
+/// Observations other than the simulated ones, as the lab analyses them.
+pub(super) struct Loaded {
+    /// The observations, without clean states.
+    pub(super) series: ImportedSeries,
+    /// Where they come from, for the page, the fit and the exports.
+    pub(super) source: String,
+    pub(super) time_label: String,
+    /// The prey's and the predator's names in the plots' legends.
+    pub(super) names: [String; 2],
+}
+
+/// The visitor's file, kept so that another column choice can read it again.
+pub(super) struct LoadedFile {
+    pub(super) name: String,
+    pub(super) text: String,
+    pub(super) layout: ColumnLayout,
+}
+
+/// What a running fit reported last, for the status line.
+#[derive(Clone, Copy)]
+enum Progress {
+    Screening {
+        done: usize,
+        of: usize,
+    },
+    Start {
+        start: usize,
+        iteration: usize,
+        objective: f64,
+    },
+}
+
+/// A fit in progress, with its timing.
+struct FitRun {
+    fitter: Fitter,
+    started_ms: f64,
+    /// Time spent in the fit's steps (ms), and the frames it ran in.
+    compute_ms: f64,
+    frames: usize,
+    /// Smoothed cost of one step (ms): a step is not started when less than this is left.
+    ms_per_step: f64,
+    progress: Progress,
+}
+
+/// The data the lab analyses, the fit of the system to them, and their panels.
+pub struct FitState {
+    pub panel: FitPanel,
+    pub data: DataPanel,
+    pub(super) choice: LinkedData,
+    pub(super) loaded: Option<Loaded>,
+    pub(super) file: Option<LoadedFile>,
+    run: Option<FitRun>,
+    /// The fit that is the session's target, and its rates and initial state.
+    pub(super) result: Option<FitResult>,
+    fitted_values: Vec<f64>,
+    /// The config before the fit set the rates and the initial state: what a link carries.
+    base: Option<Config>,
+    /// The drawn orbit: times, and states n × `curve_dim` (buffers reused while fitting).
+    dense: Vec<f64>,
+    curve: Vec<f64>,
+    curve_dim: usize,
+    /// The rates and initial state the curve was drawn for.
+    drawn: Vec<f64>,
+    /// The system the Fit panel describes (it is described again when the system changes).
+    pub(super) shown_system: Option<SystemKind>,
+}
+
+impl FitState {
+    pub fn new(panel: FitPanel, data: DataPanel) -> Self {
+        FitState {
+            panel,
+            data,
+            choice: LinkedData::Simulated,
+            loaded: None,
+            file: None,
+            run: None,
+            result: None,
+            fitted_values: Vec::new(),
+            base: None,
+            dense: Vec::new(),
+            curve: Vec::new(),
+            curve_dim: 0,
+            drawn: Vec::new(),
+            shown_system: None,
+        }
+    }
+
+    /// Whether a fit is running or is the session's target (links then say `fit=1`).
+    pub(super) fn is_on(&self) -> bool {
+        self.run.is_some() || self.result.is_some()
+    }
+
+    /// Forgets the fit and the drawn orbit (new data).
+    pub(super) fn forget(&mut self) {
+        self.run = None;
+        self.drop_target();
+        self.curve.clear();
+        self.drawn.clear();
+    }
+
+    /// The fit stops being the session's target.
+    fn drop_target(&mut self) {
+        self.result = None;
+        self.fitted_values.clear();
+        self.base = None;
+    }
+
+    /// New data: the times the orbit is drawn at.
+    pub(super) fn set_times(&mut self, times: &[f64]) {
+        let (t0, t1) = (times[0], times[times.len() - 1]);
+        self.dense.clear();
+        let last = (DENSE_POINTS - 1) as f64;
+        self.dense
+            .extend((0..DENSE_POINTS).map(|i| t0 + (t1 - t0) * i as f64 / last));
+    }
+}
+
+impl Lab {
+    /// The session's config, with the rates and initial state from before the fit when a fit
+    /// is the target: the state a link describes (the fit is redone from it).
+    pub(super) fn linked_config(&self) -> Config {
+        let mut config = self.session.config().clone();
+        if let (Some(base), true) = (&self.fit.base, self.fit.result.is_some()) {
+            if base.system == config.system {
+                config.system_values = base.system_values.clone();
+            }
+        }
+        config
+    }
+
+    /// The fit button: starts a fit of the session's system to the data, or stops a running one.
+    pub fn toggle_fit(&mut self) {
+        if self.fit.run.take().is_some() {
+            self.fit.panel.show_button(false, None);
+            self.fit.panel.show_status(
+                "stopped",
+                "Stopped. The previous state is kept; press the button to fit again.",
+            );
+            self.redraw_kept_curve();
+            return;
+        }
+        if let Err(why) = self.start_fit() {
+            self.notice
+                .show(&format!("Cannot fit: {why}. The previous state is kept."));
+            self.fit
+                .panel
+                .show_status("failed", &format!("Cannot fit: {why}."));
+        }
+    }
+
+    /// A fitter for the session's system and the loaded data (checks only, no solve yet).
+    pub(super) fn fitter(&self) -> Result<Fitter, String> {
+        let loaded = self.fit.loaded.as_ref().ok_or("there are no data to fit")?;
+        let kind = self.session.config().system;
+        let columns = loaded.series.observations.ncols();
+        if kind.dim() != columns {
+            return Err(format!(
+                "{kind} has {} state variables and the data {columns} observed columns: choose a {columns}-D system",
+                kind.dim()
+            ));
+        }
+        let data = FitData::from_series(&loaded.series, &loaded.source);
+        Fitter::new(FitSettings::new(kind), data).map_err(|e| e.to_string())
+    }
+
+    /// Starts fitting: the next frames step it.
+    pub(super) fn start_fit(&mut self) -> Result<(), String> {
+        let fitter = self.fitter()?;
+        let plan = fitter.plan();
+        let of = plan.candidates;
+        let text = format!(
+            "Fitting {}: screening {of} starting points, then {} starts (at most {} solves)…",
+            self.session.config().system.title(),
+            fitter.problem().settings.starts,
+            plan.max_solves
+        );
+        self.fit.run = Some(FitRun {
+            fitter,
+            started_ms: now_ms(),
+            compute_ms: 0.0,
+            frames: 0,
+            ms_per_step: 0.0,
+            progress: Progress::Screening { done: 0, of },
+        });
+        self.fit.drawn.clear();
+        self.fit.panel.show_button(true, None);
+        self.fit.panel.show_status("running", &text);
+        Ok(())
+    }
+
+    /// This frame's fitting, within `budget_ms`; returns whether a fit is running (training
+    /// then waits).
+    pub(super) fn fit_frame(&mut self, budget_ms: f64) -> bool {
+        self.check_fit_target();
+        let system = self.session.config().system;
+        if self.fit.loaded.is_some()
+            && self.fit.run.is_none()
+            && self.fit.shown_system != Some(system)
+        {
+            self.show_fit_panel();
+        }
+        let Some(run) = self.fit.run.as_mut() else {
+            return false;
+        };
+        let start = now_ms();
+        let deadline = start + budget_ms;
+        let mut finished = false;
+        loop {
+            let t0 = now_ms();
+            match run.fitter.step() {
+                FitStep::Finished => finished = true,
+                FitStep::Screened { done, of } => run.progress = Progress::Screening { done, of },
+                FitStep::Iterated {
+                    start,
+                    iteration,
+                    objective,
+                } => {
+                    run.progress = Progress::Start {
+                        start,
+                        iteration,
+                        objective,
+                    }
+                }
+                FitStep::StartFinished(_) => {}
+            }
+            let now = now_ms();
+            run.ms_per_step = 0.8 * run.ms_per_step + 0.2 * (now - t0);
+            if finished || deadline - now < run.ms_per_step {
+                break;
+            }
+        }
+        run.compute_ms += now_ms() - start;
+        run.frames += 1;
+        if finished {
+            self.finish_fit();
+        } else {
+            self.show_progress();
+            self.draw_current();
+        }
+        true
+    }
+
+    fn show_progress(&self) {
+        let Some(run) = &self.fit.run else { return };
+        let starts = run.fitter.problem().settings.starts;
+        let text = match run.progress {
+            Progress::Screening { done, of } => {
+                format!("Fitting: screened {done} of {of} starting points…")
+            }
+            Progress::Start {
+                start,
+                iteration,
+                objective,
+            } => format!(
+                "Fitting: start {} of {starts}, iteration {iteration}, −log posterior {objective:.3}…",
+                start + 1
+            ),
+        };
+        self.fit.panel.show_status("running", &text);
+    }
+
+    /// Draws the orbit the fit is at now, if it moved since it was last drawn.
+    fn draw_current(&mut self) {
+        let Some(values) = self.fit.run.as_ref().and_then(|r| r.fitter.current()) else {
+            return;
+        };
+        if values == self.fit.drawn {
+            return;
+        }
+        let kind = self.session.config().system;
+        self.set_curve(kind, &values);
+    }
+
+    /// Computes the orbit of `kind` with `values` at the dense times, and draws it in the fit's
+    /// plot and over the phase portrait. An orbit that cannot be computed is not drawn.
+    fn set_curve(&mut self, kind: SystemKind, values: &[f64]) {
+        let fit = &mut self.fit;
+        fit.drawn.clear();
+        fit.drawn.extend_from_slice(values);
+        fit.curve.clear();
+        if let Ok(states) = orbit(kind, values, &fit.dense) {
+            fit.curve_dim = kind.dim();
+            fit.curve.extend(states.iter().flatten());
+        }
+        self.draw_curve();
+    }
+
+    /// Draws the kept curve in the fit's plot and over the phase portrait.
+    pub(super) fn draw_curve(&mut self) {
+        let fit = &self.fit;
+        let observed = fit
+            .loaded
+            .as_ref()
+            .map_or(0, |l| l.series.observations.ncols());
+        fit.panel
+            .orbit
+            .draw_hot(&fit.dense, &fit.curve, fit.curve_dim, observed);
+        let phase = &mut self.plots.phase;
+        phase.overlay.clear();
+        if fit.curve_dim >= 2 {
+            let (a, b) = phase.axes(fit.curve_dim);
+            let rows = fit.curve.chunks_exact(fit.curve_dim);
+            phase.overlay.extend(rows.map(|r| (r[a], r[b])));
+        }
+        self.dirty.hot = true;
+    }
+
+    /// After a stopped or failed fit: the fitted orbit of the fit that is the target, or none.
+    fn redraw_kept_curve(&mut self) {
+        match self.fit.result.as_ref() {
+            Some(fit) => {
+                let (kind, values) = (fit.system, fit.parameter_values());
+                self.set_curve(kind, &values);
+            }
+            None => {
+                self.fit.curve.clear();
+                self.fit.drawn.clear();
+                self.draw_curve();
+            }
+        }
+    }
+
+    /// The fit has run: a converged fit becomes the target; otherwise the previous state stays.
+    fn finish_fit(&mut self) {
+        let Some(run) = self.fit.run.take() else {
+            return;
+        };
+        let wall_ms = now_ms() - run.started_ms;
+        let status = &self.fit.panel.status;
+        for (key, value) in [
+            ("data-ms", format!("{wall_ms:.1}")),
+            ("data-compute-ms", format!("{:.1}", run.compute_ms)),
+            ("data-frames", run.frames.to_string()),
+            ("data-solves", run.fitter.solves().to_string()),
+        ] {
+            let _ = status.set_attribute(key, &value);
+        }
+        self.fit.panel.show_button(false, None);
+        let outcome = finish(run.fitter).map_err(|e| format!("The fit failed: {e}."));
+        let adopted = outcome.and_then(|fit| match fit.converged {
+            true => self.adopt_fit(fit, wall_ms),
+            false => Err(format!("The fit did not converge ({}).", fit.convergence)),
+        });
+        if let Err(why) = adopted {
+            self.notice
+                .show(&format!("{why} The previous state is kept."));
+            self.fit.panel.show_status("failed", &why);
+            self.redraw_kept_curve();
+        }
+    }
+
+    /// Makes `fit` the session's target, shows it, and says so.
+    fn adopt_fit(&mut self, fit: FitResult, wall_ms: f64) -> Result<(), String> {
+        let loaded = self.fit.loaded.as_ref().ok_or("the data are gone")?;
+        let base = self.linked_config();
+        let session = session_on_fit(&base, &loaded.series, &fit)
+            .map_err(|e| format!("The fitted orbit cannot be the target: {e}."))?;
+        self.session = session;
+        let values = fit.parameter_values();
+        self.fit.fitted_values.clone_from(&values);
+        self.fit.base = Some(base);
+        self.fit.panel.show_result(&self.document, Some(&fit));
+        self.draw_residuals(&fit);
+        let text = format!(
+            "Converged in {:.2} s ({} solves): the fitted orbit is now the target of attention training, and {} is measured along it.",
+            wall_ms / 1000.0,
+            fit.solves,
+            self.session.config().measure.symbol()
+        );
+        self.fit.panel.show_status("converged", &text);
+        self.set_curve(fit.system, &values);
+        self.fit.result = Some(fit);
+        self.session_replaced();
+        Ok(())
+    }
+
+    /// The session was replaced: everything that shows it follows.
+    pub(super) fn session_replaced(&mut self) {
+        self.recomputed(Recomputed {
+            trajectory: true,
+            observations: true,
+            model: true,
+            measure: true,
+        });
+        let system = self.session.config().system;
+        self.tools.fit_system(system);
+        self.controls.show(
+            &self.document,
+            self.session.config(),
+            self.training.steps_per_frame,
+            self.plots.phase.projection,
+            self.view.head,
+        );
+        let imported = self.fit.loaded.is_some();
+        self.set_imported_mode(imported);
+        self.apply_hidden();
+    }
+
+    pub(super) fn draw_residuals(&mut self, fit: &FitResult) {
+        let time_label = self
+            .fit
+            .loaded
+            .as_ref()
+            .map_or("time", |l| l.time_label.as_str());
+        let y_label = match fit.noise {
+            NoiseModel::Lognormal => "ln observed − ln fitted",
+            NoiseModel::Gaussian => "observed − fitted",
+        };
+        let drawn = self
+            .fit
+            .panel
+            .residuals
+            .draw(&fit.times, &fit.residuals, y_label, time_label);
+        if let Err(e) = drawn {
+            self.notice.show(&format!("Drawing failed: {e}"));
+        }
+    }
+
+    /// A fit that no longer describes the session (the rates changed: a preset, a link, another
+    /// system) stops being the target: the data's own target comes back.
+    fn check_fit_target(&mut self) {
+        if self.fit.result.is_none()
+            || self.session.config().system_values() == self.fit.fitted_values.as_slice()
+        {
+            return;
+        }
+        let Some(series) = self.fit.loaded.as_ref().map(|l| l.series.clone()) else {
+            return;
+        };
+        self.fit.drop_target();
+        self.fit.panel.show_result(&self.document, None);
+        self.fit.panel.show_status(
+            "idle",
+            "The rates changed, so the fit no longer describes the data's target. Fit again to make a fit the target.",
+        );
+        match self.session.import(series) {
+            Ok(_) => self.session_replaced(),
+            Err(e) => self.notice.show(&format!("The data's target: {e}")),
+        }
+        if self.fit.run.is_none() {
+            self.redraw_kept_curve();
+        }
+    }
+}
