@@ -27,6 +27,8 @@ pub struct FitPanel {
     summary: HtmlElement,
     pub orbit: FitOrbitPlot,
     pub residuals: ResidualPlot,
+    /// The residuals' figure, shown once there is a fit.
+    residual_figure: HtmlElement,
 }
 
 /// A figure holding `plot` with `caption`, appended to `parent`.
@@ -35,14 +37,14 @@ fn figure(
     parent: &HtmlElement,
     plot: &HtmlElement,
     caption: &str,
-) -> Result<(), JsValue> {
+) -> Result<HtmlElement, JsValue> {
     let fig: HtmlElement = element(document, "figure", "")?;
     fig.append_child(plot)?;
     let cap: HtmlElement = element(document, "figcaption", "")?;
     cap.set_text_content(Some(caption));
     fig.append_child(&cap)?;
     parent.append_child(&fig)?;
-    Ok(())
+    Ok(fig)
 }
 
 /// The estimates table; returns (table, body).
@@ -89,7 +91,7 @@ impl FitPanel {
             document,
             &grid,
             &orbit.canvas.wrapper,
-            "The observations (dots) against time as given, and the orbit of the fit (lines): it moves onto the data while the fit runs.",
+            "The observations (dots) against time as given, and the orbit the lab takes as the target (lines): through the first observation with the sliders' rates until the system is fitted. While the fit runs, its orbit moves onto the data.",
         )?;
         let column: HtmlElement = element(document, "div", "")?;
         let (table, estimates) = estimates_table(document)?;
@@ -98,12 +100,13 @@ impl FitPanel {
         summary.set_id("fit-summary");
         column.append_child(&summary)?;
         let residuals = ResidualPlot::new(document)?;
-        figure(
+        let residual_figure = figure(
             document,
             &column,
             &residuals.canvas.wrapper,
             "Residuals against time: what the fitted orbit leaves unexplained, on the scale of the noise model.",
         )?;
+        residual_figure.set_hidden(true);
         grid.append_child(&column)?;
         section.append_child(&grid)?;
         Ok(FitPanel {
@@ -116,6 +119,7 @@ impl FitPanel {
             summary,
             orbit,
             residuals,
+            residual_figure,
         })
     }
 
@@ -148,8 +152,10 @@ impl FitPanel {
     /// Fills the table and the summary from `fit`, or empties them (`None`).
     pub fn show_result(&self, document: &Document, fit: Option<&FitResult>) {
         self.estimates.set_inner_html("");
+        self.residual_figure.set_hidden(fit.is_none());
         let Some(fit) = fit else {
-            self.summary.set_text_content(None);
+            self.summary
+                .set_text_content(Some("The estimates appear here once a fit has converged."));
             self.residuals.clear();
             return;
         };

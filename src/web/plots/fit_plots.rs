@@ -72,22 +72,6 @@ fn legend(canvas: &LayeredCanvas, area: &PlotArea, names: &[&str]) -> Result<(),
     Ok(())
 }
 
-/// The plot area as a `data-area` attribute (device pixels, then data ranges), for tests.
-fn publish_area(canvas: &LayeredCanvas, area: &PlotArea) {
-    let text = format!(
-        "{},{},{},{},{},{},{},{}",
-        area.px.start,
-        area.px.end,
-        area.py.start,
-        area.py.end,
-        area.x.start,
-        area.x.end,
-        area.y.start,
-        area.y.end
-    );
-    let _ = canvas.hot.set_attribute("data-area", &text);
-}
-
 /// Observations and the fit's orbit against time.
 pub struct FitOrbitPlot {
     pub canvas: LayeredCanvas,
@@ -132,7 +116,7 @@ impl FitOrbitPlot {
             dots(&ctx, &area, points.map(|(&t, &v)| (t, v)), r, color);
         }
         legend(&self.canvas, &area, &data.names)?;
-        publish_area(&self.canvas, &area);
+        self.canvas.publish_area(&area);
         self.area = Some(area);
         Ok(())
     }
@@ -192,6 +176,7 @@ impl ResidualPlot {
         y_label: &str,
         time_label: &str,
     ) -> Result<(), String> {
+        self.canvas.fit(); // its figure may just have been shown
         let (lo, hi) = extent(residuals.iter().flatten());
         let m = lo.abs().max(hi.abs()).max(1e-12) * 1.15;
         let area =
@@ -216,7 +201,7 @@ impl ResidualPlot {
             polyline(&ctx, &area, points(), color);
             dots(&ctx, &area, points(), 2.6 * dpr, color);
         }
-        publish_area(&self.canvas, &area);
+        self.canvas.publish_area(&area);
         Ok(())
     }
 

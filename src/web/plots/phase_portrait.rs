@@ -96,15 +96,17 @@ impl PhasePortrait {
             self.shade_level_sets(&ctx, &area, session, v, eq)?;
         }
 
-        // The clean orbit.
+        // The clean orbit, unless the overlay draws it smoothly (imported data, sparse times).
         let dpr = self.canvas.dpr;
         ctx.set_line_width(1.25 * dpr);
-        polyline(
-            &ctx,
-            &area,
-            clean.rows().into_iter().map(|r| (r[px], r[py])),
-            "rgba(40, 40, 48, 0.75)",
-        );
+        if self.overlay.is_empty() {
+            polyline(
+                &ctx,
+                &area,
+                clean.rows().into_iter().map(|r| (r[px], r[py])),
+                "rgba(40, 40, 48, 0.75)",
+            );
+        }
 
         if self.aids.direction_field && planar {
             draw_direction_field(&ctx, &area, system, dpr);
@@ -118,6 +120,7 @@ impl PhasePortrait {
         }
         self.draw_colorbar_title(&ctx, &area);
         self.label_font = format!("{}px {FONT}", self.canvas.font(11.0));
+        self.canvas.publish_area(&area);
         self.area = Some(area);
         Ok(())
     }

@@ -90,6 +90,7 @@ impl SensitivityPlot {
             let _ = ctx.fill_text(text, x + 22.0 * dpr, y0 + 4.0 * dpr);
             x += 22.0 * dpr + ctx.measure_text(text).map_or(80.0, |m| m.width()) + 16.0 * dpr;
         }
+        self.canvas.publish_area(&area);
         self.area = Some(area);
         Ok(())
     }

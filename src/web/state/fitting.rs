@@ -8,13 +8,12 @@
 use super::{now_ms, Lab};
 use crate::estimation::fitter::{FitStep, Fitter};
 use crate::estimation::problem::{FitData, FitSettings};
-use crate::estimation::result::{finish, orbit, FitResult};
+use crate::estimation::result::{finish, FitResult};
 use crate::lab::config::Config;
 use crate::lab::fitted_target::session_on_fit;
 use crate::lab::session::Recomputed;
 use crate::lab::url_state::LinkedData;
 use crate::observations::csv_import::{ColumnLayout, ImportedSeries};
-use crate::observations::noise_model::NoiseModel;
 use crate::systems::catalogue::SystemKind;
 use crate::web::panels::data_panel::DataPanel;
 use crate::web::panels::fit_panel::FitPanel;
@@ -55,14 +54,18 @@ enum Progress {
 }
 
 /// A fit in progress, with its timing.
-struct FitRun {
-    fitter: Fitter,
+pub(super) struct FitRun {
+    pub(super) fitter: Fitter,
     started_ms: f64,
     /// Time spent in the fit's steps (ms), and the frames it ran in.
     compute_ms: f64,
     frames: usize,
-    /// Smoothed cost of one step (ms): a step is not started when less than this is left.
+    /// Recent cost of one step (ms, a decaying maximum): a step is not started when less than
+    /// this is left of the budget.
     ms_per_step: f64,
+    /// The longest step and the longest frame's fitting (ms), reported when it finishes.
+    max_step_ms: f64,
+    max_frame_ms: f64,
     progress: Progress,
 }
 
@@ -73,18 +76,18 @@ pub struct FitState {
     pub(super) choice: LinkedData,
     pub(super) loaded: Option<Loaded>,
     pub(super) file: Option<LoadedFile>,
-    run: Option<FitRun>,
+    pub(super) run: Option<FitRun>,
     /// The fit that is the session's target, and its rates and initial state.
     pub(super) result: Option<FitResult>,
     fitted_values: Vec<f64>,
     /// The config before the fit set the rates and the initial state: what a link carries.
     base: Option<Config>,
     /// The drawn orbit: times, and states n × `curve_dim` (buffers reused while fitting).
-    dense: Vec<f64>,
-    curve: Vec<f64>,
-    curve_dim: usize,
+    pub(super) dense: Vec<f64>,
+    pub(super) curve: Vec<f64>,
+    pub(super) curve_dim: usize,
     /// The rates and initial state the curve was drawn for.
-    drawn: Vec<f64>,
+    pub(super) drawn: Vec<f64>,
     /// The system the Fit panel describes (it is described again when the system changes).
     pub(super) shown_system: Option<SystemKind>,
 }
@@ -204,6 +207,8 @@ impl Lab {
             compute_ms: 0.0,
             frames: 0,
             ms_per_step: 0.0,
+            max_step_ms: 0.0,
+            max_frame_ms: 0.0,
             progress: Progress::Screening { done: 0, of },
         });
         self.fit.drawn.clear();
@@ -224,6 +229,7 @@ impl Lab {
             self.show_fit_panel();
         }
         let Some(run) = self.fit.run.as_mut() else {
+            self.follow_target();
             return false;
         };
         let start = now_ms();
@@ -248,12 +254,16 @@ impl Lab {
                 FitStep::StartFinished(_) => {}
             }
             let now = now_ms();
-            run.ms_per_step = 0.8 * run.ms_per_step + 0.2 * (now - t0);
+            // A decaying maximum: steps vary (a trial point far off takes more RK4 substeps).
+            run.ms_per_step = (0.9 * run.ms_per_step).max(now - t0);
+            run.max_step_ms = run.max_step_ms.max(now - t0);
             if finished || deadline - now < run.ms_per_step {
                 break;
             }
         }
-        run.compute_ms += now_ms() - start;
+        let spent = now_ms() - start;
+        run.compute_ms += spent;
+        run.max_frame_ms = run.max_frame_ms.max(spent);
         run.frames += 1;
         if finished {
             self.finish_fit();
@@ -283,98 +293,56 @@ impl Lab {
         self.fit.panel.show_status("running", &text);
     }
 
-    /// Draws the orbit the fit is at now, if it moved since it was last drawn.
-    fn draw_current(&mut self) {
-        let Some(values) = self.fit.run.as_ref().and_then(|r| r.fitter.current()) else {
-            return;
-        };
-        if values == self.fit.drawn {
-            return;
-        }
-        let kind = self.session.config().system;
-        self.set_curve(kind, &values);
-    }
-
-    /// Computes the orbit of `kind` with `values` at the dense times, and draws it in the fit's
-    /// plot and over the phase portrait. An orbit that cannot be computed is not drawn.
-    fn set_curve(&mut self, kind: SystemKind, values: &[f64]) {
-        let fit = &mut self.fit;
-        fit.drawn.clear();
-        fit.drawn.extend_from_slice(values);
-        fit.curve.clear();
-        if let Ok(states) = orbit(kind, values, &fit.dense) {
-            fit.curve_dim = kind.dim();
-            fit.curve.extend(states.iter().flatten());
-        }
-        self.draw_curve();
-    }
-
-    /// Draws the kept curve in the fit's plot and over the phase portrait.
-    pub(super) fn draw_curve(&mut self) {
-        let fit = &self.fit;
-        let observed = fit
-            .loaded
-            .as_ref()
-            .map_or(0, |l| l.series.observations.ncols());
-        fit.panel
-            .orbit
-            .draw_hot(&fit.dense, &fit.curve, fit.curve_dim, observed);
-        let phase = &mut self.plots.phase;
-        phase.overlay.clear();
-        if fit.curve_dim >= 2 {
-            let (a, b) = phase.axes(fit.curve_dim);
-            let rows = fit.curve.chunks_exact(fit.curve_dim);
-            phase.overlay.extend(rows.map(|r| (r[a], r[b])));
-        }
-        self.dirty.hot = true;
-    }
-
-    /// After a stopped or failed fit: the fitted orbit of the fit that is the target, or none.
-    fn redraw_kept_curve(&mut self) {
-        match self.fit.result.as_ref() {
-            Some(fit) => {
-                let (kind, values) = (fit.system, fit.parameter_values());
-                self.set_curve(kind, &values);
-            }
-            None => {
-                self.fit.curve.clear();
-                self.fit.drawn.clear();
-                self.draw_curve();
-            }
-        }
-    }
-
     /// The fit has run: a converged fit becomes the target; otherwise the previous state stays.
     fn finish_fit(&mut self) {
         let Some(run) = self.fit.run.take() else {
             return;
         };
-        let wall_ms = now_ms() - run.started_ms;
+        let stepped = now_ms();
+        self.fit.panel.show_button(false, None);
+        let solves = run.fitter.solves();
+        let outcome = finish(run.fitter).map_err(|e| format!("The fit failed: {e}."));
+        let adopted = outcome.and_then(|fit| match fit.converged {
+            true => self.adopt_fit(fit),
+            false => Err(format!("The fit did not converge ({}).", fit.convergence)),
+        });
+        // The fit's time: from its start until the estimates are shown.
+        let ended = now_ms();
+        let wall_ms = ended - run.started_ms;
         let status = &self.fit.panel.status;
         for (key, value) in [
             ("data-ms", format!("{wall_ms:.1}")),
             ("data-compute-ms", format!("{:.1}", run.compute_ms)),
+            ("data-finish-ms", format!("{:.1}", ended - stepped)),
             ("data-frames", run.frames.to_string()),
-            ("data-solves", run.fitter.solves().to_string()),
+            ("data-started-at", format!("{:.1}", run.started_ms)),
+            ("data-ended-at", format!("{ended:.1}")),
+            ("data-max-step-ms", format!("{:.2}", run.max_step_ms)),
+            ("data-max-frame-ms", format!("{:.2}", run.max_frame_ms)),
+            ("data-solves", solves.to_string()),
         ] {
             let _ = status.set_attribute(key, &value);
         }
-        self.fit.panel.show_button(false, None);
-        let outcome = finish(run.fitter).map_err(|e| format!("The fit failed: {e}."));
-        let adopted = outcome.and_then(|fit| match fit.converged {
-            true => self.adopt_fit(fit, wall_ms),
-            false => Err(format!("The fit did not converge ({}).", fit.convergence)),
-        });
-        if let Err(why) = adopted {
-            self.notice
-                .show(&format!("{why} The previous state is kept."));
-            self.fit.panel.show_status("failed", &why);
-            self.redraw_kept_curve();
+        match adopted {
+            Ok(()) => {
+                let text = format!(
+                    "Converged in {:.2} s ({solves} solves): the fitted orbit is now the target of attention training, and {} is measured along it.",
+                    wall_ms / 1000.0,
+                    self.session.config().measure.symbol()
+                );
+                self.fit.panel.show_status("converged", &text);
+            }
+            Err(why) => {
+                self.notice
+                    .show(&format!("{why} The previous state is kept."));
+                self.fit.panel.show_status("failed", &why);
+                self.redraw_kept_curve();
+            }
         }
     }
 
-    /// Makes `fit` the session's target, shows it, and says so.
-    fn adopt_fit(&mut self, fit: FitResult, wall_ms: f64) -> Result<(), String> {
+    /// Makes `fit` the session's target and shows it.
+    fn adopt_fit(&mut self, fit: FitResult) -> Result<(), String> {
         let loaded = self.fit.loaded.as_ref().ok_or("the data are gone")?;
         let base = self.linked_config();
         let session = session_on_fit(&base, &loaded.series, &fit)
@@ -385,13 +353,6 @@ impl Lab {
         self.fit.base = Some(base);
         self.fit.panel.show_result(&self.document, Some(&fit));
         self.draw_residuals(&fit);
-        let text = format!(
-            "Converged in {:.2} s ({} solves): the fitted orbit is now the target of attention training, and {} is measured along it.",
-            wall_ms / 1000.0,
-            fit.solves,
-            self.session.config().measure.symbol()
-        );
-        self.fit.panel.show_status("converged", &text);
         self.set_curve(fit.system, &values);
         self.fit.result = Some(fit);
         self.session_replaced();
@@ -418,26 +379,6 @@ impl Lab {
         let imported = self.fit.loaded.is_some();
         self.set_imported_mode(imported);
         self.apply_hidden();
-    }
-
-    pub(super) fn draw_residuals(&mut self, fit: &FitResult) {
-        let time_label = self
-            .fit
-            .loaded
-            .as_ref()
-            .map_or("time", |l| l.time_label.as_str());
-        let y_label = match fit.noise {
-            NoiseModel::Lognormal => "ln observed − ln fitted",
-            NoiseModel::Gaussian => "observed − fitted",
-        };
-        let drawn = self
-            .fit
-            .panel
-            .residuals
-            .draw(&fit.times, &fit.residuals, y_label, time_label);
-        if let Err(e) = drawn {
-            self.notice.show(&format!("Drawing failed: {e}"));
-        }
     }
 
     /// A fit that no longer describes the session (the rates changed: a preset, a link, another

@@ -19,6 +19,7 @@
 mod background;
 mod data_choice;
 mod export_import;
+mod fit_drawing;
 mod fit_export;
 mod fitting;
 mod frame;
