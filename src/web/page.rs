@@ -130,7 +130,7 @@ fn append_plot_rows(
     row.append_child(&figure(
         document,
         &plots.phase.canvas.wrapper,
-        "Phase portrait. Dots: noisy observations, coloured by attention. Line: the clean orbit. Bands (where a conserved V exists): level sets of V. Hover a dot for its numbers; click one (2-D systems) to kick the orbit there.",
+        "Phase portrait. Dots: noisy observations, coloured by attention. Line: the clean orbit (pink for real data: the target, or a fit's orbit while it runs). Bands (where a conserved V exists): level sets of V. Hover a dot for its numbers; click one (2-D systems) to kick the orbit there.",
     )?)?;
     row.append_child(&figure(
         document,
