@@ -6,7 +6,7 @@
 
 use lyapunov_lens::estimation::problem::{FitData, FitSettings};
 use lyapunov_lens::estimation::result::fit;
-use lyapunov_lens::lab::url_state::{data_keys, parse_data_keys, LinkedData};
+use lyapunov_lens::lab::url_state::{data_keys, parse_data_keys, LinkedData, LinkedFit};
 use lyapunov_lens::observations::lynx_hare;
 use lyapunov_lens::systems::catalogue::SystemKind;
 
@@ -479,9 +479,10 @@ fn lynx_hare_is_fitted_and_becomes_the_target(app: &App, clock: &mut f64) {
 #[wasm_bindgen_test]
 fn data_and_fit_keys_round_trip() {
     for (data, fit) in [
-        (LinkedData::LynxHare, true),
-        (LinkedData::LynxHare, false),
-        (LinkedData::File, false),
+        (LinkedData::LynxHare, LinkedFit::Plain),
+        (LinkedData::LynxHare, LinkedFit::Attention),
+        (LinkedData::LynxHare, LinkedFit::None),
+        (LinkedData::File, LinkedFit::None),
     ] {
         let keys = data_keys(data, fit);
         assert_eq!(
@@ -489,9 +490,15 @@ fn data_and_fit_keys_round_trip() {
             (data, fit, vec![])
         );
     }
-    assert_eq!(data_keys(LinkedData::Simulated, false), "");
+    assert_eq!(data_keys(LinkedData::Simulated, LinkedFit::Plain), "");
     let (data, fit, notices) = parse_data_keys("#fit=1&data=nope");
-    assert_eq!((data, fit), (LinkedData::Simulated, false));
+    assert_eq!((data, fit), (LinkedData::Simulated, LinkedFit::None));
+    let (_, fit, notices_fit) = parse_data_keys("#data=lynx-hare&fit=maybe");
+    assert_eq!(
+        (fit, notices_fit.len()),
+        (LinkedFit::None, 1),
+        "{notices_fit:?}"
+    );
     assert_eq!(notices.len(), 2, "{notices:?}");
     // The rest of the hash does not see them as unknown settings.
     let (_, notices) = lyapunov_lens::lab::url_state::parse_hash("#data=lynx-hare&fit=1");

@@ -5,7 +5,8 @@
 //! `system=` is applied first (after a preset): it decides which parameter keys exist.
 //! The observations are named apart from the config ([`parse_data_keys`], [`data_keys`]):
 //! `data=lynx-hare` (the built-in series; `simulated` is the default, `file` a visitor's file,
-//! which a link cannot carry) and `fit=1` (fit the system to those data when the page opens).
+//! which a link cannot carry) and `fit=1` (fit the system to those data when the page opens) or
+//! `fit=attention` (then weight the residuals by attention, to a fixed point).
 //!
 //! Parsing never fails. A malformed value falls back to its default, an out-of-range one is
 //! clamped to the slider's range, and an unknown key is ignored; each is reported in a notice,
@@ -142,12 +143,36 @@ crate::named_kind! {
     }
 }
 
-/// The `data=` and `fit=` keys of a hash: which observations, and whether the system is fitted
-/// to them, with one notice per value that was changed or ignored. A fit needs observations
-/// other than the simulated ones.
-pub fn parse_data_keys(hash: &str) -> (LinkedData, bool, Vec<String>) {
+/// Whether a link fits the system to its data, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LinkedFit {
+    /// No fit (`fit=0`, or no `fit=`).
+    #[default]
+    None,
+    /// `fit=1`: the multistart fit.
+    Plain,
+    /// `fit=attention`: the fit, then refits with each residual weighted by the attention learned
+    /// against the current fit, to a fixed point (as `fit --weights attention`).
+    Attention,
+}
+
+impl LinkedFit {
+    /// The value of `fit=`.
+    pub fn name(self) -> &'static str {
+        match self {
+            LinkedFit::None => "0",
+            LinkedFit::Plain => "1",
+            LinkedFit::Attention => "attention",
+        }
+    }
+}
+
+/// The `data=` and `fit=` keys of a hash: which observations, and whether and how the system is
+/// fitted to them, with one notice per value that was changed or ignored. A fit needs
+/// observations other than the simulated ones.
+pub fn parse_data_keys(hash: &str) -> (LinkedData, LinkedFit, Vec<String>) {
     let mut data = LinkedData::default();
-    let mut fit = false;
+    let mut fit = LinkedFit::None;
     let mut notices = Vec::new();
     for (key, value) in hash_pairs(hash) {
         match key.as_str() {
@@ -155,24 +180,35 @@ pub fn parse_data_keys(hash: &str) -> (LinkedData, bool, Vec<String>) {
                 Ok(d) => data = d,
                 Err(e) => notices.push(format!("data: {e}; using {data}")),
             },
-            "fit" => apply_flag(&mut fit, "fit", &value, &mut notices),
+            "fit" => match value.as_str() {
+                "1" | "true" | "yes" | "" => fit = LinkedFit::Plain,
+                "0" | "false" | "no" => fit = LinkedFit::None,
+                "attention" => fit = LinkedFit::Attention,
+                _ => notices.push(format!(
+                    "fit: '{value}' is not 1, 0 or attention; using {}",
+                    fit.name()
+                )),
+            },
             _ => {}
         }
     }
-    if fit && data == LinkedData::Simulated {
-        notices.push("fit=1 needs data=lynx-hare (or a file); not fitting".into());
-        fit = false;
+    if fit != LinkedFit::None && data == LinkedData::Simulated {
+        notices.push(format!(
+            "fit={} needs data=lynx-hare (or a file); not fitting",
+            fit.name()
+        ));
+        fit = LinkedFit::None;
     }
     (data, fit, notices)
 }
 
 /// The hash keys of the data and the fit, to append to [`to_hash`]'s: `&data=lynx-hare&fit=1`,
 /// nothing for simulated data.
-pub fn data_keys(data: LinkedData, fit: bool) -> String {
+pub fn data_keys(data: LinkedData, fit: LinkedFit) -> String {
     match (data, fit) {
         (LinkedData::Simulated, _) => String::new(),
-        (d, false) => format!("&data={d}"),
-        (d, true) => format!("&data={d}&fit=1"),
+        (d, LinkedFit::None) => format!("&data={d}"),
+        (d, f) => format!("&data={d}&fit={}", f.name()),
     }
 }
 

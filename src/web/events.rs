@@ -163,7 +163,10 @@ fn wire_fit(wiring: &mut Wiring, l: &Lab) -> Result<(), JsValue> {
     for select in &l.fit.data.columns {
         wiring.listen(select, "change", |lab, _| lab.columns_changed())?;
     }
-    wiring.listen(&l.fit.panel.start, "click", |lab, _| lab.toggle_fit())
+    wiring.listen(&l.fit.panel.start, "click", |lab, _| lab.toggle_fit())?;
+    wiring.listen(&l.fit.panel.weight, "click", |lab, _| {
+        lab.toggle_weighting()
+    })
 }
 
 /// The window: resizes, hash edits and the keyboard shortcuts.

@@ -114,7 +114,7 @@ function pointsInked(page, id, area, points, color, radius = 2) {
 }
 
 describe('fit the system to data: lynx–hare in the page', { timeout: 300_000 }, () => {
-  let server, browser, lab, cliFit, cliFitCsvPath, tmp;
+  let server, browser, lab, cliFit, cliWeighted, cliFitCsvPath, tmp;
   const opened = [];
   const page = () => lab.page;
   const fitHashes = new Set();
@@ -141,9 +141,10 @@ describe('fit the system to data: lynx–hare in the page', { timeout: 300_000 }
     cliFitCsvPath = path.join(tmp, 'lynx-hare-fit.csv');
     // The CLI's fits first (the debug build takes a few seconds), so that they do not slow the
     // page's fit, which is timed.
-    [cliFit] = await Promise.all([
+    [cliFit, , cliWeighted] = await Promise.all([
       runCli(['fit', '--data', 'lynx-hare', '--format', 'json']),
       runCli(['fit', '--data', 'lynx-hare', '--format', 'csv', '--out', cliFitCsvPath], { json: false }),
+      runCli(['fit', '--data', 'lynx-hare', '--weights', 'attention', '--format', 'json']),
     ]);
     server = await serveDir();
     browser = await launchBrowser();
@@ -405,6 +406,42 @@ describe('fit the system to data: lynx–hare in the page', { timeout: 300_000 }
     console.log(`(h) after the swap: ${source}`);
     assert.match(source, /prey = Lynx, predator = Hare/);
     assert.deepEqual((await readFit(p)).estimates, {});
+  });
+
+  test('(i) `fit=attention`: attention-weighted refitting to the fixed point, as `fit --weights attention`', { timeout: 90_000 }, async () => {
+    const t0 = Date.now();
+    const w = await open('weighted', '/#data=lynx-hare&fit=attention');
+    const r = await poll(async () => (await dataset(w.page, 'fit-weighting')).done === 'true' || (await dataset(w.page, 'fit-status')).state === 'failed', { timeout: 60_000, interval: 100 });
+    const elapsed = Date.now() - t0;
+    const info = await dataset(w.page, 'fit-weighting');
+    const fit = await readFit(w.page);
+    const unweighted = await w.page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#fit-estimates tbody tr')].map((row) => [row.dataset.name, Number(row.dataset.unweighted)])));
+    const hash = await w.page.evaluate(() => location.hash);
+    const cw = cliWeighted.attention_weighting;
+    const bad = [];
+    let identical = 0, compared = 0;
+    for (const e of cliWeighted.estimates) {
+      for (const k of ['value', 'lower', 'upper']) {
+        const d = relDiff(fit.estimates[e.name]?.[k], e[k]);
+        compared++;
+        if (d === 0) identical++;
+        if (!(d <= FIT_RTOL)) bad.push(`${e.name}.${k}: page ${fit.estimates[e.name]?.[k]} CLI ${e[k]}`);
+      }
+    }
+    for (const e of cw.unweighted_estimates) {
+      if (!(relDiff(unweighted[e.name], e.value) <= FIT_RTOL)) bad.push(`unweighted ${e.name}: page ${unweighted[e.name]} CLI ${e.value}`);
+    }
+    console.log(
+      `(i) ${info.rounds} rounds (CLI ${cw.rounds.length}), fixed point ${info.fixedPoint} (CLI ${cw.fixed_point}) in ${elapsed} ms from opening the page; ` +
+        `alpha ${fit.estimates.alpha?.value} (CLI ${cliWeighted.estimates[0].value}, unweighted ${unweighted.alpha}); ${identical}/${compared} numbers bit-identical; hash ends ${hash.slice(-30)}\n    ${await text(w.page, 'fit-weighting')}`,
+    );
+    assert.ok(!r.timedOut, 'the weighted rounds never finished');
+    assert.equal(Number(info.rounds), cw.rounds.length);
+    assert.equal(info.fixedPoint, String(cw.fixed_point));
+    assert.deepEqual(bad, [], 'the attention-weighted fit differs from the CLI\'s');
+    assert.notEqual(fit.estimates.alpha.value, unweighted.alpha, 'the weighted fit is the unweighted one');
+    assert.ok(hash.endsWith('&data=lynx-hare&fit=attention'), hash);
+    await w.context.close();
   });
 
   test('(z) no console errors or page errors', { timeout: 5000 }, async () => {

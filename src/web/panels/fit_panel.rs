@@ -9,6 +9,9 @@ use crate::web::plots::fit_plots::{FitOrbitPlot, ResidualPlot};
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, HtmlElement};
 
+/// The weighting button's tooltip when it applies.
+const WEIGHT_TITLE: &str = "The paper's open question 2: refit with each residual weighted by N·a_t, the attention the model learned against the current fit; train again and repeat until the fit stops moving (at most 10 rounds), as `lyapunov-lens fit --weights attention`";
+
 /// The fit button's tooltip when it applies.
 const FIT_TITLE: &str = "Fit the system's rates, initial state and noise scales to the observations (maximum a posteriori, several starting points); the fitted orbit then becomes the target of attention training";
 
@@ -19,6 +22,11 @@ pub struct FitPanel {
     /// `#fit-start`: starts the fit, or stops it while it runs.
     pub start: HtmlElement,
     start_why: HtmlElement,
+    /// `#fit-weight`: starts or stops attention-weighted refitting.
+    pub weight: HtmlElement,
+    weight_why: HtmlElement,
+    /// `#fit-weighting`: what the weighted rounds did (hidden without them).
+    weighting: HtmlElement,
     /// `#fit-status`, with `data-state` idle, running, converged, failed or stopped.
     pub status: HtmlElement,
     /// `#fit-estimates`: the table body, one row per parameter.
@@ -52,7 +60,7 @@ fn estimates_table(document: &Document) -> Result<(HtmlElement, HtmlElement), Js
     let table: HtmlElement = element(document, "table", "estimates")?;
     table.set_id("fit-estimates");
     table.set_inner_html(
-        "<caption>Estimates with 95% intervals</caption><thead><tr><th scope=\"col\">parameter</th><th scope=\"col\">estimate</th><th scope=\"col\">95% interval</th></tr></thead>",
+        "<caption>Estimates with 95% intervals</caption><thead><tr><th scope=\"col\">parameter</th><th scope=\"col\">estimate</th><th scope=\"col\">95% interval</th><th scope=\"col\" id=\"fit-unweighted-head\" hidden>unweighted</th></tr></thead>",
     );
     let body: HtmlElement = element(document, "tbody", "")?;
     table.append_child(&body)?;
@@ -76,6 +84,9 @@ impl FitPanel {
         let start = button(document, "fit-start", "Fit the system", FIT_TITLE)?;
         start.set_attribute("aria-pressed", "false")?;
         row.append_child(&start)?;
+        let weight = button(document, "fit-weight", "Weight by attention", WEIGHT_TITLE)?;
+        weight.set_attribute("aria-pressed", "false")?;
+        row.append_child(&weight)?;
         let status: HtmlElement = element(document, "p", "")?;
         status.set_id("fit-status");
         status.set_attribute("data-state", "idle")?;
@@ -84,6 +95,8 @@ impl FitPanel {
         section.append_child(&row)?;
         let start_why = reason_hint(document, &start)?;
         section.append_child(&start_why)?;
+        let weight_why = reason_hint(document, &weight)?;
+        section.append_child(&weight_why)?;
 
         let grid: HtmlElement = element(document, "div", "fit-grid")?;
         let orbit = FitOrbitPlot::new(document)?;
@@ -99,6 +112,10 @@ impl FitPanel {
         let summary: HtmlElement = element(document, "p", "hint")?;
         summary.set_id("fit-summary");
         column.append_child(&summary)?;
+        let weighting: HtmlElement = element(document, "p", "hint")?;
+        weighting.set_id("fit-weighting");
+        weighting.set_hidden(true);
+        column.append_child(&weighting)?;
         let residuals = ResidualPlot::new(document)?;
         let residual_figure = figure(
             document,
@@ -114,6 +131,9 @@ impl FitPanel {
             intro,
             start,
             start_why,
+            weight,
+            weight_why,
+            weighting,
             status,
             estimates,
             summary,
@@ -143,6 +163,53 @@ impl FitPanel {
         disable_with_reason(&self.start, &self.start_why, why, FIT_TITLE);
     }
 
+    /// The weighting button: "Stop weighting" while the rounds run; disabled with `why`.
+    pub fn show_weight_button(&self, running: bool, why: Option<&str>) {
+        let text = if running {
+            "Stop weighting"
+        } else {
+            "Weight by attention"
+        };
+        self.weight.set_text_content(Some(text));
+        let _ = self
+            .weight
+            .set_attribute("aria-pressed", if running { "true" } else { "false" });
+        disable_with_reason(&self.weight, &self.weight_why, why, WEIGHT_TITLE);
+    }
+
+    /// What the weighted rounds did (`None`: there are none), with the rounds, whether they
+    /// are done and whether the fixed point was reached as `data-*`.
+    pub fn show_weighting(&self, text: Option<&str>, rounds: usize, done: bool, fixed_point: bool) {
+        self.weighting.set_text_content(text);
+        self.weighting.set_hidden(text.is_none());
+        for (key, value) in [
+            ("data-rounds", rounds.to_string()),
+            ("data-done", done.to_string()),
+            ("data-fixed-point", fixed_point.to_string()),
+        ] {
+            let _ = self.weighting.set_attribute(key, &value);
+        }
+    }
+
+    /// Adds the unweighted estimates as a last column (`None`: no such column).
+    pub fn show_unweighted(&self, document: &Document, unweighted: Option<&FitResult>) {
+        if let Ok(Some(head)) = document.query_selector("#fit-unweighted-head") {
+            let _ = head.toggle_attribute_with_force("hidden", unweighted.is_none());
+        }
+        let Some(fit) = unweighted else { return };
+        for e in &fit.estimates {
+            let selector = format!("tr[data-name=\"{}\"]", e.name);
+            let Ok(Some(row)) = self.estimates.query_selector(&selector) else {
+                continue;
+            };
+            if let Ok(cell) = element::<HtmlElement>(document, "td", "") {
+                cell.set_text_content(Some(&significant(e.value)));
+                let _ = row.set_attribute("data-unweighted", &e.value.to_string());
+                let _ = row.append_child(&cell);
+            }
+        }
+    }
+
     /// The status line and its state (idle, running, converged, failed, stopped).
     pub fn show_status(&self, state: &str, text: &str) {
         let _ = self.status.set_attribute("data-state", state);
@@ -153,6 +220,9 @@ impl FitPanel {
     pub fn show_result(&self, document: &Document, fit: Option<&FitResult>) {
         self.estimates.set_inner_html("");
         self.residual_figure.set_hidden(fit.is_none());
+        if let Ok(Some(head)) = document.query_selector("#fit-unweighted-head") {
+            let _ = head.toggle_attribute_with_force("hidden", true);
+        }
         let Some(fit) = fit else {
             self.summary
                 .set_text_content(Some("The estimates appear here once a fit has converged."));

@@ -6,7 +6,7 @@
 use super::fitting::{Loaded, LoadedFile};
 use super::Lab;
 use crate::lab::session::Session;
-use crate::lab::url_state::{parse_data_keys, LinkedData};
+use crate::lab::url_state::{parse_data_keys, LinkedData, LinkedFit};
 use crate::observations::csv_import::{
     column_layout, parse_observations_csv, parse_observations_csv_with, ColumnLayout,
     ImportedSeries,
@@ -209,7 +209,9 @@ impl Lab {
         panel.section.set_hidden(false);
         panel.show_intro(&intro);
         let why = self.fitter().err();
-        self.fit.panel.show_button(false, why.as_deref());
+        self.fit.cannot_fit.clone_from(&why);
+        self.show_fit_buttons();
+        self.fit.panel.show_weighting(None, 0, false, false);
         let status = match &why {
             None => "Not fitted yet: the target is the orbit through the first observation with the sliders' rates. Fit the system to make the fitted orbit the target.".to_string(),
             Some(why) => format!("These data cannot be fitted: {why}."),
@@ -268,9 +270,10 @@ impl Lab {
             notices.push(format!("data={data} could not be used ({e})"));
             return notices;
         }
-        if fit {
-            if let Err(e) = self.start_fit() {
-                notices.push(format!("fit=1: cannot fit ({e})"));
+        if fit != LinkedFit::None {
+            match self.start_fit() {
+                Ok(()) => self.fit.then_weight = fit == LinkedFit::Attention,
+                Err(e) => notices.push(format!("fit={}: cannot fit ({e})", fit.name())),
             }
         }
         notices

@@ -5,6 +5,7 @@
 //! sensitivity measures are taken along it. A fit that cannot start, fails or does not converge
 //! says why, and the previous state stays. The data themselves are chosen in `data_choice`.
 
+use super::reweighting::Reweighting;
 use super::{now_ms, Lab};
 use crate::estimation::fitter::{FitStep, Fitter};
 use crate::estimation::problem::{FitData, FitSettings};
@@ -12,7 +13,7 @@ use crate::estimation::result::{finish, FitResult};
 use crate::lab::config::Config;
 use crate::lab::fitted_target::session_on_fit;
 use crate::lab::session::Recomputed;
-use crate::lab::url_state::LinkedData;
+use crate::lab::url_state::{LinkedData, LinkedFit};
 use crate::observations::csv_import::{ColumnLayout, ImportedSeries};
 use crate::systems::catalogue::SystemKind;
 use crate::web::panels::data_panel::DataPanel;
@@ -90,6 +91,12 @@ pub struct FitState {
     pub(super) drawn: Vec<f64>,
     /// The system the Fit panel describes (it is described again when the system changes).
     pub(super) shown_system: Option<SystemKind>,
+    /// Why the data cannot be fitted, if they cannot (the fit button says so).
+    pub(super) cannot_fit: Option<String>,
+    /// Attention-weighted refitting, in progress or done, and whether a link asked for it once
+    /// the fit running now has finished.
+    pub(super) weighting: Option<Reweighting>,
+    pub(super) then_weight: bool,
 }
 
 impl FitState {
@@ -109,17 +116,27 @@ impl FitState {
             curve_dim: 0,
             drawn: Vec::new(),
             shown_system: None,
+            cannot_fit: None,
+            weighting: None,
+            then_weight: false,
         }
     }
 
-    /// Whether a fit is running or is the session's target (links then say `fit=1`).
-    pub(super) fn is_on(&self) -> bool {
-        self.run.is_some() || self.result.is_some()
+    /// The fit a link describes: the weighted one once attention weighting has started, the
+    /// plain one while a fit runs or is the session's target.
+    pub(super) fn linked_fit(&self) -> LinkedFit {
+        match (&self.weighting, self.run.is_some() || self.result.is_some()) {
+            (Some(_), _) => LinkedFit::Attention,
+            (None, true) if self.then_weight => LinkedFit::Attention,
+            (None, true) => LinkedFit::Plain,
+            (None, false) => LinkedFit::None,
+        }
     }
 
     /// Forgets the fit and the drawn orbit (new data).
     pub(super) fn forget(&mut self) {
         self.run = None;
+        self.then_weight = false;
         self.drop_target();
         self.curve.clear();
         self.drawn.clear();
@@ -127,6 +144,7 @@ impl FitState {
 
     /// The fit stops being the session's target.
     fn drop_target(&mut self) {
+        self.weighting = None;
         self.result = None;
         self.fitted_values.clear();
         self.base = None;
@@ -157,8 +175,10 @@ impl Lab {
 
     /// The fit button: starts a fit of the session's system to the data, or stops a running one.
     pub fn toggle_fit(&mut self) {
+        self.fit.weighting = None; // a new fit, or stopping, ends attention weighting
+        self.fit.then_weight = false;
         if self.fit.run.take().is_some() {
-            self.fit.panel.show_button(false, None);
+            self.show_fit_buttons();
             self.fit.panel.show_status(
                 "stopped",
                 "Stopped. The previous state is kept; press the button to fit again.",
@@ -201,6 +221,14 @@ impl Lab {
             fitter.problem().settings.starts,
             plan.max_solves
         );
+        self.fit.weighting = None;
+        self.run_fitter(fitter, text);
+        Ok(())
+    }
+
+    /// Runs `fitter` over the next frames, saying `text`.
+    pub(super) fn run_fitter(&mut self, fitter: Fitter, text: String) {
+        let of = fitter.plan().candidates;
         self.fit.run = Some(FitRun {
             fitter,
             started_ms: now_ms(),
@@ -212,9 +240,8 @@ impl Lab {
             progress: Progress::Screening { done: 0, of },
         });
         self.fit.drawn.clear();
-        self.fit.panel.show_button(true, None);
+        self.show_fit_buttons();
         self.fit.panel.show_status("running", &text);
-        Ok(())
     }
 
     /// This frame's fitting, within `budget_ms`; returns whether a fit is running (training
@@ -230,6 +257,7 @@ impl Lab {
         }
         let Some(run) = self.fit.run.as_mut() else {
             self.follow_target();
+            self.work_weighting();
             return false;
         };
         let start = now_ms();
@@ -299,7 +327,8 @@ impl Lab {
             return;
         };
         let stepped = now_ms();
-        self.fit.panel.show_button(false, None);
+        let previous = self.fit.fitted_values.clone();
+        let weighted = self.fit.weighting.as_ref().is_some_and(|w| w.fitting);
         let solves = run.fitter.solves();
         let outcome = finish(run.fitter).map_err(|e| format!("The fit failed: {e}."));
         let adopted = outcome.and_then(|fit| match fit.converged {
@@ -323,22 +352,36 @@ impl Lab {
         ] {
             let _ = status.set_attribute(key, &value);
         }
-        match adopted {
-            Ok(()) => {
+        match (adopted, weighted) {
+            (Ok(()), true) => {
+                let text = self.weighted_round_done(&previous).unwrap_or_default();
+                let state = if self.weighting_active() {
+                    "running"
+                } else {
+                    "converged"
+                };
+                self.fit.panel.show_status(state, &text);
+            }
+            (Ok(()), false) => {
                 let text = format!(
                     "Converged in {:.2} s ({solves} solves): the fitted orbit is now the target of attention training, and {} is measured along it.",
                     wall_ms / 1000.0,
                     self.session.config().measure.symbol()
                 );
                 self.fit.panel.show_status("converged", &text);
+                if std::mem::take(&mut self.fit.then_weight) {
+                    self.toggle_weighting();
+                }
             }
-            Err(why) => {
+            (Err(why), true) => self.stop_weighting(&why),
+            (Err(why), false) => {
                 self.notice
                     .show(&format!("{why} The previous state is kept."));
                 self.fit.panel.show_status("failed", &why);
                 self.redraw_kept_curve();
             }
         }
+        self.show_fit_buttons();
     }
 
     /// Makes `fit` the session's target and shows it.
@@ -352,6 +395,11 @@ impl Lab {
         self.fit.fitted_values.clone_from(&values);
         self.fit.base = Some(base);
         self.fit.panel.show_result(&self.document, Some(&fit));
+        let unweighted = self.fit.weighting.as_ref().map(|w| &w.unweighted);
+        self.fit.panel.show_unweighted(&self.document, unweighted);
+        if unweighted.is_none() {
+            self.fit.panel.show_weighting(None, 0, false, false);
+        }
         self.draw_residuals(&fit);
         self.set_curve(fit.system, &values);
         self.fit.result = Some(fit);
@@ -394,6 +442,8 @@ impl Lab {
         };
         self.fit.drop_target();
         self.fit.panel.show_result(&self.document, None);
+        self.fit.panel.show_weighting(None, 0, false, false);
+        self.show_fit_buttons();
         self.fit.panel.show_status(
             "idle",
             "The rates changed, so the fit no longer describes the data's target. Fit again to make a fit the target.",

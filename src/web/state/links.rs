@@ -182,7 +182,7 @@ impl Lab {
     /// Writes the page state into the address bar (replacing the history entry) if it changed.
     pub(super) fn write_hash(&mut self) {
         self.dirty.hash = false;
-        let hash = to_hash(&self.page_state()) + &data_keys(self.fit.choice, self.fit.is_on());
+        let hash = to_hash(&self.page_state()) + &data_keys(self.fit.choice, self.fit.linked_fit());
         if hash == self.link.last_hash {
             return;
         }

@@ -12,9 +12,10 @@
 //!   verdict it gives;
 //! - `readings`: what the page says about the run beyond the stats (the status line, the
 //!   ensemble strip, the settled verdict, the "why" paragraph, the data controls' reasons);
-//! - `data_choice`, `fitting`, `fit_export`: the data select (simulated, lynx–hare, a file),
-//!   fitting the system to real data a few steps per frame, the fit as the target, and exports
-//!   that describe the analysed data.
+//! - `data_choice`, `fitting`, `fit_drawing`, `reweighting`, `fit_export`: the data select
+//!   (simulated, lynx–hare, a file), fitting the system to real data a few steps per frame, the
+//!   fit as the target, attention-weighted refitting, and exports that describe the analysed
+//!   data.
 
 mod background;
 mod data_choice;
@@ -26,6 +27,7 @@ mod frame;
 mod links;
 mod pointer;
 mod readings;
+mod reweighting;
 mod settings;
 
 pub use links::session_for_link;
