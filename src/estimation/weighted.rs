@@ -55,8 +55,8 @@ pub fn attention_weights(attention: &[f64]) -> Result<Vec<f64>, FitError> {
 }
 
 /// The largest difference of fit coordinates between two parameter vectors of `settings`'s
-/// system (logs for positive parameters).
-fn change(settings: &FitSettings, a: &[f64], b: &[f64]) -> f64 {
+/// system (logs for positive parameters): what the rounds compare with their tolerance.
+pub fn change(settings: &FitSettings, a: &[f64], b: &[f64]) -> f64 {
     let positive = settings.system.has_positive_states();
     let rates = settings.system.rates().len();
     a.iter()

@@ -3,6 +3,10 @@
 //! plus `preset=ID`, `hide=sigma,lr` (controls to hide), `big=1` (large text), `projection=0,2`
 //! (which coordinates a 3-D system plots) and `head=H` (one self-attention head).
 //! `system=` is applied first (after a preset): it decides which parameter keys exist.
+//! The observations are named apart from the config ([`parse_data_keys`], [`data_keys`]):
+//! `data=lynx-hare` (the built-in series; `simulated` is the default, `file` a visitor's file,
+//! which a link cannot carry) and `fit=1` (fit the system to those data when the page opens) or
+//! `fit=attention` (then weight the residuals by attention, to a fixed point).
 //!
 //! Parsing never fails. A malformed value falls back to its default, an out-of-range one is
 //! clamped to the slider's range, and an unknown key is ignored; each is reported in a notice,
@@ -114,20 +118,106 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Parses a hash (with or without the leading `#`) into a state, with one notice per value that
-/// was changed or ignored.
-pub fn parse_hash(hash: &str) -> (PageState, Vec<String>) {
-    let mut state = PageState::default();
-    let mut notices = Vec::new();
-    let pairs: Vec<(String, String)> = hash
-        .trim_start_matches('#')
+/// The decoded `key=value` pairs of a hash, in order.
+fn hash_pairs(hash: &str) -> Vec<(String, String)> {
+    hash.trim_start_matches('#')
         .split('&')
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
             (percent_decode(k), percent_decode(v))
         })
-        .collect();
+        .collect()
+}
+
+crate::named_kind! {
+    /// The observations a link names (the page's data select), apart from the config.
+    pub enum LinkedData ("data") {
+        /// The config's orbit plus noise.
+        #[default]
+        Simulated => "simulated",
+        /// The built-in Hudson's Bay Company lynx and hare series, 1900–1920.
+        LynxHare => "lynx-hare",
+        /// A file the visitor chose: a link names it but cannot carry it.
+        File => "file",
+    }
+}
+
+/// Whether a link fits the system to its data, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LinkedFit {
+    /// No fit (`fit=0`, or no `fit=`).
+    #[default]
+    None,
+    /// `fit=1`: the multistart fit.
+    Plain,
+    /// `fit=attention`: the fit, then refits with each residual weighted by the attention learned
+    /// against the current fit, to a fixed point (as `fit --weights attention`).
+    Attention,
+}
+
+impl LinkedFit {
+    /// The value of `fit=`.
+    pub fn name(self) -> &'static str {
+        match self {
+            LinkedFit::None => "0",
+            LinkedFit::Plain => "1",
+            LinkedFit::Attention => "attention",
+        }
+    }
+}
+
+/// The `data=` and `fit=` keys of a hash: which observations, and whether and how the system is
+/// fitted to them, with one notice per value that was changed or ignored. A fit needs
+/// observations other than the simulated ones.
+pub fn parse_data_keys(hash: &str) -> (LinkedData, LinkedFit, Vec<String>) {
+    let mut data = LinkedData::default();
+    let mut fit = LinkedFit::None;
+    let mut notices = Vec::new();
+    for (key, value) in hash_pairs(hash) {
+        match key.as_str() {
+            "data" => match value.parse::<LinkedData>() {
+                Ok(d) => data = d,
+                Err(e) => notices.push(format!("data: {e}; using {data}")),
+            },
+            "fit" => match value.as_str() {
+                "1" | "true" | "yes" | "" => fit = LinkedFit::Plain,
+                "0" | "false" | "no" => fit = LinkedFit::None,
+                "attention" => fit = LinkedFit::Attention,
+                _ => notices.push(format!(
+                    "fit: '{value}' is not 1, 0 or attention; using {}",
+                    fit.name()
+                )),
+            },
+            _ => {}
+        }
+    }
+    if fit != LinkedFit::None && data == LinkedData::Simulated {
+        notices.push(format!(
+            "fit={} needs data=lynx-hare (or a file); not fitting",
+            fit.name()
+        ));
+        fit = LinkedFit::None;
+    }
+    (data, fit, notices)
+}
+
+/// The hash keys of the data and the fit, to append to [`to_hash`]'s: `&data=lynx-hare&fit=1`,
+/// nothing for simulated data.
+pub fn data_keys(data: LinkedData, fit: LinkedFit) -> String {
+    match (data, fit) {
+        (LinkedData::Simulated, _) => String::new(),
+        (d, LinkedFit::None) => format!("&data={d}"),
+        (d, f) => format!("&data={d}&fit={}", f.name()),
+    }
+}
+
+/// Parses a hash (with or without the leading `#`) into a state, with one notice per value that
+/// was changed or ignored. The data keys are read by [`parse_data_keys`].
+pub fn parse_hash(hash: &str) -> (PageState, Vec<String>) {
+    let mut state = PageState::default();
+    let mut notices = Vec::new();
+    let pairs = hash_pairs(hash);
     // A preset sets every control first; explicit keys then override it.
     if let Some((_, id)) = pairs.iter().find(|(k, _)| k == "preset") {
         apply_preset(&mut state, id, &mut notices);
@@ -171,7 +261,7 @@ fn apply_system(state: &mut PageState, name: &str, notices: &mut Vec<String>) {
 fn apply_setting(state: &mut PageState, key: &str, value: &str, notices: &mut Vec<String>) {
     let system = state.config.system;
     match key {
-        "preset" | "system" => {}
+        "preset" | "system" | "data" | "fit" => {}
         "noise" => match value.parse::<NoiseModel>() {
             Ok(m) => match m.check(system) {
                 Ok(()) => state.config.noise = m,

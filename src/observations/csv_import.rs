@@ -215,6 +215,59 @@ pub fn parse_observations_csv_with(
     })
 }
 
+/// How [`parse_observations_csv`] would read a file's columns, for a page to show the choice and
+/// offer another ([`parse_observations_csv_with`] with 1-based numbers).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnLayout {
+    /// One name per column: the header's as written, or "column k" without a header.
+    pub names: Vec<String>,
+    pub has_header: bool,
+    /// The columns (0-based) taken as time, prey and predator.
+    pub observed: [usize; 3],
+}
+
+/// The file's columns and the ones read as time, prey and predator by default; an error when
+/// the file has no data or no consistent delimiter (as [`parse_observations_csv`] says it).
+pub fn column_layout(text: &str) -> Result<ColumnLayout, CsvError> {
+    let lines = content_lines(text);
+    let Some(&(first_line, first)) = lines.first() else {
+        return Err(CsvError {
+            line: 1,
+            column: None,
+            message: "the file has no data: expected lines of time, prey, predator".into(),
+        });
+    };
+    let delimiter = sniff(&lines).ok_or_else(|| CsvError {
+        line: first_line,
+        column: None,
+        message: "expected at least 3 columns (time, prey, predator) separated consistently by commas, semicolons, tabs or spaces".into(),
+    })?;
+    let fields = delimiter.split(first);
+    let has_header = fields.iter().any(|f| f.parse::<f64>().is_err());
+    let lower: Vec<String> = fields
+        .iter()
+        .map(|f| f.trim_matches('"').to_ascii_lowercase())
+        .collect();
+    let columns = if has_header {
+        Columns::from_header(&lower)
+    } else {
+        Columns::POSITIONAL
+    };
+    let names = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| match has_header {
+            true => f.trim_matches('"').to_string(),
+            false => format!("column {}", i + 1),
+        })
+        .collect();
+    Ok(ColumnLayout {
+        names,
+        has_header,
+        observed: columns.observed,
+    })
+}
+
 /// Column indices: time, observed prey, observed predator, and optional clean prey/predator.
 struct Columns {
     observed: [usize; 3],

@@ -54,6 +54,7 @@ pub fn wire(lab: &Rc<RefCell<Lab>>, window: &Window) -> Result<Vec<Listener>, Js
         wire_tools(&mut wiring, &l)?;
         wire_phase_portrait(&mut wiring, &l)?;
         wire_clock(&mut wiring, &l)?;
+        wire_fit(&mut wiring, &l)?;
         wiring.listen(&l.explain.details, "toggle", |lab, _| lab.explain_toggled())?;
     }
     wire_window(&mut wiring, window)?;
@@ -181,6 +182,18 @@ fn wire_clock(wiring: &mut Wiring, l: &Lab) -> Result<(), JsValue> {
         wiring.listen(select, "change", |lab, _| lab.clock_inputs_changed())?;
     }
     wiring.listen(&panel.epsilon, "input", |lab, _| lab.clock_inputs_changed())
+}
+
+/// The data select, a file's column choice, and the fit button.
+fn wire_fit(wiring: &mut Wiring, l: &Lab) -> Result<(), JsValue> {
+    wiring.listen(&l.fit.data.select, "change", |lab, _| lab.choose_data())?;
+    for select in &l.fit.data.columns {
+        wiring.listen(select, "change", |lab, _| lab.columns_changed())?;
+    }
+    wiring.listen(&l.fit.panel.start, "click", |lab, _| lab.toggle_fit())?;
+    wiring.listen(&l.fit.panel.weight, "click", |lab, _| {
+        lab.toggle_weighting()
+    })
 }
 
 /// The window: resizes, hash edits and the keyboard shortcuts.

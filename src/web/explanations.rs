@@ -38,6 +38,13 @@ trains the same setting on 20 other noise draws (seeds 0–19) to convergence; t
 verdict shows where the draw on screen sits among them. Once all are read, the verdict speaks for
 the setting (a sign test on ρ over the converged draws), and says "provisional" while the draw on
 screen is still training.</p>
+<p><strong>Real data and the fit.</strong> "Data" can be the Hudson's Bay Company lynx and hare
+pelts (1900–1920) or a file of your own. Real data have no clean orbit to train against, so until
+the system is fitted the target is the orbit through the first observation with the sliders'
+rates, usually far from the data. "Fit the system" estimates the rates, the initial state and the
+noise scales (lognormal noise for populations, weak priors, several starting points), a few steps
+per frame, with 95% intervals; the fitted orbit then becomes the target and the curve ∂V/∂n is
+taken along, and the verdict names it.</p>
 <p><strong>Other systems.</strong> The system menu adds the frictionless pendulum (its energy H is
 the V), the Van der Pol oscillator (a limit cycle, no V), the Goodwin circadian clock (3 variables)
 and the chaotic Lorenz and Rössler attractors. 3-variable systems are drawn as a chosen pair of

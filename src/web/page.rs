@@ -8,12 +8,15 @@ use super::explanations;
 use super::notice::Notice;
 use super::panels::clock_panel::ClockPanel;
 use super::panels::controls::Controls;
+use super::panels::data_panel::DataPanel;
+use super::panels::fit_panel::FitPanel;
 use super::panels::stats::StatsPanel;
 use super::panels::status_line::StatusLine;
 use super::panels::tools::ToolsPanel;
 use super::plots::Plots;
 use crate::lab::config::Config;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlDetailsElement, HtmlElement};
 
 /// The "What am I looking at?" panel and its computed paragraph.
@@ -34,6 +37,9 @@ pub struct Page {
     pub explain: Explain,
     /// "Kick the clock", below the plots.
     pub clock: ClockPanel,
+    /// The data select (in the controls) and the Fit panel (above the plots).
+    pub data: DataPanel,
+    pub fit: FitPanel,
 }
 
 impl Page {
@@ -48,6 +54,11 @@ impl Page {
         let layout: HtmlElement = element(document, "div", "layout")?;
         let controls = Controls::new(document, config, steps_per_frame)?;
         let tools = ToolsPanel::new(document, &controls.panel)?;
+        let import_row = tools
+            .import_csv
+            .parent_element()
+            .and_then(|e| e.dyn_into().ok());
+        let data = DataPanel::new(document, &controls.panel, import_row)?;
         layout.append_child(&controls.panel)?;
 
         let figures: HtmlElement = element(document, "section", "figures")?;
@@ -65,6 +76,8 @@ impl Page {
         figures.append_child(&stats.stats)?;
         let notice = Notice::new(document)?;
         figures.append_child(&notice.element)?;
+        let fit = FitPanel::new(document)?;
+        figures.append_child(&fit.section)?;
         append_plot_rows(document, &figures, &plots)?;
         let clock = ClockPanel::new(document, &explain)?;
         figures.append_child(&clock.details)?;
@@ -79,6 +92,8 @@ impl Page {
             plots,
             explain,
             clock,
+            data,
+            fit,
         })
     }
 }
@@ -122,7 +137,7 @@ fn append_plot_rows(
     row.append_child(&figure(
         document,
         &plots.phase.canvas.wrapper,
-        "Phase portrait. Dots: noisy observations, coloured by attention. Line: the clean orbit. Bands (where a conserved V exists): level sets of V. Hover a dot for its numbers; click one (2-D systems) to kick the orbit there.",
+        "Phase portrait. Dots: noisy observations, coloured by attention. Line: the clean orbit (pink for real data: the target, or a fit's orbit while it runs). Bands (where a conserved V exists): level sets of V. Hover a dot for its numbers; click one (2-D systems) to kick the orbit there.",
     )?)?;
     row.append_child(&figure(
         document,

@@ -5,6 +5,8 @@
 pub mod clock_panel;
 pub mod controls;
 pub mod data_controls;
+pub mod data_panel;
+pub mod fit_panel;
 pub mod selects;
 pub mod slider;
 pub mod stats;

@@ -182,6 +182,23 @@ impl LayeredCanvas {
         Ok(PlotArea { px, py, x, y })
     }
 
+    /// Writes the plot area into the hot canvas's `data-area` (device pixels x0, x1, y0, y1, then
+    /// the data ranges x0, x1, y0, y1), so that tests can map data onto pixels.
+    pub fn publish_area(&self, area: &PlotArea) {
+        let text = format!(
+            "{},{},{},{},{},{},{},{}",
+            area.px.start,
+            area.px.end,
+            area.py.start,
+            area.py.end,
+            area.x.start,
+            area.x.end,
+            area.y.start,
+            area.y.end
+        );
+        let _ = self.hot.set_attribute("data-area", &text);
+    }
+
     /// The cold layer's context with text state reset: plotters leaves its own alignment,
     /// baseline and font on the shared context.
     pub fn cold_context(&self) -> Result<CanvasRenderingContext2d, String> {

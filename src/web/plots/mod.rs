@@ -4,6 +4,7 @@
 //! attention decile. The ensemble strip is one small canvas drawn straight with Canvas 2D.
 
 pub mod ensemble_strip;
+pub mod fit_plots;
 pub mod kick_deciles;
 pub mod kick_orbit_plot;
 pub mod layered_canvas;

@@ -6,7 +6,7 @@ use super::layered_canvas::{context, padded, polyline, LayeredCanvas, PlotArea, 
 use super::phase_aids::{draw_direction_field, draw_equilibrium, draw_nullclines, Aids};
 use crate::dynamics::level_sets::shade_level_sets;
 use crate::lab::colormap::{css_hex, level, level_colors, LEVELS};
-use crate::lab::session::Session;
+use crate::lab::session::{DataSource, Session};
 use crate::lab::url_state::projection_fits;
 use crate::systems::catalogue::SystemKind;
 use crate::systems::system::LyapunovFunction;
@@ -39,7 +39,13 @@ pub struct PhasePortrait {
     pub projection: (usize, usize),
     /// The self-attention head the colours show (0: all heads), for the colorbar's label.
     pub head: usize,
+    /// A curve drawn over the dots in [`FIT_COLOR`] (the orbit of a fit to real data, on the
+    /// plotted axes); empty for none.
+    pub overlay: Vec<(f64, f64)>,
 }
+
+/// The colour of the fit's orbit over the portrait (Okabe–Ito reddish purple).
+pub const FIT_COLOR: &str = "#cc79a7";
 
 impl PhasePortrait {
     pub fn new(document: &Document) -> Result<Self, JsValue> {
@@ -65,6 +71,7 @@ impl PhasePortrait {
             aids: Aids::default(),
             projection: (0, 1),
             head: 0,
+            overlay: Vec::new(),
         })
     }
 
@@ -89,15 +96,17 @@ impl PhasePortrait {
             self.shade_level_sets(&ctx, &area, session, v, eq)?;
         }
 
-        // The clean orbit.
+        // The clean orbit, unless the overlay draws it smoothly (imported data, sparse times).
         let dpr = self.canvas.dpr;
         ctx.set_line_width(1.25 * dpr);
-        polyline(
-            &ctx,
-            &area,
-            clean.rows().into_iter().map(|r| (r[px], r[py])),
-            "rgba(40, 40, 48, 0.75)",
-        );
+        if self.overlay.is_empty() {
+            polyline(
+                &ctx,
+                &area,
+                clean.rows().into_iter().map(|r| (r[px], r[py])),
+                "rgba(40, 40, 48, 0.75)",
+            );
+        }
 
         if self.aids.direction_field && planar {
             draw_direction_field(&ctx, &area, system, dpr);
@@ -111,6 +120,7 @@ impl PhasePortrait {
         }
         self.draw_colorbar_title(&ctx, &area);
         self.label_font = format!("{}px {FONT}", self.canvas.font(11.0));
+        self.canvas.publish_area(&area);
         self.area = Some(area);
         Ok(())
     }
@@ -250,6 +260,10 @@ impl PhasePortrait {
             }
             ctx.fill();
         }
+        if !self.overlay.is_empty() {
+            ctx.set_line_width(2.0 * dpr);
+            polyline(ctx, area, self.overlay.iter().copied(), FIT_COLOR);
+        }
         if let Some(i) = self.hovered.filter(|&i| i < n) {
             let (px, py) = area.to_px(obs[[i, cx]], obs[[i, cy]]);
             ctx.set_stroke_style_str("#000");
@@ -338,23 +352,34 @@ impl PhasePortrait {
 }
 
 /// The data ranges the portrait shows on its axes `(px, py)`: the clean orbit ± 3σ (which holds
-/// 99.7% of the observations), always including the equilibrium `eq` when there is one.
+/// 99.7% of the observations), or for imported data the orbit and the observations, always
+/// including the equilibrium `eq` when there is one.
 fn view_ranges(
     session: &Session,
     (px, py): (usize, usize),
     eq: Option<[f64; 2]>,
 ) -> (Range<f64>, Range<f64>) {
     let clean = session.clean();
-    let sigma = session.config().sigma;
-    let (xs, ys) = (clean.column(px), clean.column(py));
-    let min_max = |v: ndarray::ArrayView1<f64>| {
-        v.iter()
+    let imported = matches!(session.source(), DataSource::Imported(_));
+    let sigma = if imported {
+        0.0
+    } else {
+        session.config().sigma
+    };
+    let obs = session.observations();
+    let min_max = |j: usize| {
+        let observed = obs.column(j).into_iter().filter(|_| imported);
+        clean
+            .column(j)
+            .into_iter()
+            .chain(observed)
+            .filter(|v| v.is_finite())
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
                 (lo.min(x), hi.max(x))
             })
     };
-    let (x_lo, x_hi) = min_max(xs);
-    let (y_lo, y_hi) = min_max(ys);
+    let (x_lo, x_hi) = min_max(px);
+    let (y_lo, y_hi) = min_max(py);
     let (ex, ey) = eq.map_or((x_lo, y_lo), |e| (e[0], e[1]));
     let x = padded(
         (x_lo - 3.0 * sigma).min(ex),

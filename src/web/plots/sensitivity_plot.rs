@@ -46,9 +46,11 @@ impl SensitivityPlot {
     }
 
     pub fn draw_cold(&mut self, session: &Session) -> Result<(), String> {
+        // The times as given: 0 to t_end simulated, the data's own (1900–1920) imported.
+        let t_start = session.times().first().copied().unwrap_or(0.0);
         let t_end = session.times().last().copied().unwrap_or(1.0);
         let area = self.canvas.draw_axes(
-            0.0..t_end,
+            t_start..t_end,
             -0.05..1.25,
             "time t",
             "min–max normalised: (v − min)/(max − min)",
@@ -74,7 +76,7 @@ impl SensitivityPlot {
         // Legend, in the headroom above 1.
         let ctx = self.canvas.cold_context()?;
         let dpr = self.canvas.dpr;
-        let (x0, y0) = area.to_px(0.0, 1.16);
+        let (x0, y0) = area.to_px(t_start, 1.16);
         let mut x = x0 + 8.0 * dpr;
         for (color, text) in [
             (ATTENTION_COLOR, "attention a_t"),
@@ -90,6 +92,7 @@ impl SensitivityPlot {
             let _ = ctx.fill_text(text, x + 22.0 * dpr, y0 + 4.0 * dpr);
             x += 22.0 * dpr + ctx.measure_text(text).map_or(80.0, |m| m.width()) + 16.0 * dpr;
         }
+        self.canvas.publish_area(&area);
         self.area = Some(area);
         Ok(())
     }

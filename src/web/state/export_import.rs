@@ -1,9 +1,9 @@
-//! Export and import: the figure as PNG, the run as CSV or JSON (as the CLI prints them), and
-//! training on an uploaded file's observations until the user goes back to simulated data.
+//! Export and import: the figure as PNG, the run as CSV or JSON (as the CLI prints them; for
+//! real data, with the data and the fit: see `fit_export`), and training on an uploaded file's
+//! observations until the user goes back to simulated data (see `data_choice`).
 
 use super::Lab;
 use crate::experiments::report::{run_report, write_points_csv};
-use crate::observations::csv_import::parse_observations_csv;
 use crate::training::budget::Budget;
 use crate::web::file_io;
 use wasm_bindgen::prelude::*;
@@ -17,6 +17,14 @@ impl Lab {
     /// as PNG otherwise. A failure is shown as a notice. The JSON carries the ensemble over
     /// noise draws once it is complete, as the CLI's does.
     pub fn export(&mut self, what: &str) {
+        if self.fit.loaded.is_some() {
+            if let Some(result) = self.export_analysed(what) {
+                if let Err(e) = result {
+                    self.notice.show(&format!("Export failed: {e:?}"));
+                }
+                return;
+            }
+        }
         let training = self.session.training_summary(Budget::default());
         let ensemble = self.background.ensemble.as_ref().filter(|e| e.is_done());
         let result = match what {
@@ -73,20 +81,10 @@ impl Lab {
 
     /// Trains on an uploaded file's observations, or says why not and keeps the current data.
     pub fn import_text(&mut self, name: &str, text: Result<String, String>) {
-        let parsed = text.and_then(|t| parse_observations_csv(&t).map_err(|e| e.to_string()));
-        let result = parsed.and_then(|series| {
-            let description = series.description.clone();
-            self.session
-                .import(series)
-                .map(|done| (done, description))
-                .map_err(|e| e.to_string())
-        });
-        match result {
-            Ok((done, description)) => {
-                self.recomputed(done);
-                self.set_imported_mode(true);
+        match text.and_then(|t| self.load_file(name, t)) {
+            Ok(description) => {
                 self.notice.show(&format!(
-                    "Imported {name}: {description}. The target and {} use the current {} parameters.",
+                    "Imported {name}: {description}. The target and {} use the current {} parameters until you fit the system to the data.",
                     self.session.config().measure.symbol(),
                     self.session.config().system
                 ));
@@ -100,24 +98,28 @@ impl Lab {
 
     /// Back to simulated data (the button shown while data are imported).
     pub fn clear_import(&mut self) {
-        match self.session.clear_import() {
-            Ok(done) => {
-                self.recomputed(done);
-                self.set_imported_mode(false);
-                self.notice.hide();
-            }
+        match self.use_simulated() {
+            Ok(()) => self.notice.hide(),
             Err(e) => self
                 .notice
                 .show(&format!("Could not return to simulated data: {e}")),
         }
     }
 
-    /// With imported data, the simulation's controls do not apply: disable them.
+    /// With imported data, the simulation's controls do not apply: disable them. With a fit
+    /// as the target, the rates are the fit's: disable them too.
     pub(super) fn set_imported_mode(&self, imported: bool) {
-        let initial = self.session.config().system.initial_state().iter();
+        let system = self.session.config().system;
+        let initial = system.initial_state().iter();
         for name in SIMULATION_ONLY.into_iter().chain(initial.map(|p| p.name)) {
             if let Some(s) = self.controls.slider(name) {
                 s.input.set_disabled(imported);
+            }
+        }
+        let fitted = self.fit.result.is_some();
+        for spec in system.rates() {
+            if let Some(s) = self.controls.slider(spec.name) {
+                s.input.set_disabled(fitted);
             }
         }
         self.controls.data.noise.set_disabled(imported);

@@ -23,7 +23,12 @@ impl Lab {
             self.fit_canvases();
         }
         let train_start = now_ms();
-        let (queued, taken) = self.train();
+        // A fit of the system to the data takes the training budget while it runs.
+        let (queued, taken) = if self.fit_frame(TRAIN_BUDGET_MS) {
+            (0, 0)
+        } else {
+            self.train()
+        };
         if taken > 0 {
             self.dirty.hot = true;
         }
@@ -84,6 +89,7 @@ impl Lab {
         self.plots.ensemble.fit();
         self.dirty.ensemble = true;
         self.fit_clock();
+        self.layout_fit_plots();
     }
 
     /// Runs the training work of this frame; returns (units asked for, units done). A unit is

@@ -5,7 +5,7 @@
 use super::Lab;
 use crate::lab::presets;
 use crate::lab::session::Session;
-use crate::lab::url_state::{control_names, parse_hash, to_hash, PageState};
+use crate::lab::url_state::{control_names, data_keys, parse_hash, to_hash, PageState};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
@@ -54,10 +54,12 @@ impl Lab {
         self.requests.controls_changed = false; // the session already has this config
         self.fit_to_session();
         self.link.linked_projection = None;
+        let mut notices = notices.to_vec();
+        notices.extend(self.open_data(&hash));
         self.link.last_hash = hash;
         self.dirty.hash = false;
         if !notices.is_empty() {
-            self.notice.show(&changed_settings_notice(notices));
+            self.notice.show(&changed_settings_notice(&notices));
             self.dirty.hash = true; // show the corrected state in the address bar
         }
     }
@@ -166,7 +168,7 @@ impl Lab {
 
     fn page_state(&self) -> PageState {
         PageState {
-            config: self.session.config().clone(),
+            config: self.linked_config(),
             steps_per_frame: self.training.steps_per_frame,
             playing: self.training.playing,
             preset: self.link.preset,
@@ -180,7 +182,7 @@ impl Lab {
     /// Writes the page state into the address bar (replacing the history entry) if it changed.
     pub(super) fn write_hash(&mut self) {
         self.dirty.hash = false;
-        let hash = to_hash(&self.page_state());
+        let hash = to_hash(&self.page_state()) + &data_keys(self.fit.choice, self.fit.linked_fit());
         if hash == self.link.last_hash {
             return;
         }
@@ -202,8 +204,9 @@ impl Lab {
         if hash == self.link.last_hash {
             return;
         }
-        let (state, notices) = parse_hash(&hash);
+        let (state, mut notices) = parse_hash(&hash);
         self.apply_page_state(&state);
+        notices.extend(self.open_data(&hash));
         self.link.last_hash = hash;
         if !notices.is_empty() {
             self.notice.show(&changed_settings_notice(&notices));

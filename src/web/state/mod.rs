@@ -13,16 +13,25 @@
 //! - `readings`: what the page says about the run beyond the stats (the status line, the
 //!   ensemble strip, the settled verdict, the "why" paragraph, the data controls' reasons);
 //! - `clock_kick`, `clock_input`: "Kick the clock", the phase response of a limit cycle and
-//!   kicks at a phase, and the user's side of it.
+//!   kicks at a phase, and the user's side of it;
+//! - `data_choice`, `fitting`, `fit_drawing`, `reweighting`, `fit_export`: the data select
+//!   (simulated, lynx–hare, a file), fitting the system to real data a few steps per frame, the
+//!   fit as the target, attention-weighted refitting, and exports that describe the analysed
+//!   data.
 
 mod background;
 mod clock_input;
 mod clock_kick;
+mod data_choice;
 mod export_import;
+mod fit_drawing;
+mod fit_export;
+mod fitting;
 mod frame;
 mod links;
 mod pointer;
 mod readings;
+mod reweighting;
 mod settings;
 
 pub use links::session_for_link;
@@ -39,6 +48,7 @@ use crate::lab::session::Session;
 use crate::lab::url_state::PageState;
 use background::Background;
 use clock_kick::ClockKick;
+use fitting::FitState;
 use web_sys::{Document, HtmlElement};
 
 /// Which layers need redrawing.
@@ -151,6 +161,8 @@ pub struct Lab {
     kicks: Option<KickResponse>,
     /// "Kick the clock": the panel, the cycle and PRC of the setting, the kicks.
     pub clock: ClockKick,
+    /// The data the lab analyses and the fit of the system to them, with their panels.
+    pub fit: FitState,
 }
 
 impl Lab {
@@ -201,6 +213,7 @@ impl Lab {
             background: Background::default(),
             kicks: None,
             clock: ClockKick::new(page.clock),
+            fit: FitState::new(page.fit, page.data),
         }
     }
 }
