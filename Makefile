@@ -11,12 +11,12 @@ export PATH := $(TOOLS)/node/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export LL_TOOLS := $(TOOLS)
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: run test check doc setup fmt-check clippy test-native test-reference test-wasm build test-e2e findings findings-check screenshot bench bench-browser bench-sweep
+.PHONY: run test check doc test-coverage setup fmt-check clippy test-native test-reference test-wasm build test-e2e findings findings-check screenshot bench bench-browser bench-sweep
 
 run: setup
 	trunk serve index.html --release
 
-test: setup fmt-check clippy doc test-native test-reference test-wasm build test-e2e findings-check
+test: setup fmt-check clippy doc test-native test-coverage test-reference test-wasm build test-e2e findings-check
 	@echo "make test: all checks passed"
 
 # The inner loop: formatting, clippy on both targets and the native tests (no set-up, no browser).
@@ -40,6 +40,11 @@ clippy:
 
 test-native:
 	cargo test
+
+# The 200-data-set coverage study of the fit's intervals (issue 12), in release (3 s instead of
+# minutes): prints the coverage per parameter and pooled, and fails outside 90-99%.
+test-coverage:
+	cargo test --release --test it estimation::coverage_over_200_data_sets -- --ignored --nocapture 2>&1 | grep -E "coverage|  [a-z_0-9]+ +[0-9.]+%|test result"
 
 # The CLI's JSON against SciPy's DOP853 at rtol 1e-13 (trajectory, dV/dn, attention, noise); the
 # trained paper-linear model against SciPy's optimum of the same loss; the statistics' fixture.
