@@ -128,6 +128,50 @@ pub fn parse_observations_csv(text: &str) -> Result<ImportedSeries, CsvError> {
     parse_observations_csv_with(text, None)
 }
 
+/// What the first line says about a file: its content lines, delimiter, first line's fields,
+/// whether they are a header, and their lower-case names.
+struct Shape<'a> {
+    lines: Vec<(usize, &'a str)>,
+    first_line: usize,
+    delimiter: Delimiter,
+    header_fields: Vec<&'a str>,
+    has_header: bool,
+    names: Vec<String>,
+}
+
+impl<'a> Shape<'a> {
+    /// An error when the file has no data or no consistent delimiter.
+    fn of(text: &'a str) -> Result<Shape<'a>, CsvError> {
+        let lines = content_lines(text);
+        let Some(&(first_line, first)) = lines.first() else {
+            return Err(CsvError {
+                line: 1,
+                column: None,
+                message: "the file has no data: expected lines of time, prey, predator".into(),
+            });
+        };
+        let delimiter = sniff(&lines).ok_or_else(|| CsvError {
+            line: first_line,
+            column: None,
+            message: "expected at least 3 columns (time, prey, predator) separated consistently by commas, semicolons, tabs or spaces".into(),
+        })?;
+        let header_fields = delimiter.split(first);
+        let has_header = header_fields.iter().any(|f| f.parse::<f64>().is_err());
+        let names = header_fields
+            .iter()
+            .map(|f| f.trim_matches('"').to_ascii_lowercase())
+            .collect();
+        Ok(Shape {
+            lines,
+            first_line,
+            delimiter,
+            header_fields,
+            has_header,
+            names,
+        })
+    }
+}
+
 /// [`parse_observations_csv`] with the columns named by the caller: `[time, prey, predator]`,
 /// each a header name (any case) or a 1-based column number; `None` finds them as the module
 /// doc says.
@@ -135,25 +179,14 @@ pub fn parse_observations_csv_with(
     text: &str,
     chosen: Option<&[String; 3]>,
 ) -> Result<ImportedSeries, CsvError> {
-    let lines = content_lines(text);
-    let Some(&(first_line, first)) = lines.first() else {
-        return Err(CsvError {
-            line: 1,
-            column: None,
-            message: "the file has no data: expected lines of time, prey, predator".into(),
-        });
-    };
-    let delimiter = sniff(&lines).ok_or_else(|| CsvError {
-        line: first_line,
-        column: None,
-        message: "expected at least 3 columns (time, prey, predator) separated consistently by commas, semicolons, tabs or spaces".into(),
-    })?;
-    let header_fields = delimiter.split(first);
-    let has_header = header_fields.iter().any(|f| f.parse::<f64>().is_err());
-    let names: Vec<String> = header_fields
-        .iter()
-        .map(|f| f.trim_matches('"').to_ascii_lowercase())
-        .collect();
+    let Shape {
+        lines,
+        first_line,
+        delimiter,
+        header_fields,
+        has_header,
+        names,
+    } = Shape::of(text)?;
     let columns = match chosen {
         Some(chosen) => Columns::chosen(chosen, &names, has_header, first_line)?,
         None if has_header => Columns::from_header(&names),
@@ -229,25 +262,12 @@ pub struct ColumnLayout {
 /// The file's columns and the ones read as time, prey and predator by default; an error when
 /// the file has no data or no consistent delimiter (as [`parse_observations_csv`] says it).
 pub fn column_layout(text: &str) -> Result<ColumnLayout, CsvError> {
-    let lines = content_lines(text);
-    let Some(&(first_line, first)) = lines.first() else {
-        return Err(CsvError {
-            line: 1,
-            column: None,
-            message: "the file has no data: expected lines of time, prey, predator".into(),
-        });
-    };
-    let delimiter = sniff(&lines).ok_or_else(|| CsvError {
-        line: first_line,
-        column: None,
-        message: "expected at least 3 columns (time, prey, predator) separated consistently by commas, semicolons, tabs or spaces".into(),
-    })?;
-    let fields = delimiter.split(first);
-    let has_header = fields.iter().any(|f| f.parse::<f64>().is_err());
-    let lower: Vec<String> = fields
-        .iter()
-        .map(|f| f.trim_matches('"').to_ascii_lowercase())
-        .collect();
+    let Shape {
+        header_fields: fields,
+        has_header,
+        names: lower,
+        ..
+    } = Shape::of(text)?;
     let columns = if has_header {
         Columns::from_header(&lower)
     } else {
