@@ -18,6 +18,7 @@ use lyapunov_lens::systems::lorenz::Lorenz;
 use lyapunov_lens::systems::lotka_volterra::LotkaVolterra;
 use lyapunov_lens::systems::system::System;
 use lyapunov_lens::training::adam::Adam;
+use lyapunov_lens::training::trainer::Trainer;
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -44,29 +45,34 @@ fn main() {
     let quick = !std::env::args().any(|a| a == "--bench");
     let samples = if quick { 3 } else { 31 };
     for n in [1000, 10000] {
-        // The session's own step: loss, gradient, Adam update, divergence guard and loss history.
-        // step(k) ends with one refresh (attention + metrics), so the per-step cost is the
-        // difference between step(K) and step(0), divided by K.
-        let mut session = Session::new(Config {
+        // One Adam step of the paper's model, as the peers time it: loss, gradient, update. The
+        // session's own step(k) stops once training has converged (at the defaults within a few
+        // hundred steps), so the raw step is timed on the model itself, on the session's data.
+        let session = Session::new(Config {
             n,
             ..Config::default()
         })
         .unwrap();
-        let k = 100;
-        let iters = if quick { 1 } else { 200_000 / n };
-        let batch = median_us(samples, iters, || {
-            black_box(session.step(k));
+        let data = TrainingData {
+            noisy: session.observations(),
+            clean: session.clean(),
+        };
+        let mut model = Config::default()
+            .model
+            .build(&session.config().model_setup());
+        let mut adam = Adam::new(session.config().lr, model.parameters().len());
+        let mut gradient = vec![0.0; model.parameters().len()];
+        let iters = if quick { 1 } else { 2_000_000 / n };
+        let step = median_us(samples, iters, || {
+            black_box(model.loss_and_gradient(&data, &mut gradient));
+            adam.update(model.parameters_mut(), &gradient);
         });
-        let refresh = median_us(samples, iters * 10, || {
+        println!("lyapunov-lens N={n} us/step={step:.2} (loss + gradient + Adam update, median of {samples} samples)");
+        let mut session = session;
+        let refresh = median_us(samples, if quick { 1 } else { 200_000 / n }, || {
             black_box(session.step(0));
         });
-        let step = (batch - refresh) / k as f64;
-        println!("lyapunov-lens N={n} us/step={step:.2} (median of {samples} samples: (step({k}) {batch:.0} us - step(0) {refresh:.1} us) / {k})");
         println!("lyapunov-lens N={n} us/refresh={refresh:.1} (attention + loss + Pearson + Spearman + peak offset, once per frame)");
-        let per_frame = median_us(samples, iters * 5, || {
-            black_box(session.step(20));
-        });
-        println!("lyapunov-lens N={n} us/frame={per_frame:.1} (20 steps + one refresh, the page's default frame)");
     }
     let system = LotkaVolterra::default();
     let times = uniform_times(15.0, 1000);
@@ -97,8 +103,51 @@ fn main() {
         black_box(ftle_series(&system, &traj, 0.5).unwrap());
     });
     println!("lyapunov-lens FTLE series Lorenz N=1000 tau=0.5 (propagators + window products) us={us:.1}");
+    converged_reading(quick, samples);
     self_attention(quick, samples);
 }
+
+/// Time to a converged reading at the defaults (paper-linear, N = 1000 and 10000): from the
+/// untrained model to the passed convergence test, the data already drawn, as
+/// `peer_scipy_converge.py` times SciPy's BFGS on the same problem. Also says how many optimizer
+/// steps and how many loss-and-gradient evaluations that took.
+fn converged_reading(quick: bool, samples: usize) {
+    for n in [1000, 10000] {
+        let session = Session::new(Config {
+            n,
+            ..Config::default()
+        })
+        .unwrap();
+        let data = TrainingData {
+            noisy: session.observations(),
+            clean: session.clean(),
+        };
+        let setup = session.config().model_setup();
+        let lr = session.config().lr;
+        let iters = if quick { 1 } else { 20_000 / n };
+        for (name, start) in [
+            ("reading", Trainer::for_reading as Start),
+            ("adam-first", Trainer::new as Start),
+        ] {
+            let mut trained = None;
+            let us = median_us(samples, iters, || {
+                let mut model = session.config().model.build(&setup);
+                let mut trainer = start(lr, model.as_mut(), &data);
+                while !trainer.is_finished() {
+                    trainer.work(model.as_mut(), &data);
+                }
+                trained = Some((trainer.status().clone(), trainer.steps()));
+                black_box(&model);
+            });
+            let (status, steps) = trained.expect("timed at least once");
+            println!(
+                "lyapunov-lens N={n} us/converged={us:.1} ({name}: {status:?} after {steps} steps; median of {samples} samples)"
+            );
+        }
+    }
+}
+
+type Start = fn(f64, &mut dyn AttentionModel, &TrainingData) -> Trainer;
 
 /// Median time of one self-attention training step (loss, gradient and Adam update) at N = 1000
 /// on Lotka–Volterra (d = 2) and Lorenz (d = 3) data, at the default window and, for d = 3, a

@@ -62,7 +62,9 @@ impl SeedEnsemble {
             if self.session.is_none() {
                 let mut c = self.config.clone();
                 c.seed = 0;
-                self.session = Some(Session::new(c)?);
+                let mut session = Session::new(c)?;
+                session.begin_reading();
+                self.session = Some(session);
                 self.training = Some(0);
                 self.next_seed = 1;
                 done += 1;
@@ -75,6 +77,7 @@ impl SeedEnsemble {
                 let mut c = session.config().clone();
                 c.seed = seed;
                 session.set_config(c)?;
+                session.begin_reading();
                 self.training = Some(seed);
                 done += 1;
                 continue;

@@ -227,12 +227,27 @@ impl Session {
 
     /// Restarts the model from its initial (uniform-attention) parameters with a fresh optimizer.
     pub fn reset_model(&mut self) {
+        self.rebuild_model(false);
+    }
+
+    /// Restarts the model for a reading: the fastest way to the optimum
+    /// ([`Trainer::for_reading`]) instead of the Adam steps a student watches.
+    pub fn begin_reading(&mut self) {
+        self.rebuild_model(true);
+    }
+
+    fn rebuild_model(&mut self, reading: bool) {
         self.model = self.config.model.build(&self.config.model_setup());
         let data = TrainingData {
             noisy: &self.observations,
             clean: &self.clean.trajectory.states,
         };
-        self.trainer = Trainer::new(self.config.lr, self.model.as_mut(), &data);
+        let start = if reading {
+            Trainer::for_reading
+        } else {
+            Trainer::new
+        };
+        self.trainer = start(self.config.lr, self.model.as_mut(), &data);
         self.gradient = vec![0.0; self.model.parameters().len()];
         self.attention.resize(self.observations.nrows(), 0.0);
         self.refresh();
@@ -265,8 +280,13 @@ impl Session {
         self.refresh();
     }
 
-    /// Trains under `budget` (see [`Budget`]) and says what it reached.
+    /// Trains under `budget` (see [`Budget`]) and says what it reached. Training to
+    /// convergence from an untrained model takes the reading's way there
+    /// ([`Session::begin_reading`]); a fixed step count takes Adam's.
     pub fn train(&mut self, budget: Budget) -> TrainingSummary {
+        if matches!(budget, Budget::Converge { .. }) && self.trainer.steps() == 0 {
+            self.begin_reading();
+        }
         self.train_to_step(budget.max_steps());
         self.training_summary(budget)
     }

@@ -46,6 +46,22 @@ pub trait AttentionModel {
         let _ = head;
         self.attention(noisy, out);
     }
+    /// Whether [`AttentionModel::loss_gradient_hessian`] gives an analytic Hessian.
+    fn has_analytic_hessian(&self) -> bool {
+        false
+    }
+    /// The loss, its gradient and its Hessian (p×p, row-major, into `hessian`), for models with
+    /// an analytic Hessian; `None` (and nothing written) for the others, whose Hessian the
+    /// trainer takes by central differences of the gradient.
+    fn loss_gradient_hessian(
+        &mut self,
+        data: &TrainingData,
+        gradient: &mut [f64],
+        hessian: &mut [f64],
+    ) -> Option<f64> {
+        let _ = (data, gradient, hessian);
+        None
+    }
     /// The loss alone.
     fn loss(&mut self, data: &TrainingData) -> f64 {
         let mut gradient = vec![0.0; self.parameters().len()];

@@ -12,8 +12,10 @@
 //! self-attention). Their curvature is floored at 1e-8·λ_max, so a gradient along them still
 //! counts against convergence. Curvature below −1e-6·λ_max is a saddle, not a minimum.
 //!
-//! The Hessian takes 2p gradient evaluations for p parameters; [`HessianProbe`] computes it one
-//! column per call, so that the page can spread it over frames.
+//! The Hessian is the model's analytic one when it has one
+//! ([`AttentionModel::loss_gradient_hessian`]); otherwise it takes 2p gradient evaluations for p
+//! parameters, and [`HessianProbe`] computes it one column per call, so that the page can spread
+//! it over frames.
 
 use crate::models::attention_model::{AttentionModel, TrainingData};
 use crate::training::symmetric_eigen::SymmetricEigen;
@@ -121,6 +123,16 @@ impl HessianProbe {
         data: &TrainingData,
     ) -> Option<Certificate> {
         let p = self.theta.len();
+        if self.column == 0 {
+            model.parameters_mut().copy_from_slice(&self.theta);
+            if let Some(loss) = model.loss_gradient_hessian(data, &mut self.plus, &mut self.hessian)
+            {
+                // The model's own Hessian, all columns at once (and the same loss and gradient).
+                self.loss = loss;
+                self.gradient.copy_from_slice(&self.plus);
+                self.column = p;
+            }
+        }
         if self.column < p {
             let j = self.column;
             let h = 1e-5 * self.theta[j].abs().max(1.0);

@@ -7,6 +7,9 @@
 //!    training has converged and further work does nothing. If it fails, one Newton step
 //!    (with backtracking) and L-BFGS again, then a new test.
 //!
+//! [`Trainer::for_reading`] skips the first two for models with an analytic Hessian: the test's
+//! Newton steps, repeated, reach the optimum in a handful of steps.
+//!
 //! A step is one update of the parameters (Adam, L-BFGS or Newton); [`Trainer::steps`] counts
 //! them. Hessian columns are work but not steps. Training stops, restores the last parameters
 //! whose loss was checked, and says why in [`Status::Diverged`] when the loss, the gradient or
@@ -132,6 +135,21 @@ impl Trainer {
             // Nothing to train: the model is at its (only) optimum.
             trainer.phase = Phase::Done;
             trainer.status = Status::Converged { step: 0 };
+        }
+        trainer
+    }
+
+    /// A run for a reading, where only the optimum matters and nobody watches the way there:
+    /// for a model with an analytic Hessian, Newton steps from the start (the convergence test
+    /// and its Newton step, repeated: quadratic convergence, a handful of steps), with L-BFGS as
+    /// the fallback wherever a Newton step fails; for the others, as [`Trainer::new`].
+    pub fn for_reading(lr: f64, model: &mut dyn AttentionModel, data: &TrainingData) -> Trainer {
+        if !model.has_analytic_hessian() {
+            return Trainer::new(lr, model, data);
+        }
+        let mut trainer = Trainer::with_adam_steps(lr, 0, model, data);
+        if !trainer.is_finished() {
+            trainer.start_test(model, data);
         }
         trainer
     }
@@ -270,7 +288,12 @@ impl Trainer {
     }
 
     fn start_test(&mut self, model: &mut dyn AttentionModel, data: &TrainingData) {
-        let loss = model.loss_and_gradient(data, &mut self.gradient);
+        let loss = if model.has_analytic_hessian() {
+            // The probe's one call computes the loss and the gradient with the Hessian.
+            f64::NAN
+        } else {
+            model.loss_and_gradient(data, &mut self.gradient)
+        };
         let probe = HessianProbe::new(model.parameters(), loss, &self.gradient);
         let (done, total) = probe.progress();
         self.phase = Phase::Testing(probe);

@@ -173,3 +173,97 @@ mod oracle {
         assert!(rho < -0.2 && rho > -1.0, "σ = 0.5: ρ = {rho}");
     }
 }
+
+/// Largest |analytic − numeric| Hessian entry relative to the largest analytic entry, the
+/// numeric Hessian from 4-point central differences of the analytic gradient (step 1e-4 of a
+/// parameter's scale), symmetrised. `wrong` multiplies one analytic entry (and its mirror) by
+/// a factor, to prove the check can see that.
+fn hessian_error(
+    model: &mut dyn AttentionModel,
+    data: &TrainingData,
+    wrong: Option<(usize, f64)>,
+) -> f64 {
+    let p = model.parameters().len();
+    let theta = model.parameters().to_vec();
+    let (mut g, mut h) = (vec![0.0; p], vec![0.0; p * p]);
+    let loss = model
+        .loss_gradient_hessian(data, &mut g, &mut h)
+        .expect("the model has an analytic Hessian");
+    let mut g_plain = vec![0.0; p];
+    assert_eq!(loss, model.loss_and_gradient(data, &mut g_plain));
+    assert_eq!(g, g_plain, "the Hessian call's gradient is the gradient's");
+    if let Some((k, factor)) = wrong {
+        let (i, j) = (k / p, k % p);
+        h[i * p + j] *= factor;
+        if i != j {
+            h[j * p + i] *= factor;
+        }
+    }
+    let mut numeric = vec![0.0; p * p];
+    let mut gradient_at = |j: usize, offset: f64| {
+        let mut moved = theta.clone();
+        moved[j] += offset;
+        model.parameters_mut().copy_from_slice(&moved);
+        let mut out = vec![0.0; p];
+        model.loss_and_gradient(data, &mut out);
+        out
+    };
+    for j in 0..p {
+        let step = 1e-4 * theta[j].abs().max(1e-2);
+        let (p1, m1) = (gradient_at(j, step), gradient_at(j, -step));
+        let (p2, m2) = (gradient_at(j, 2.0 * step), gradient_at(j, -2.0 * step));
+        for i in 0..p {
+            numeric[i * p + j] = (8.0 * (p1[i] - m1[i]) - (p2[i] - m2[i])) / (12.0 * step);
+        }
+    }
+    model.parameters_mut().copy_from_slice(&theta);
+    let scale = h.iter().fold(1e-12_f64, |m, x| m.max(x.abs()));
+    (0..p * p)
+        .map(|k| {
+            let (i, j) = (k / p, k % p);
+            let symmetric = 0.5 * (numeric[i * p + j] + numeric[j * p + i]);
+            (h[k] - symmetric).abs() / scale
+        })
+        .fold(0.0, f64::max)
+}
+
+#[test]
+fn analytic_hessians_match_central_differences_of_the_gradient_to_1e_minus_6() {
+    for kind in ModelKind::ALL {
+        let mut model = kind.build(&Config::default().model_setup());
+        if !model.has_analytic_hessian() {
+            continue;
+        }
+        for sigma in [0.0, 0.5, 2.0] {
+            let (noisy, clean) = lv_data(300, sigma);
+            let data = TrainingData {
+                noisy: &noisy,
+                clean: &clean,
+            };
+            for theta in PARAMETER_POINTS {
+                model.parameters_mut().copy_from_slice(&theta);
+                let err = hessian_error(model.as_mut(), &data, None);
+                assert!(
+                    err <= 1e-6,
+                    "{kind} at σ={sigma}, θ={theta:?}: relative error {err:e}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_hessian_check_rejects_an_entry_wrong_by_a_tenth_of_a_percent() {
+    let (noisy, clean) = lv_data(300, 2.0);
+    let data = TrainingData {
+        noisy: &noisy,
+        clean: &clean,
+    };
+    let mut model = ModelKind::PaperLinear.build(&Config::default().model_setup());
+    model.parameters_mut().copy_from_slice(&PARAMETER_POINTS[1]);
+    // Entries of the w block: (0,0), (0,1) and (1,1) of the 3×3 Hessian.
+    for k in [0, 1, 4] {
+        let err = hessian_error(model.as_mut(), &data, Some((k, 1.001)));
+        assert!(err > 1e-6, "entry {k} off by 0.1% passed: {err:e}");
+    }
+}
