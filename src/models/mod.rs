@@ -6,8 +6,10 @@ pub mod attention_model;
 pub mod kind;
 pub mod oracle_inverse_variance;
 pub mod paper_linear;
+pub mod paper_linear_passes;
 pub mod registry;
 pub mod self_attention;
+pub mod softmax_exp;
 
 pub use attention_model::{AttentionModel, TrainingData};
 pub use kind::ModelKind;

@@ -23,8 +23,11 @@
 //! difference Hessian, and lets training take Newton steps from the start (see
 //! `training::trainer`).
 
+use crate::by_dimension;
 use crate::models::attention_model::{AttentionModel, TrainingData};
 use crate::models::kind::ModelKind;
+use crate::models::paper_linear_passes::{gradient_sums, scores, squared_error_and_attention};
+use crate::models::softmax_exp::exp_shifted_in_place;
 use ndarray::Array2;
 
 pub struct PaperLinear {
@@ -46,21 +49,12 @@ impl PaperLinear {
 
     /// exp(s_t − max s) into `self.exps`; returns their sum.
     fn softmax_numerators(&mut self, noisy: &Array2<f64>) -> f64 {
-        let d = noisy.ncols();
-        let (w, b) = (&self.theta[..d], self.theta[d]);
-        let data = noisy
+        let xs = noisy
             .as_slice()
             .expect("observations are contiguous row-major");
-        self.exps.clear();
-        self.exps
-            .extend(data.chunks_exact(d).map(|x| b + dot(w, x)));
-        let max = self.exps.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let mut sum = 0.0;
-        for e in &mut self.exps {
-            *e = libm::exp(*e - max);
-            sum += *e;
-        }
-        sum
+        let max = by_dimension!(noisy.ncols(), scores(&self.theta, xs, &mut self.exps));
+        exp_shifted_in_place(&mut self.exps, max);
+        self.exps.iter().sum()
     }
 
     fn scale(&self, n: usize) -> f64 {
@@ -74,6 +68,39 @@ impl PaperLinear {
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// Rows of observations and clean states as flat row-major slices.
+fn flat<'a>(data: &TrainingData<'a>) -> (&'a [f64], &'a [f64]) {
+    (
+        data.noisy
+            .as_slice()
+            .expect("observations are contiguous row-major"),
+        data.clean
+            .as_slice()
+            .expect("clean states are contiguous row-major"),
+    )
+}
+
+/// ∂L/∂w = Σ a_t g_t x̃_t − ḡ Σ a_t x̃_t and ∂L/∂b = ḡ (1 − Σ a_t) into `gradient`; returns L.
+fn write_gradient<const D: usize>(
+    xs: &[f64],
+    cs: &[f64],
+    exps: &[f64],
+    inv_sum: f64,
+    c: f64,
+    gradient: &mut [f64],
+) -> f64 {
+    let sums = gradient_sums::<D>(xs, cs, exps, inv_sum, c);
+    for ((g, gx), x) in gradient
+        .iter_mut()
+        .zip(sums.weighted_gx)
+        .zip(sums.weighted_x)
+    {
+        *g = gx - sums.g_bar * x;
+    }
+    gradient[D] = sums.g_bar * (1.0 - sums.a_total);
+    sums.squared_error / exps.len() as f64
 }
 
 impl AttentionModel for PaperLinear {
@@ -117,75 +144,25 @@ impl AttentionModel for PaperLinear {
         _gradient: &mut [f64],
         attention: &mut [f64],
     ) -> f64 {
-        let (noisy, clean) = (data.noisy, data.clean);
-        let (n, d) = noisy.dim();
+        let (n, d) = data.noisy.dim();
         let c = self.scale(n);
-        let sum = self.softmax_numerators(noisy);
-        let inv_sum = 1.0 / sum;
-        let xs = noisy
-            .as_slice()
-            .expect("observations are contiguous row-major");
-        let cs = clean
-            .as_slice()
-            .expect("clean states are contiguous row-major");
-        let mut loss = 0.0;
-        for (((x, xc), e), out) in xs
-            .chunks_exact(d)
-            .zip(cs.chunks_exact(d))
-            .zip(&self.exps)
-            .zip(attention.iter_mut())
-        {
-            *out = e / sum;
-            let a = e * inv_sum;
-            for j in 0..d {
-                let err = c * a * x[j] - xc[j];
-                loss += err * err;
-            }
-        }
-        loss / n as f64
+        let sum = self.softmax_numerators(data.noisy);
+        let (xs, cs) = flat(data);
+        let exps = &self.exps;
+        let squared_error = by_dimension!(
+            d,
+            squared_error_and_attention(xs, cs, exps, sum, c, attention)
+        );
+        squared_error / n as f64
     }
 
     fn loss_and_gradient(&mut self, data: &TrainingData, gradient: &mut [f64]) -> f64 {
-        let (noisy, clean) = (data.noisy, data.clean);
-        let (n, d) = noisy.dim();
+        let (n, d) = data.noisy.dim();
         let c = self.scale(n);
-        let sum = self.softmax_numerators(noisy);
-        let inv_sum = 1.0 / sum;
-        let xs = noisy
-            .as_slice()
-            .expect("observations are contiguous row-major");
-        let cs = clean
-            .as_slice()
-            .expect("clean states are contiguous row-major");
-        gradient.iter_mut().for_each(|g| *g = 0.0);
-        let (mut loss, mut g_bar, mut a_total) = (0.0, 0.0, 0.0);
-        // One pass: gradient[..d] accumulates Σ a_t g_t x̃_t and weighted_x accumulates Σ a_t x̃_t.
-        let mut weighted_x = [0.0_f64; 8];
-        assert!(
-            d <= weighted_x.len(),
-            "paper-linear supports up to 8 state dimensions"
-        );
-        for ((x, xc), e) in xs.chunks_exact(d).zip(cs.chunks_exact(d)).zip(&self.exps) {
-            let a = e * inv_sum;
-            let mut x_dot_err = 0.0;
-            for j in 0..d {
-                let err = c * a * x[j] - xc[j];
-                loss += err * err;
-                x_dot_err += x[j] * err;
-            }
-            let g = 2.0 * c / n as f64 * x_dot_err;
-            g_bar += a * g;
-            a_total += a;
-            for j in 0..d {
-                gradient[j] += a * g * x[j];
-                weighted_x[j] += a * x[j];
-            }
-        }
-        for j in 0..d {
-            gradient[j] -= g_bar * weighted_x[j];
-        }
-        gradient[d] = g_bar * (1.0 - a_total);
-        loss / n as f64
+        let inv_sum = 1.0 / self.softmax_numerators(data.noisy);
+        let (xs, cs) = flat(data);
+        let exps = &self.exps;
+        by_dimension!(d, write_gradient(xs, cs, exps, inv_sum, c, gradient))
     }
 
     fn has_analytic_hessian(&self) -> bool {

@@ -2,6 +2,7 @@
 //! in. The derivation of the backward pass is in the model's documentation.
 
 use super::layout::{Layout, KEY_DIM};
+use crate::models::softmax_exp::exp_shifted_in_place;
 
 /// The buffers of one forward (and backward) pass, sized on first use and then reused.
 #[derive(Default)]
@@ -151,12 +152,8 @@ pub(super) fn forward<const D: usize>(theta: &[f64], layout: &Layout, ws: &mut W
                 *a = dot(&mz, zs) + bias;
                 max = max.max(*a);
             }
-            let mut sum = 0.0;
-            for a in row.iter_mut() {
-                *a = libm::exp(*a - max);
-                sum += *a;
-            }
-            let inv = 1.0 / sum;
+            exp_shifted_in_place(row, max);
+            let inv = 1.0 / row.iter().sum::<f64>();
             let mut zh = [0.0; D];
             for (a, zs) in row.iter_mut().zip(&z[lo..=hi]) {
                 *a *= inv;
