@@ -66,8 +66,11 @@ pub trait MetricRow: Key + Sized + 'static {
     /// The row with these key cells (as [`Key::cells`] writes them), metric values (in
     /// [`MetricRow::METRICS`] order) and `converged`: the inverse of reading a row out, for rows
     /// read back from a shard file ([`crate::experiments::sharding`]).
-    fn from_parts(keys: &[String], metrics: &[Option<f64>], converged: bool)
-        -> Result<Self, String>;
+    fn from_parts(
+        keys: &[String],
+        metrics: &[Option<f64>],
+        converged: bool,
+    ) -> Result<Self, String>;
 }
 
 /// A grid of independent runs.

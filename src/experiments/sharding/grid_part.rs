@@ -10,6 +10,9 @@ use crate::experiments::sharding::shard::Shard;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// Cells that ran, each by its index in [`GridSpec::grid`] order, with its rows.
+pub type CellRuns<R> = Vec<(usize, Vec<R>)>;
+
 /// The cells one shard ran of one grid, with their rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GridPart {
@@ -49,7 +52,7 @@ impl GridPart {
         grid: &str,
         spec: &S,
         first_cell: usize,
-        runs: Vec<(usize, Vec<S::Row>)>,
+        runs: CellRuns<S::Row>,
     ) -> Result<GridPart, String> {
         Ok(GridPart {
             grid: grid.to_string(),

@@ -59,9 +59,9 @@ impl FromStr for Shard {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Shard, String> {
-        let (k, n) = s
-            .split_once('/')
-            .ok_or_else(|| format!("expected K/N, e.g. 2/8 for the second of 8 shards, got '{s}'"))?;
+        let (k, n) = s.split_once('/').ok_or_else(|| {
+            format!("expected K/N, e.g. 2/8 for the second of 8 shards, got '{s}'")
+        })?;
         let whole = |part: &str, name: &str| {
             part.parse::<usize>()
                 .map_err(|_| format!("{name} in K/N must be a whole number, got '{part}'"))

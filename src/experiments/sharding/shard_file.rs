@@ -51,8 +51,8 @@ impl ShardFile {
             .iter()
             .map(|g| (&g.grid, &g.spec, g.cells, g.first_cell, &g.columns))
             .collect();
-        let text = serde_json::to_string(&(&self.version, &self.command, grids))
-            .unwrap_or_default();
+        let text =
+            serde_json::to_string(&(&self.version, &self.command, grids)).unwrap_or_default();
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
         for byte in text.bytes() {
             h = (h ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
