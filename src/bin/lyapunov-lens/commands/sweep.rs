@@ -48,7 +48,7 @@ fn sweep_spec(args: &SweepArgs) -> Result<SweepSpec, CliError> {
 }
 
 /// The sweep's table or JSON, from rows run here or read from shards.
-pub fn write_sweep(args: &SweepArgs, spec: SweepSpec, source: &GridSource) -> Result<(), CliError> {
+fn write_sweep(args: &SweepArgs, spec: SweepSpec, source: &GridSource) -> Result<(), CliError> {
     let report = source.report("sweep", spec)?;
     write_output(args.out.as_ref(), |w| match args.format {
         Format::Json => write_json_pretty(w, &report),
