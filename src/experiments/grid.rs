@@ -391,6 +391,9 @@ where
 /// let names: Vec<_> = Row::METRICS.iter().map(|m| (m.name, m.reading)).collect();
 /// assert_eq!(names, [("pearson", Reading::Signed), ("loss", Reading::NotSummarized)]);
 /// assert_eq!((Row::METRICS[1].value)(&row), Some(0.5));
+/// // And back, as `merge` reads a row from a shard file:
+/// let back = Row::from_parts(&row.cells(), &[None, Some(0.5)], true).unwrap();
+/// assert_eq!((back.seed, back.pearson, back.loss, back.converged), (3, None, 0.5, true));
 /// ```
 #[macro_export]
 macro_rules! grid_row {
