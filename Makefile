@@ -11,7 +11,7 @@ export PATH := $(TOOLS)/node/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export LL_TOOLS := $(TOOLS)
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: run test check doc test-coverage setup fmt-check clippy test-native test-reference test-wasm build test-e2e findings findings-check screenshot bench bench-browser bench-sweep
+.PHONY: run test check doc test-coverage setup fmt-check clippy test-native test-reference test-wasm build test-e2e findings findings-check findings-check-sharded screenshot bench bench-browser bench-sweep
 
 run: setup
 	trunk serve index.html --release
@@ -88,6 +88,21 @@ findings-check:
 	diff -u FINDINGS.md target/findings-check/FINDINGS.md
 	diff -r findings target/findings-check/findings
 	@echo "findings-check: FINDINGS.md and findings/ match a fresh sweep"
+
+# The same run as $(SHARDS) shards (one after another here; on a cluster, one job each) and
+# `merge`: the result must be byte for byte the committed report and figures. Not in make test
+# (tests/it/shards.rs checks the same on small runs); ~4 min on 2 cores.
+SHARDS ?= 3
+findings-check-sharded:
+	cargo build --release --quiet
+	rm -rf target/findings-check-sharded && mkdir -p target/findings-check-sharded
+	cd target/findings-check-sharded && for k in $$(seq $(SHARDS)); do \
+	  $(CURDIR)/target/release/lyapunov-lens $(FINDINGS_ARGS) --shard $$k/$(SHARDS) --shard-out shard-$$k.json; \
+	done
+	cd target/findings-check-sharded && $(CURDIR)/target/release/lyapunov-lens merge shard-*.json
+	diff -u FINDINGS.md target/findings-check-sharded/FINDINGS.md
+	diff -r findings target/findings-check-sharded/findings
+	@echo "findings-check-sharded: $(SHARDS) shards merged match FINDINGS.md and findings/"
 
 # Training-step timings (median) natively, then the PyTorch and JAX peers on the same data,
 # in the same run. The peers need torch and jax; they are installed into a venv on first use.

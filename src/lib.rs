@@ -15,7 +15,7 @@
 //! - [`analysis`]: alignment metrics, summary statistics and the verdict;
 //! - [`estimation`]: fitting a system's rates, initial state and noise scales to data;
 //! - [`lab`]: the configuration, the session state machine, presets, links and the colormap;
-//! - [`experiments`]: perturbation, sweeps, findings, figures and reports;
+//! - [`experiments`]: perturbation, sweeps (and their shards), findings, figures and reports;
 //! - `web` (wasm32 only): the page.
 //!
 //! Pipeline: [`lab::config::Config`] → [`dynamics::rk4::integrate`] a system of

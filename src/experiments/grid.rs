@@ -63,6 +63,14 @@ pub trait MetricRow: Key + Sized + 'static {
     const METRICS: &'static [Metric<Self>];
     /// Whether training reached the convergence test: only such rows enter the summaries.
     fn converged(&self) -> bool;
+    /// The row with these key cells (as [`Key::cells`] writes them), metric values (in
+    /// [`MetricRow::METRICS`] order) and `converged`: the inverse of reading a row out, for rows
+    /// read back from a shard file ([`crate::experiments::sharding`]).
+    fn from_parts(
+        keys: &[String],
+        metrics: &[Option<f64>],
+        converged: bool,
+    ) -> Result<Self, String>;
 }
 
 /// A grid of independent runs.
@@ -326,13 +334,18 @@ fn write_summary<G: Key>(
 }
 
 /// A metric field's value as an optional number: `f64` fields are always defined.
-pub trait MetricValue {
+pub trait MetricValue: Sized {
     fn metric(&self) -> Option<f64>;
+    /// The field holding `value`; an error naming `column` if an `f64` field is given none.
+    fn from_metric(value: Option<f64>, column: &str) -> Result<Self, String>;
 }
 
 impl MetricValue for f64 {
     fn metric(&self) -> Option<f64> {
         Some(*self)
+    }
+    fn from_metric(value: Option<f64>, column: &str) -> Result<Self, String> {
+        value.ok_or_else(|| format!("{column} is always defined, but has no value"))
     }
 }
 
@@ -340,6 +353,18 @@ impl MetricValue for Option<f64> {
     fn metric(&self) -> Option<f64> {
         *self
     }
+    fn from_metric(value: Option<f64>, _column: &str) -> Result<Self, String> {
+        Ok(value)
+    }
+}
+
+/// A key field from its cell, as [`Key::cells`] wrote it with `Display`.
+pub fn parse_key<T: std::str::FromStr>(cell: &str, column: &str) -> Result<T, String>
+where
+    T::Err: std::fmt::Display,
+{
+    cell.parse()
+        .map_err(|e| format!("column {column}: cannot read '{cell}': {e}"))
 }
 
 /// Declares a grid's row type from one list of its columns: the `keys` (written with
@@ -366,6 +391,9 @@ impl MetricValue for Option<f64> {
 /// let names: Vec<_> = Row::METRICS.iter().map(|m| (m.name, m.reading)).collect();
 /// assert_eq!(names, [("pearson", Reading::Signed), ("loss", Reading::NotSummarized)]);
 /// assert_eq!((Row::METRICS[1].value)(&row), Some(0.5));
+/// // And back, as `merge` reads a row from a shard file:
+/// let back = Row::from_parts(&row.cells(), &[None, Some(0.5)], true).unwrap();
+/// assert_eq!((back.seed, back.pearson, back.loss, back.converged), (3, None, 0.5, true));
 /// ```
 #[macro_export]
 macro_rules! grid_row {
@@ -398,6 +426,25 @@ macro_rules! grid_row {
             )+];
             fn converged(&self) -> bool {
                 self.converged
+            }
+            fn from_parts(
+                keys: &[String],
+                metrics: &[Option<f64>],
+                converged: bool,
+            ) -> Result<Self, String> {
+                use $crate::experiments::grid::{parse_key, Key, MetricValue};
+                if keys.len() != Self::COLUMNS.len() || metrics.len() != Self::METRICS.len() {
+                    return Err(format!(
+                        "a row has {} keys and {} metrics, not {} and {}",
+                        keys.len(), metrics.len(), Self::COLUMNS.len(), Self::METRICS.len()
+                    ));
+                }
+                let (mut keys, mut metrics) = (keys.iter(), metrics.iter().copied());
+                Ok($row {
+                    $($key: parse_key(keys.next().map_or("", |k| k.as_str()), stringify!($key))?,)+
+                    $($metric: MetricValue::from_metric(metrics.next().flatten(), stringify!($metric))?,)+
+                    converged,
+                })
             }
         }
     };

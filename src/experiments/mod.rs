@@ -1,7 +1,8 @@
 //! Experiments on trained sessions: the [`perturbation`] check, the growth of kicks at every
 //! sample by attention decile ([`kick_response`]), the [`sweep`] and
-//! [`cross_system`] grids (one shared [`grid`] runner, summary and CSV), the [`findings`] report,
-//! [`report`] rows for the CLI and exports, and `figures` (native only).
+//! [`cross_system`] grids (one shared [`grid`] runner, summary and CSV), the [`sharding`] of a
+//! run's grids across machines, the [`findings`] report, [`report`] rows for the CLI and exports,
+//! and `figures` (native only).
 
 pub mod cross_system;
 #[cfg(not(target_arch = "wasm32"))]
@@ -13,4 +14,5 @@ pub mod paper_study;
 pub mod perturbation;
 pub mod recovery_study;
 pub mod report;
+pub mod sharding;
 pub mod sweep;

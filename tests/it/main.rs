@@ -29,6 +29,7 @@ mod phase_response;
 mod readings;
 mod self_attention;
 mod session;
+mod shards;
 mod summary_stats;
 mod url_state_and_presets;
 mod verdict_and_colormap;

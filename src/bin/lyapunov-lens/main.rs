@@ -11,11 +11,17 @@ mod error;
 #[cfg(not(target_arch = "wasm32"))]
 mod grid_args;
 #[cfg(not(target_arch = "wasm32"))]
+mod grid_source;
+#[cfg(not(target_arch = "wasm32"))]
 mod noise_args;
 #[cfg(not(target_arch = "wasm32"))]
 mod output;
 #[cfg(not(target_arch = "wasm32"))]
 mod parallel_grid;
+#[cfg(not(target_arch = "wasm32"))]
+mod shard_args;
+#[cfg(not(target_arch = "wasm32"))]
+mod shard_run;
 #[cfg(not(target_arch = "wasm32"))]
 mod system_args;
 #[cfg(not(target_arch = "wasm32"))]
@@ -26,7 +32,7 @@ mod training_args;
 #[cfg(not(target_arch = "wasm32"))]
 use clap::{Parser, Subcommand};
 #[cfg(not(target_arch = "wasm32"))]
-use commands::{figure, findings, fit, perturb, prc, run, sweep, systems};
+use commands::{figure, findings, fit, merge, perturb, prc, run, sweep, systems};
 #[cfg(not(target_arch = "wasm32"))]
 use error::CliError;
 
@@ -83,6 +89,9 @@ enum Command {
     /// Run a sweep and write FINDINGS.md with its tables, figures and a statement of which
     /// claims hold.
     Findings(findings::FindingsArgs),
+    /// Put the N shard files of a `sweep` or `findings` run (`--shard K/N`) back together: the
+    /// same output, byte for byte, as the run on one machine, written where it would write it.
+    Merge(merge::MergeArgs),
 }
 
 /// Parses the arguments and runs the command. Exit status: 0 ok, 1 the run failed, 2 bad
@@ -103,7 +112,15 @@ fn exit_code() -> i32 {
                 return 2;
             }
             let text = e.to_string();
-            eprintln!("{}", text.lines().next().unwrap_or("error: bad arguments"));
+            // One line; a missing argument is named on the lines after the first.
+            let lines = text.lines().take_while(|l| !l.trim().is_empty());
+            let line = match e.kind() {
+                clap::error::ErrorKind::MissingRequiredArgument => {
+                    lines.map(str::trim).collect::<Vec<_>>().join(" ")
+                }
+                _ => text.lines().next().unwrap_or("error: bad arguments").into(),
+            };
+            eprintln!("{line}");
             return 2;
         }
     };
@@ -116,6 +133,7 @@ fn exit_code() -> i32 {
         Command::Figure(args) => figure::execute(&args),
         Command::Findings(args) => findings::execute(&args),
         Command::Fit(args) => fit::execute(&args),
+        Command::Merge(args) => merge::execute(&args),
     };
     match result {
         Ok(()) => 0,

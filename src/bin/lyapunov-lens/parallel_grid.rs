@@ -1,9 +1,10 @@
 //! The one parallel runner for every grid (`sweep`, `figure --kind sweep`, `findings` and its
-//! cross-system table): all cores, with a progress bar on standard error.
+//! cross-system table, and their shards): all cores, with a progress bar on standard error.
 
 use crate::error::{failed, CliError};
 use indicatif::{ProgressBar, ProgressStyle};
 use lyapunov_lens::experiments::grid::{GridReport, GridSpec};
+use lyapunov_lens::experiments::sharding::grid_part::CellRuns;
 use rayon::prelude::*;
 
 /// Runs every cell of `spec` on all cores with a progress bar on stderr (hidden when stderr is
@@ -14,8 +15,24 @@ where
     S::Cell: Sync,
     S::Row: Send,
 {
+    let all: Vec<usize> = (0..spec.grid().len()).collect();
+    let rows: Vec<S::Row> = run_cells(&spec, &all)?
+        .into_iter()
+        .flat_map(|(_, rows)| rows)
+        .collect();
+    Ok(GridReport::new(spec, rows))
+}
+
+/// Runs the cells of `spec` at `indices` (into [`GridSpec::grid`]) on all cores with a progress
+/// bar on stderr: each index with its rows, in the order of `indices`.
+pub fn run_cells<S>(spec: &S, indices: &[usize]) -> Result<CellRuns<S::Row>, CliError>
+where
+    S: GridSpec + Sync,
+    S::Cell: Sync,
+    S::Row: Send,
+{
     let grid = spec.grid();
-    let bar = ProgressBar::new(grid.len() as u64);
+    let bar = ProgressBar::new(indices.len() as u64);
     bar.set_style(
         ProgressStyle::with_template(
             "{spinner} [{bar:40}] {pos}/{len} runs, {elapsed} elapsed, ~{eta} left",
@@ -23,15 +40,14 @@ where
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> "),
     );
-    let rows: Result<Vec<Vec<S::Row>>, String> = grid
+    let rows: Result<CellRuns<S::Row>, String> = indices
         .par_iter()
-        .map(|cell| {
-            let rows = spec.run_cell(cell);
+        .map(|&i| {
+            let rows = spec.run_cell(&grid[i]);
             bar.inc(1);
-            rows
+            rows.map(|rows| (i, rows))
         })
         .collect();
     bar.finish();
-    let rows = rows.map_err(failed)?.into_iter().flatten().collect();
-    Ok(GridReport::new(spec, rows))
+    rows.map_err(failed)
 }

@@ -1,17 +1,22 @@
-//! `lyapunov-lens findings`: run a sweep (and the cross-system table), draw the figures, and
-//! write FINDINGS.md with a statement of which claims hold.
+//! `lyapunov-lens findings`: run a sweep (and the cross-system table and the fitting study),
+//! draw the figures, and write FINDINGS.md with a statement of which claims hold. With
+//! `--shard K/N` it runs only its share of the three grids' cells and writes them for `merge`,
+//! which does the rest: the closer study of the paper's setting, the convergence probes and the
+//! example run (fixed in size, not sharded), the figures and the report.
 
 use crate::error::{failed, usage_error, CliError};
 use crate::grid_args::GridArgs;
+use crate::grid_source::GridSource;
 use crate::output::write_output;
-use crate::parallel_grid::run_grid;
+use crate::shard_args::{typed_command, ShardArgs};
+use crate::shard_run::ShardRun;
 use crate::system_args::SystemArgs;
 use crate::training::trained;
 use crate::training_args::TrainingArgs;
 use clap::Args;
-use lyapunov_lens::experiments::cross_system::{CrossSystemReport, CrossSystemSpec};
+use lyapunov_lens::experiments::cross_system::CrossSystemSpec;
 use lyapunov_lens::experiments::findings::FindingsInputs;
-use lyapunov_lens::experiments::grid::write_csv;
+use lyapunov_lens::experiments::grid::{write_csv, GridReport, GridSpec};
 use lyapunov_lens::experiments::paper_study::{ConvergenceProbe, PaperStudy};
 use lyapunov_lens::experiments::recovery_study::RecoverySpec;
 use lyapunov_lens::experiments::sweep::{SweepReport, SweepSpec};
@@ -67,6 +72,8 @@ pub struct FindingsArgs {
     /// Samples per run of the cross-system table.
     #[arg(long, default_value_t = 500)]
     cross_n: usize,
+    #[command(flatten)]
+    pub shard: ShardArgs,
 }
 
 impl FindingsArgs {
@@ -86,10 +93,61 @@ impl FindingsArgs {
     }
 }
 
+/// The grids of a findings run, validated before anything runs.
+struct FindingsGrids {
+    sweep: SweepSpec,
+    /// Unless --cross-seeds is 0.
+    cross: Option<CrossSystemSpec>,
+    /// Unless --recovery-seeds is 0.
+    recovery: Option<RecoverySpec>,
+}
+
+impl FindingsGrids {
+    fn of(args: &FindingsArgs) -> Result<FindingsGrids, CliError> {
+        let base = args.system.to_config(None)?;
+        Ok(FindingsGrids {
+            sweep: args.grid.to_spec(base, args.training.budget())?,
+            cross: match args.cross_seeds {
+                0 => None,
+                _ => Some(cross_system_spec(args)?),
+            },
+            recovery: (args.recovery_seeds > 0)
+                .then(|| RecoverySpec::standard(args.recovery_seeds)),
+        })
+    }
+}
+
 pub fn execute(args: &FindingsArgs) -> Result<(), CliError> {
+    let grids = FindingsGrids::of(args)?;
+    let Some(shard) = args.shard.shard else {
+        return write_findings(args, grids, &GridSource::Here, &typed_command());
+    };
+    let mut run = ShardRun::new(shard);
+    run.run("sweep", &grids.sweep)?;
+    if let Some(cross) = &grids.cross {
+        run.run("cross_system", cross)?;
+    }
+    if let Some(recovery) = &grids.recovery {
+        run.run("recovery", recovery)?;
+    }
+    run.write(args.shard.shard_out.as_ref())
+}
+
+/// FINDINGS.md and findings/ of the single run `command` (= `args`), from the shards' rows.
+pub fn merge(args: &FindingsArgs, source: &GridSource, command: &[String]) -> Result<(), CliError> {
+    write_findings(args, FindingsGrids::of(args)?, source, command)
+}
+
+/// Everything a findings run writes, with the grids' rows from `source`; `command` is the
+/// command line the report quotes (the program name left out).
+fn write_findings(
+    args: &FindingsArgs,
+    grids: FindingsGrids,
+    source: &GridSource,
+    command: &[String],
+) -> Result<(), CliError> {
     let base = args.system.to_config(None)?;
-    let spec = args.grid.to_spec(base.clone(), args.training.budget())?;
-    let report = run_grid(spec)?;
+    let report = source.report("sweep", grids.sweep)?;
     std::fs::create_dir_all(&args.out_dir)
         .map_err(|e| failed(format!("cannot create {}: {e}", args.out_dir.display())))?;
     write_output(Some(&args.out("sweep.csv")), |w| write_csv(&report, w)).map_err(failed)?;
@@ -110,14 +168,14 @@ pub fn execute(args: &FindingsArgs) -> Result<(), CliError> {
         (captions[0].clone(), args.link("fig5.svg")),
         (captions[1].clone(), args.link("phase.svg")),
     ];
-    let cross = cross_system_table(args)?;
+    let cross = match grids.cross {
+        Some(spec) => Some(grid_table(args, source, "cross_system", spec)?),
+        None => None,
+    };
     let table = args.link("cross_system.csv");
-    let recovery = if args.recovery_seeds > 0 {
-        let report = run_grid(RecoverySpec::standard(args.recovery_seeds))?;
-        write_output(Some(&args.out("recovery.csv")), |w| write_csv(&report, w)).map_err(failed)?;
-        Some(report)
-    } else {
-        None
+    let recovery = match grids.recovery {
+        Some(spec) => Some(grid_table(args, source, "recovery", spec)?),
+        None => None,
     };
     let recovery_table = args.link("recovery.csv");
     let sweep_table = args.link("sweep.csv");
@@ -126,7 +184,7 @@ pub fn execute(args: &FindingsArgs) -> Result<(), CliError> {
         study: &study,
         probes: &probes,
         cross: cross.as_ref().map(|c| (c, table.as_str())),
-        command: &command_line(),
+        command: &command_line(command),
         figures: &figs,
         sweep_table: &sweep_table,
         recovery: recovery.as_ref().map(|r| (r, recovery_table.as_str())),
@@ -139,6 +197,27 @@ pub fn execute(args: &FindingsArgs) -> Result<(), CliError> {
         args.out_dir.display()
     );
     Ok(())
+}
+
+/// The report of the grid `spec` (named `grid`) from `source`, written to `<grid>.csv` in the
+/// output folder.
+fn grid_table<S>(
+    args: &FindingsArgs,
+    source: &GridSource,
+    grid: &str,
+    spec: S,
+) -> Result<GridReport<S>, CliError>
+where
+    S: GridSpec + Sync,
+    S::Cell: Sync,
+    S::Row: Send,
+{
+    let report = source.report(grid, spec)?;
+    write_output(Some(&args.out(&format!("{grid}.csv"))), |w| {
+        write_csv(&report, w)
+    })
+    .map_err(failed)?;
+    Ok(report)
 }
 
 /// The closer study at the paper's setting: the first model, Gaussian noise at σ = 2 (or the
@@ -210,25 +289,12 @@ fn draw_example_run(args: &FindingsArgs, study: &PaperStudy) -> Result<[String; 
     ])
 }
 
-/// The command line as typed, with the program spelled `lyapunov-lens`.
-fn command_line() -> String {
-    std::iter::once("lyapunov-lens".to_string())
-        .chain(std::env::args().skip(1))
+/// The command line `command`, with the program spelled `lyapunov-lens`.
+fn command_line(command: &[String]) -> String {
+    std::iter::once("lyapunov-lens")
+        .chain(command.iter().map(String::as_str))
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// Runs the cross-system grid and writes cross_system.csv, unless --cross-seeds is 0.
-fn cross_system_table(args: &FindingsArgs) -> Result<Option<CrossSystemReport>, CliError> {
-    if args.cross_seeds == 0 {
-        return Ok(None);
-    }
-    let cross = run_grid(cross_system_spec(args)?)?;
-    write_output(Some(&args.out("cross_system.csv")), |w| {
-        write_csv(&cross, w)
-    })
-    .map_err(failed)?;
-    Ok(Some(cross))
 }
 
 /// The cross-system grid of the --cross-* arguments, validated.

@@ -3,6 +3,7 @@
 pub mod figure;
 pub mod findings;
 pub mod fit;
+pub mod merge;
 pub mod perturb;
 pub mod prc;
 pub mod run;
