@@ -492,3 +492,39 @@ fn no_command_prints_the_usage_and_exits_2() {
         );
     }
 }
+
+/// `findings` with a step budget no seed converges in: the kick-decile figure had no finite
+/// value, plotters got an infinite axis and looked for its tick marks forever. It must finish
+/// (about 1 s in debug) and still write the report.
+#[test]
+fn findings_where_nothing_converges_finishes() {
+    let dir = std::env::temp_dir().join(format!("ll-findings-unconverged-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lyapunov-lens"))
+        .current_dir(&dir)
+        .args(
+            "findings --sigmas 1,2 --seeds 3 --n 100 --probe-seeds 1 --probe-max-steps 20 \
+             --cross-systems lotka-volterra,van-der-pol --cross-models paper-linear \
+             --cross-levels 1 --cross-seeds 2 --cross-n 100 --recovery-seeds 0 --steps 50 \
+             --out-dir out --report out/FINDINGS.md"
+                .split_whitespace(),
+        )
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed().as_secs() > 60 {
+            child.kill().unwrap();
+            panic!("findings still running after 60 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+    assert!(dir.join("out/FINDINGS.md").exists());
+}

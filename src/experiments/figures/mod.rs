@@ -82,9 +82,18 @@ pub(super) fn render(
     }
 }
 
-/// The smallest and largest of `values` (±∞ when there are none).
+/// The smallest and largest of the finite `values` ([0, 1] when there are none).
 pub(super) fn min_max(values: impl Iterator<Item = f64>) -> (f64, f64) {
-    values.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
-        (l.min(v), h.max(v))
-    })
+    let (lo, hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+            (l.min(v), h.max(v))
+        });
+    // Nothing finite to show (no seed converged, say): an empty [0, 1] axis. An infinite range
+    // made plotters look for tick marks forever.
+    if lo <= hi {
+        (lo, hi)
+    } else {
+        (0.0, 1.0)
+    }
 }
