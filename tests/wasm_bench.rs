@@ -223,3 +223,115 @@ fn per_frame_and_per_step_timings() {
         }
     }
 }
+
+/// Frame work (ms) while dragging every slider of every system across its range: for each
+/// system, each range input of the controls moves through 9 positions from its minimum to its
+/// maximum and back to where it was, with one frame (the one that applies the change) timed
+/// after each move. Prints the median, p95 and worst frame per system, and the slider and value
+/// of the worst: the budget is 50 ms for any in-range setting.
+#[wasm_bindgen_test]
+fn frame_work_while_dragging_every_slider() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root: HtmlElement = document.create_element("main").unwrap().dyn_into().unwrap();
+    root.set_id("drag-root");
+    root.style().set_property("width", "1300px").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let app = App::new("drag-root").unwrap();
+    let mut clock = 0.0;
+    let mut tick = |app: &App| {
+        clock += 1000.0 / 60.0;
+        let start = now();
+        app.tick(clock);
+        now() - start
+    };
+    tick(&app);
+    let systems = [
+        "lotka-volterra",
+        "pendulum",
+        "van-der-pol",
+        "goodwin",
+        "lorenz",
+        "rossler",
+    ];
+    let mut worst_overall = 0.0_f64;
+    for system in systems {
+        choose("system", system);
+        tick(&app);
+        tick(&app);
+        let mut frames: Vec<(f64, String)> = Vec::new();
+        let sliders = root.query_selector_all("input[type=range]").unwrap();
+        for i in 0..sliders.length() {
+            let input: HtmlInputElement = sliders.item(i).unwrap().dyn_into().unwrap();
+            if input.disabled() || input.id().is_empty() {
+                continue;
+            }
+            let id = input.id();
+            let (min, max) = (input.min().parse::<f64>(), input.max().parse::<f64>());
+            let (Ok(min), Ok(max)) = (min, max) else {
+                continue;
+            };
+            let original = input.value();
+            for k in 0..=8 {
+                let value = min + (max - min) * k as f64 / 8.0;
+                slide(&id, &value.to_string());
+                let ms = tick(&app);
+                frames.push((ms, format!("{id}={}", input.value())));
+            }
+            slide(&id, &original);
+            tick(&app);
+        }
+        frames.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let at = |q: f64| frames[((frames.len() as f64 * q) as usize).min(frames.len() - 1)].0;
+        let (worst, setting) = frames.last().cloned().unwrap_or_default();
+        worst_overall = worst_overall.max(worst);
+        console_log!(
+            "browser drag system={system} frames={} median_ms={:.2} p95_ms={:.2} worst_ms={worst:.2} (at {setting})",
+            frames.len(),
+            at(0.5),
+            at(0.95)
+        );
+    }
+    console_log!(
+        "browser drag worst frame over every system: {worst_overall:.2} ms (budget 50 ms)"
+    );
+}
+
+/// Wasm memory over a long run: `frames` frames of playing (training, the ensemble, drawing),
+/// with a reset every 2,000 frames so training never sits idle; the linear memory's size after
+/// a 1,000-frame warm-up and at the end (it only grows, so a leak shows as growth).
+#[wasm_bindgen_test]
+fn wasm_memory_over_a_long_soak() {
+    let frames: usize = option_env!("LL_SOAK_FRAMES")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root: HtmlElement = document.create_element("main").unwrap().dyn_into().unwrap();
+    root.set_id("soak-root");
+    root.style().set_property("width", "1300px").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let app = App::new("soak-root").unwrap();
+    let memory_mib = || {
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().dyn_into().unwrap();
+        let buffer: js_sys::ArrayBuffer = memory.buffer().dyn_into().unwrap();
+        buffer.byte_length() as f64 / (1024.0 * 1024.0)
+    };
+    let mut clock = 0.0;
+    let mut after_warmup = 0.0;
+    let start = now();
+    for frame in 0..frames {
+        if frame % 2000 == 1999 {
+            click("reset");
+        }
+        clock += 1000.0 / 60.0;
+        app.tick(clock);
+        if frame == 999 {
+            after_warmup = memory_mib();
+        }
+    }
+    let end = memory_mib();
+    console_log!(
+        "browser soak frames={frames} wasm_memory_mib after 1000 frames {after_warmup:.2}, at the end {end:.2}, growth {:.2} MiB ({:.1} s)",
+        end - after_warmup,
+        (now() - start) / 1000.0
+    );
+}

@@ -267,6 +267,40 @@ fn a_rotating_pendulum_is_integrated_with_steps_sized_by_its_speed() {
     assert!(s.sensitivity().iter().all(|v| v.is_finite()));
 }
 
+/// Issue 15's stiff reproductions, outside the slider ranges: δ = 3915 (with the oracle) ran
+/// 13 s and γ = 108074 with the FTLE 10 s, because the orbit dipped into subnormal doubles,
+/// where every operation is about a hundred times slower. Both are now refused at once, naming
+/// the cause. (Not a timing assertion: a refusal after a few hundred thousand substeps.)
+#[test]
+fn stiff_rates_that_drive_a_population_subnormal_are_refused_at_once() {
+    for (name, value, measure) in [
+        (
+            "delta",
+            3915.0,
+            lyapunov_lens::measures::measure::Measure::NormalDerivative,
+        ),
+        (
+            "gamma",
+            108_074.0,
+            lyapunov_lens::measures::measure::Measure::Ftle,
+        ),
+    ] {
+        let mut config = Config {
+            model: ModelKind::OracleInverseVariance,
+            measure,
+            ..Config::default()
+        };
+        config.set(name, value).unwrap();
+        let started = std::time::Instant::now();
+        let err = Session::new(config).err().expect("refused").to_string();
+        assert!(
+            err.contains("numerically extinct"),
+            "{name} = {value}: {err}"
+        );
+        assert!(started.elapsed().as_secs() < 5, "{name} = {value}");
+    }
+}
+
 #[test]
 fn a_fit_becomes_the_target_and_attention_weighting_reaches_a_fixed_point() {
     use lyapunov_lens::estimation::problem::{FitData, FitSettings};
