@@ -11,7 +11,7 @@ export PATH := $(TOOLS)/node/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export LL_TOOLS := $(TOOLS)
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: run test check doc test-coverage setup fmt-check clippy test-native test-reference test-wasm build test-e2e findings findings-check findings-check-sharded screenshot bench bench-browser bench-sweep
+.PHONY: run test check doc test-coverage setup fmt-check clippy test-native test-reference test-wasm build test-e2e findings findings-check findings-check-sharded screenshot bench bench-browser bench-load bench-sweep
 
 run: setup
 	trunk serve index.html --release
@@ -119,6 +119,12 @@ bench-sweep:
 	  e=$$(date +%s.%N); awk -v s=$$s -v e=$$e 'BEGIN { print e - s }'; \
 	done | sort -n | awk '{ t[NR] = $$1 } END { printf "sweep of 100 runs (5 sigmas x 20 seeds x 3000 steps, N = 1000, %d cores): %.2f s, %.2f s, %.2f s; median %.2f s\n", '"$$(nproc)"', t[1], t[2], t[3], t[2] }'
 
-# Per-frame and per-step timings of the real page in headless Chromium (N = 1000 and 5000).
+# Page-load figures of the built bundle: its size raw and gzipped, and the time from navigation to
+# the first inked canvas over 7 cold loads (headless Chromium).
+bench-load: setup build
+	node tests/e2e/bench_load.mjs 7
+
+# Per-frame and per-step timings of the real page in headless Chromium (N = 1000 and 5000), the
+# worst frame while dragging every slider of every system, and wasm memory over a 100,000-frame soak.
 bench-browser: setup
 	WASM_BINDGEN_TEST_TIMEOUT=600 cargo test $(WASM) --release --test wasm_bench -- --nocapture 2>&1 | grep -E '^browser|test result'

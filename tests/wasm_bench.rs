@@ -141,6 +141,22 @@ fn ensemble_frames(app: &App, clock: &mut f64) -> (usize, f64, f64) {
     )
 }
 
+/// A fresh page root `id` (1300 px wide) with the lab mounted in it; roots an earlier test in
+/// this page mounted are removed first, so that element ids stay unique.
+fn mount(id: &str) -> App {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let old = document.query_selector_all("main").unwrap();
+    for i in 0..old.length() {
+        let node = old.item(i).unwrap();
+        node.parent_node().unwrap().remove_child(&node).unwrap();
+    }
+    let root: HtmlElement = document.create_element("main").unwrap().dyn_into().unwrap();
+    root.set_id(id);
+    root.style().set_property("width", "1300px").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    App::new(id).unwrap()
+}
+
 fn click(id: &str) {
     let document = web_sys::window().unwrap().document().unwrap();
     document
@@ -153,12 +169,7 @@ fn click(id: &str) {
 
 #[wasm_bindgen_test]
 fn per_frame_and_per_step_timings() {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root: HtmlElement = document.create_element("main").unwrap().dyn_into().unwrap();
-    root.set_id("bench-root");
-    root.style().set_property("width", "1300px").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    let app = App::new("bench-root").unwrap();
+    let app = mount("bench-root");
     let mut clock = 0.0;
     app.tick(clock);
     click("play"); // pause: only Step clicks train from here
@@ -232,11 +243,7 @@ fn per_frame_and_per_step_timings() {
 #[wasm_bindgen_test]
 fn frame_work_while_dragging_every_slider() {
     let document = web_sys::window().unwrap().document().unwrap();
-    let root: HtmlElement = document.create_element("main").unwrap().dyn_into().unwrap();
-    root.set_id("drag-root");
-    root.style().set_property("width", "1300px").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    let app = App::new("drag-root").unwrap();
+    let app = mount("drag-root");
     let mut clock = 0.0;
     let mut tick = |app: &App| {
         clock += 1000.0 / 60.0;
@@ -259,7 +266,7 @@ fn frame_work_while_dragging_every_slider() {
         tick(&app);
         tick(&app);
         let mut frames: Vec<(f64, String)> = Vec::new();
-        let sliders = root.query_selector_all("input[type=range]").unwrap();
+        let sliders = document.query_selector_all("input[type=range]").unwrap();
         for i in 0..sliders.length() {
             let input: HtmlInputElement = sliders.item(i).unwrap().dyn_into().unwrap();
             if input.disabled() || input.id().is_empty() {
@@ -297,19 +304,14 @@ fn frame_work_while_dragging_every_slider() {
 }
 
 /// Wasm memory over a long run: `frames` frames of playing (training, the ensemble, drawing),
-/// with a reset every 2,000 frames so training never sits idle; the linear memory's size after
+/// with a new σ or a reset every 500 frames; the linear memory's size after
 /// a 1,000-frame warm-up and at the end (it only grows, so a leak shows as growth).
 #[wasm_bindgen_test]
 fn wasm_memory_over_a_long_soak() {
     let frames: usize = option_env!("LL_SOAK_FRAMES")
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root: HtmlElement = document.create_element("main").unwrap().dyn_into().unwrap();
-    root.set_id("soak-root");
-    root.style().set_property("width", "1300px").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    let app = App::new("soak-root").unwrap();
+    let app = mount("soak-root");
     let memory_mib = || {
         let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().dyn_into().unwrap();
         let buffer: js_sys::ArrayBuffer = memory.buffer().dyn_into().unwrap();
@@ -319,8 +321,12 @@ fn wasm_memory_over_a_long_soak() {
     let mut after_warmup = 0.0;
     let start = now();
     for frame in 0..frames {
-        if frame % 2000 == 1999 {
-            click("reset");
+        // Every 500 frames a new setting (σ alternating) or a reset, so that the session, the
+        // ensemble and the plots are rebuilt hundreds of times over the soak.
+        match frame % 1000 {
+            499 => slide("sigma", if frame % 2000 == 499 { "1.5" } else { "2" }),
+            999 => click("reset"),
+            _ => {}
         }
         clock += 1000.0 / 60.0;
         app.tick(clock);
