@@ -26,7 +26,9 @@
 use crate::by_dimension;
 use crate::models::attention_model::{AttentionModel, TrainingData};
 use crate::models::kind::ModelKind;
-use crate::models::paper_linear_passes::{gradient_sums, scores, squared_error_and_attention};
+use crate::models::paper_linear_passes::{
+    gradient_sums, hessian_sums, scores, squared_error_and_attention,
+};
 use crate::models::softmax_exp::exp_shifted_in_place;
 use ndarray::Array2;
 
@@ -66,10 +68,6 @@ impl PaperLinear {
     }
 }
 
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
 /// Rows of observations and clean states as flat row-major slices.
 fn flat<'a>(data: &TrainingData<'a>) -> (&'a [f64], &'a [f64]) {
     (
@@ -100,6 +98,34 @@ fn write_gradient<const D: usize>(
         *g = gx - sums.g_bar * x;
     }
     gradient[D] = sums.g_bar * (1.0 - sums.a_total);
+    sums.squared_error / exps.len() as f64
+}
+
+/// As [`write_gradient`], and the Hessian into `hessian` ((D+1)×(D+1), row-major).
+fn write_gradient_and_hessian<const D: usize>(
+    xs: &[f64],
+    cs: &[f64],
+    exps: &[f64],
+    inv_sum: f64,
+    c: f64,
+    gradient: &mut [f64],
+    hessian: &mut [f64],
+) -> f64 {
+    let sums = gradient_sums::<D>(xs, cs, exps, inv_sum, c);
+    for ((g, gx), x) in gradient
+        .iter_mut()
+        .zip(sums.weighted_gx)
+        .zip(sums.weighted_x)
+    {
+        *g = gx - sums.g_bar * x;
+    }
+    gradient[D] = sums.g_bar * (1.0 - sums.a_total);
+    let block = hessian_sums::<D>(xs, cs, exps, inv_sum, c, &sums);
+    let p = D + 1;
+    hessian[..p * p].iter_mut().for_each(|h| *h = 0.0);
+    for j in 0..D {
+        hessian[j * p..j * p + D].copy_from_slice(&block[j]);
+    }
     sums.squared_error / exps.len() as f64
 }
 
@@ -169,54 +195,23 @@ impl AttentionModel for PaperLinear {
         true
     }
 
-    /// See the module documentation: one pass for ḡ and x̄ (given the gradient pass's
-    /// softmax), one for Σ_t a_t (q_t a_t + h_t) δ_t δ_tᵀ.
+    /// See the module documentation: the gradient's pass gives ḡ and x̄, one more pass gives
+    /// Σ_t a_t (q_t a_t + h_t) δ_t δ_tᵀ.
     fn loss_gradient_hessian(
         &mut self,
         data: &TrainingData,
         gradient: &mut [f64],
         hessian: &mut [f64],
     ) -> Option<f64> {
-        let loss = self.loss_and_gradient(data, gradient);
-        let (noisy, clean) = (data.noisy, data.clean);
-        let (n, d) = noisy.dim();
+        let (n, d) = data.noisy.dim();
         let c = self.scale(n);
-        let inv_sum = 1.0 / self.exps.iter().sum::<f64>();
-        let xs = noisy.as_slice().expect("contiguous row-major");
-        let cs = clean.as_slice().expect("contiguous row-major");
-        let g_of = |x: &[f64], xc: &[f64], a: f64| {
-            let x_dot_err: f64 = (0..d).map(|j| x[j] * (c * a * x[j] - xc[j])).sum();
-            2.0 * c / n as f64 * x_dot_err
-        };
-        let (mut g_bar, mut x_bar) = (0.0, [0.0_f64; 8]);
-        for ((x, xc), e) in xs.chunks_exact(d).zip(cs.chunks_exact(d)).zip(&self.exps) {
-            let a = e * inv_sum;
-            g_bar += a * g_of(x, xc, a);
-            for j in 0..d {
-                x_bar[j] += a * x[j];
-            }
-        }
-        let p = d + 1;
-        hessian[..p * p].iter_mut().for_each(|h| *h = 0.0);
-        let mut delta = [0.0_f64; 8];
-        for ((x, xc), e) in xs.chunks_exact(d).zip(cs.chunks_exact(d)).zip(&self.exps) {
-            let a = e * inv_sum;
-            let q = 2.0 * c * c / n as f64 * dot(x, x);
-            let weight = a * (q * a + g_of(x, xc, a) - g_bar);
-            for j in 0..d {
-                delta[j] = x[j] - x_bar[j];
-            }
-            for j in 0..d {
-                for k in 0..=j {
-                    hessian[j * p + k] += weight * delta[j] * delta[k];
-                }
-            }
-        }
-        for j in 0..d {
-            for k in 0..j {
-                hessian[k * p + j] = hessian[j * p + k];
-            }
-        }
+        let inv_sum = 1.0 / self.softmax_numerators(data.noisy);
+        let (xs, cs) = flat(data);
+        let exps = &self.exps;
+        let loss = by_dimension!(
+            d,
+            write_gradient_and_hessian(xs, cs, exps, inv_sum, c, gradient, hessian)
+        );
         Some(loss)
     }
 }

@@ -125,3 +125,44 @@ pub fn squared_error_and_attention<const D: usize>(
     }
     squared_error
 }
+
+// j and k index the centred row twice: ranges read clearer than nested zips.
+#[allow(clippy::needless_range_loop)]
+/// The w-block of the Hessian, Σ_t a_t (q_t a_t + g_t − ḡ) δ_t δ_tᵀ with q_t = (2c²/N)‖x̃_t‖² and
+/// δ_t = x̃_t − x̄, from the gradient pass's ḡ and x̄ = Σ_t a_t x̃_t.
+pub fn hessian_sums<const D: usize>(
+    xs: &[f64],
+    cs: &[f64],
+    exps: &[f64],
+    inv_sum: f64,
+    c: f64,
+    gradient: &GradientSums<D>,
+) -> [[f64; D]; D] {
+    let n = exps.len() as f64;
+    let (two_c_over_n, two_c2_over_n) = (2.0 * c / n, 2.0 * c * c / n);
+    let mut h = [[0.0; D]; D];
+    for ((x, xc), e) in rows::<D>(xs).zip(rows::<D>(cs)).zip(exps) {
+        let a = e * inv_sum;
+        let mut x_dot_err = 0.0;
+        for j in 0..D {
+            x_dot_err += x[j] * (c * a * x[j] - xc[j]);
+        }
+        let g = two_c_over_n * x_dot_err;
+        let weight = a * (two_c2_over_n * dot(x, x) * a + g - gradient.g_bar);
+        let mut delta = [0.0; D];
+        for j in 0..D {
+            delta[j] = x[j] - gradient.weighted_x[j];
+        }
+        for j in 0..D {
+            for k in 0..=j {
+                h[j][k] += weight * delta[j] * delta[k];
+            }
+        }
+    }
+    for j in 0..D {
+        for k in 0..j {
+            h[k][j] = h[j][k];
+        }
+    }
+    h
+}
