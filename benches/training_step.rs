@@ -44,6 +44,8 @@ fn main() {
     // `cargo bench` passes --bench; `cargo test --benches` runs once quickly.
     let quick = !std::env::args().any(|a| a == "--bench");
     let samples = if quick { 3 } else { 31 };
+    // LL_BENCH_ONLY=step: only the training step and the converged reading (quick A/B runs).
+    let only_step = std::env::var("LL_BENCH_ONLY").is_ok_and(|v| v == "step");
     for n in [1000, 10000] {
         // One Adam step of the paper's model, as the peers time it: loss, gradient, update. The
         // session's own step(k) stops once training has converged (at the defaults within a few
@@ -73,6 +75,12 @@ fn main() {
             black_box(session.step(0));
         });
         println!("lyapunov-lens N={n} us/refresh={refresh:.1} (attention + loss + Pearson + Spearman + peak offset, once per frame)");
+    }
+    if only_step {
+        if std::env::var_os("LL_BENCH_SKIP_CONVERGED").is_none() {
+            converged_reading(quick, samples);
+        }
+        return;
     }
     let system = LotkaVolterra::default();
     let times = uniform_times(15.0, 1000);

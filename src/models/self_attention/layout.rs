@@ -15,7 +15,7 @@ pub const MAX_WINDOW: usize = 100_000;
 /// Heads of a fresh model (the page's and CLI's default; 1–4 are allowed). Half of the
 /// benchmarked H = 4, so half the cost per step.
 pub const DEFAULT_HEADS: usize = 2;
-/// ±W samples. A step costs one `softmax_exp::exp` per (head, t, s) pair, so it grows like
+/// ±W samples. A step costs one `libm::exp` per (head, t, s) pair, so it grows like
 /// H·N·(2W + 1). `cargo bench --bench training_step` (loss + gradient + Adam while training,
 /// N = 1000, H = 4, 2-core dev VM) measured d = 3 at 1.08 ms with W = 8, against 1.44 ms at
 /// W = 12 and 1.89 ms at W = 16; d = 2 is ~8% faster. W = 8 uses about half of the native 2 ms

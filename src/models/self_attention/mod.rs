@@ -65,7 +65,7 @@
 //!
 //! The backward pass therefore costs the same O(d) per pair as the forward pass, without the exp.
 //!
-//! Determinism: only IEEE arithmetic, `f64::sqrt` (correctly rounded) and `softmax_exp::exp`, in a fixed
+//! Determinism: only IEEE arithmetic, `f64::sqrt` (correctly rounded) and `libm::exp`, in a fixed
 //! order, so a training run is bit-identical natively and in wasm32. Every buffer lives in the
 //! model and is reused: after the first call at a given N, a training step does not allocate.
 
