@@ -126,7 +126,7 @@ impl GridSpec for CrossSystemSpec {
     fn run_cell(&self, (level, config): &(f64, Config)) -> Result<Vec<CrossRow>, String> {
         let mut session =
             Session::new(config.clone()).map_err(|e| format!("{}: {e}", config.system))?;
-        let training = session.train(self.budget);
+        let training = session.read(self.budget);
         let mut rows = Vec::new();
         for measure in Measure::available(config.system) {
             let mut measured = session.config().clone();

@@ -41,7 +41,7 @@ impl PaperStudy {
             let mut c = config.clone();
             c.seed = seed;
             let mut session = Session::new(c).map_err(|e| e.to_string())?;
-            let training = session.train(budget);
+            let training = session.read(budget);
             let k = match &kicks {
                 Some(k) => k,
                 None => kicks.insert(KickResponse::along(
@@ -122,7 +122,7 @@ impl ConvergenceProbe {
                 let mut c = config.clone();
                 c.seed = seed;
                 let mut session = Session::new(c).map_err(|e| e.to_string())?;
-                Ok(session.train(budget))
+                Ok(session.read(budget))
             })
             .collect::<Result<Vec<_>, String>>()?;
         Ok(ConvergenceProbe {

@@ -122,7 +122,7 @@ impl GridSpec for SweepSpec {
     /// Trains one config under the budget and reads it.
     fn run_cell(&self, config: &Config) -> Result<Vec<SweepRow>, String> {
         let mut session = Session::new(config.clone()).map_err(|e| e.to_string())?;
-        let training = session.train(self.budget);
+        let training = session.read(self.budget);
         let readings = RunReadings::of(&mut session);
         let m = session.metrics();
         Ok(vec![SweepRow {

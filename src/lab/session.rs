@@ -280,15 +280,22 @@ impl Session {
         self.refresh();
     }
 
-    /// Trains under `budget` (see [`Budget`]) and says what it reached. Training to
-    /// convergence from an untrained model takes the reading's way there
-    /// ([`Session::begin_reading`]); a fixed step count takes Adam's.
+    /// Trains under `budget` (see [`Budget`]) the way the page's live view does (Adam first),
+    /// and says what it reached: the CLI's single runs use it, so that they give the page's
+    /// numbers bit for bit.
     pub fn train(&mut self, budget: Budget) -> TrainingSummary {
+        self.train_to_step(budget.max_steps());
+        self.training_summary(budget)
+    }
+
+    /// A reading under `budget`: from an untrained model, training to convergence takes the
+    /// fastest way ([`Session::begin_reading`]: Newton steps where the model has an analytic
+    /// Hessian); otherwise as [`Session::train`]. Sweeps, FINDINGS.md and the ensembles use it.
+    pub fn read(&mut self, budget: Budget) -> TrainingSummary {
         if matches!(budget, Budget::Converge { .. }) && self.trainer.steps() == 0 {
             self.begin_reading();
         }
-        self.train_to_step(budget.max_steps());
-        self.training_summary(budget)
+        self.train(budget)
     }
 
     /// What training has reached, judged against `budget`; computes the gradient once.

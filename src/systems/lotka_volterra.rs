@@ -15,10 +15,11 @@ pub struct LotkaVolterra {
 }
 
 /// Slider ranges and defaults (the SciPy-cookbook setup).
-/// Below this a population is numerically extinct: a little further down, doubles turn
-/// subnormal, every operation on them is about a hundred times slower, and an orbit that dips
-/// there (δ = 3915, say) took 13 s to integrate before this check.
-pub const SMALLEST_POPULATION: f64 = 1e-280;
+/// Below this a population is numerically extinct: the smallest normal double (2.2e-308).
+/// Below it doubles turn subnormal, every operation on them is about a hundred times slower and
+/// loses digits, and an orbit that dipped there (δ = 3915, say) took 13 s to integrate before
+/// this check. (Orbits inside the slider box dip to 1e-280 and below, legitimately.)
+pub const SMALLEST_POPULATION: f64 = f64::MIN_POSITIVE;
 
 pub const PARAMETERS: [ParamSpec; 4] = [
     ParamSpec {
@@ -179,7 +180,7 @@ impl System for LotkaVolterra {
             }
             if v < SMALLEST_POPULATION {
                 return Err(format!(
-                    "{name} fell to {v:.3e}, below {SMALLEST_POPULATION:.0e}, where double precision turns subnormal (inexact, and a hundred times slower): the orbit is numerically extinct, so lower the rates or start nearer the equilibrium"
+                    "{name} fell to {v:.3e}, below {SMALLEST_POPULATION:.1e}, the smallest normal double: below it doubles turn subnormal (inexact, and a hundred times slower): the orbit is numerically extinct, so lower the rates or start nearer the equilibrium"
                 ));
             }
         }

@@ -22,7 +22,7 @@ use lyapunov_lens::training::trainer::{Status, ADAM_STEPS};
 #[test]
 fn paper_linear_converges_and_a_fixed_step_count_is_exact() {
     let mut s = Session::new(Config::default()).unwrap();
-    let summary = s.train(Budget::default());
+    let summary = s.read(Budget::default());
     assert!(summary.converged, "{summary:?}");
     // A reading takes Newton steps with the analytic Hessian from the start: a handful.
     assert!(summary.steps <= 10, "{summary:?}");
