@@ -8,9 +8,11 @@
 //! which a link cannot carry) and `fit=1` (fit the system to those data when the page opens) or
 //! `fit=attention` (then weight the residuals by attention, to a fixed point).
 //!
-//! Parsing never fails. A malformed value falls back to its default, an out-of-range one is
-//! clamped to the slider's range, and an unknown key is ignored; each is reported in a notice,
-//! and the rest of the hash still applies. Numbers are written in shortest round-trip form, so
+//! Parsing never fails. A malformed value (a fraction for a whole-number key, anything but 1 or
+//! 0 for a flag) falls back to its default, an out-of-range one is clamped to the slider's range,
+//! an unknown key is ignored, and of a key given more than once the first value is used; each is
+//! reported in a notice (values echoed at most [`ECHO_CHARS`] characters long), and the rest of
+//! the hash still applies. Numbers are written in shortest round-trip form, so
 //! a link restores the exact state: the same seed, the same data, the same numbers after the
 //! same steps.
 
@@ -118,17 +120,64 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The decoded `key=value` pairs of a hash, in order.
-fn hash_pairs(hash: &str) -> Vec<(String, String)> {
-    hash.trim_start_matches('#')
+/// The decoded `key=value` pairs of a hash, in order, each key once: the first value given wins,
+/// and a key given again is reported in `notices` if `data_keys` says whether it is one of
+/// [`DATA_KEYS`] (reported by [`parse_data_keys`]; the others by [`parse_hash`]).
+fn hash_pairs(hash: &str, data_keys: bool, notices: &mut Vec<String>) -> Vec<(String, String)> {
+    let all: Vec<(String, String)> = hash
+        .trim_start_matches('#')
         .split('&')
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
             (percent_decode(k), percent_decode(v))
         })
-        .collect()
+        .collect();
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for (key, value) in &all {
+        if pairs.iter().any(|(k, _)| k == key) {
+            continue;
+        }
+        let times = all.iter().filter(|(k, _)| k == key).count();
+        if times > 1 && DATA_KEYS.contains(&key.as_str()) == data_keys {
+            let times = if times == 2 {
+                "twice".into()
+            } else {
+                format!("{times} times")
+            };
+            notices.push(format!(
+                "{} given {times}; using the first, '{}'",
+                echo(key),
+                echo(value)
+            ));
+        }
+        pairs.push((key.clone(), value.clone()));
+    }
+    pairs
 }
+
+/// The longest value a notice echoes: a longer one is cut, with an ellipsis.
+pub const ECHO_CHARS: usize = 40;
+
+/// `text` as a notice echoes it: at most [`ECHO_CHARS`] characters, then "…".
+pub fn echo(text: &str) -> String {
+    match text.char_indices().nth(ECHO_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// Parses a name (a system, a model, …). Every name is short, so a value cut by [`echo`]
+/// parses the same way, and the error quotes at most [`ECHO_CHARS`] characters of it.
+fn parse_name<T: std::str::FromStr<Err = String>>(value: &str) -> Result<T, String> {
+    echo(value).parse()
+}
+
+/// The data keys, which [`parse_data_keys`] reads and [`parse_hash`] leaves to it.
+const DATA_KEYS: [&str; 2] = ["data", "fit"];
+
+/// Whole-number keys: a fraction is refused, not rounded.
+const WHOLE_NUMBER_KEYS: [&str; 5] = ["n", "seed", "heads", "window", "steps_per_frame"];
 
 crate::named_kind! {
     /// The observations a link names (the page's data select), apart from the config.
@@ -174,9 +223,9 @@ pub fn parse_data_keys(hash: &str) -> (LinkedData, LinkedFit, Vec<String>) {
     let mut data = LinkedData::default();
     let mut fit = LinkedFit::None;
     let mut notices = Vec::new();
-    for (key, value) in hash_pairs(hash) {
+    for (key, value) in hash_pairs(hash, true, &mut notices) {
         match key.as_str() {
-            "data" => match value.parse::<LinkedData>() {
+            "data" => match parse_name::<LinkedData>(&value) {
                 Ok(d) => data = d,
                 Err(e) => notices.push(format!("data: {e}; using {data}")),
             },
@@ -185,7 +234,8 @@ pub fn parse_data_keys(hash: &str) -> (LinkedData, LinkedFit, Vec<String>) {
                 "0" | "false" | "no" => fit = LinkedFit::None,
                 "attention" => fit = LinkedFit::Attention,
                 _ => notices.push(format!(
-                    "fit: '{value}' is not 1, 0 or attention; using {}",
+                    "fit: '{}' is not 1, 0 or attention; using {}",
+                    echo(&value),
                     fit.name()
                 )),
             },
@@ -217,7 +267,8 @@ pub fn data_keys(data: LinkedData, fit: LinkedFit) -> String {
 pub fn parse_hash(hash: &str) -> (PageState, Vec<String>) {
     let mut state = PageState::default();
     let mut notices = Vec::new();
-    let pairs = hash_pairs(hash);
+    let mut pairs = hash_pairs(hash, false, &mut notices);
+    pairs.retain(|(k, _)| !DATA_KEYS.contains(&k.as_str()));
     // A preset sets every control first; explicit keys then override it.
     if let Some((_, id)) = pairs.iter().find(|(k, _)| k == "preset") {
         apply_preset(&mut state, id, &mut notices);
@@ -241,12 +292,15 @@ fn apply_preset(state: &mut PageState, id: &str, notices: &mut Vec<String>) {
             state.steps_per_frame = spf;
             state.preset = Some(p.id);
         }
-        None => notices.push(format!("preset '{id}' does not exist; no preset applied")),
+        None => notices.push(format!(
+            "preset '{}' does not exist; no preset applied",
+            echo(id)
+        )),
     }
 }
 
 fn apply_system(state: &mut PageState, name: &str, notices: &mut Vec<String>) {
-    match name.parse::<SystemKind>() {
+    match parse_name::<SystemKind>(name) {
         Ok(system) if system != state.config.system => {
             state.config = state.config.switch_system(system);
             state.projection = system.run_defaults().projection;
@@ -261,22 +315,22 @@ fn apply_system(state: &mut PageState, name: &str, notices: &mut Vec<String>) {
 fn apply_setting(state: &mut PageState, key: &str, value: &str, notices: &mut Vec<String>) {
     let system = state.config.system;
     match key {
-        "preset" | "system" | "data" | "fit" => {}
-        "noise" => match value.parse::<NoiseModel>() {
+        "preset" | "system" => {}
+        "noise" => match parse_name::<NoiseModel>(value) {
             Ok(m) => match m.check(system) {
                 Ok(()) => state.config.noise = m,
                 Err(e) => notices.push(format!("noise: {e}; using {}", state.config.noise)),
             },
             Err(e) => notices.push(format!("noise: {e}; using {}", state.config.noise)),
         },
-        "measure_at" => match value.parse::<MeasureAt>() {
+        "measure_at" => match parse_name::<MeasureAt>(value) {
             Ok(m) => state.config.measure_at = m,
             Err(e) => notices.push(format!(
                 "measure_at: {e}; using {}",
                 state.config.measure_at
             )),
         },
-        "measure" => match value.parse::<Measure>() {
+        "measure" => match parse_name::<Measure>(value) {
             Ok(m) => match m.check(system) {
                 Ok(()) => state.config.measure = m,
                 Err(e) => notices.push(format!("measure: {e}; using {}", state.config.measure)),
@@ -286,7 +340,8 @@ fn apply_setting(state: &mut PageState, key: &str, value: &str, notices: &mut Ve
         "projection" => match parse_projection(value, system.dim()) {
             Some(p) => state.projection = p,
             None => notices.push(format!(
-                "projection: '{value}' is not two different coordinates 0–{} like 0,2; using {},{}",
+                "projection: '{}' is not two different coordinates 0–{} like 0,2; using {},{}",
+                echo(value),
                 system.dim() - 1,
                 state.projection.0,
                 state.projection.1
@@ -295,10 +350,11 @@ fn apply_setting(state: &mut PageState, key: &str, value: &str, notices: &mut Ve
         "head" => match value.trim().parse::<usize>() {
             Ok(h) if h <= 4 => state.head = h,
             _ => notices.push(format!(
-                "head: '{value}' is not 0 (all heads) to 4; showing all heads"
+                "head: '{}' is not 0 (all heads) to 4; showing all heads",
+                echo(value)
             )),
         },
-        "model" => match value.parse::<ModelKind>() {
+        "model" => match parse_name::<ModelKind>(value) {
             Ok(m) => match m.check(system) {
                 Ok(()) => state.config.model = m,
                 Err(e) => notices.push(format!("model: {e}; using {}", state.config.model)),
@@ -313,15 +369,17 @@ fn apply_setting(state: &mut PageState, key: &str, value: &str, notices: &mut Ve
 }
 
 fn apply_flag(target: &mut bool, key: &str, value: &str, notices: &mut Vec<String>) {
+    // 1 or 0, as links write them; a bare key (`&big`) is on. Nothing else (yes, true, 2).
     let flag = match value {
-        "1" | "true" | "yes" | "" => Some(true),
-        "0" | "false" | "no" => Some(false),
+        "1" | "" => Some(true),
+        "0" => Some(false),
         _ => None,
     };
     match flag {
         Some(f) => *target = f,
         None => notices.push(format!(
-            "{key}: '{value}' is not 1 or 0; using {}",
+            "{key}: '{}' is not 1 or 0; using {}",
+            echo(value),
             u8::from(*target)
         )),
     }
@@ -333,7 +391,7 @@ fn apply_hidden(state: &mut PageState, value: &str, notices: &mut Vec<String>) {
         if known.contains(&name) {
             state.hidden.push(name.to_string());
         } else {
-            notices.push(format!("hide: there is no control '{name}'"));
+            notices.push(format!("hide: there is no control '{}'", echo(name)));
         }
     }
 }
@@ -350,7 +408,7 @@ fn apply_number(state: &mut PageState, key: &str, value: &str, notices: &mut Vec
         if control_names().contains(&key) {
             notices.push(format!("'{key}' is not a parameter of {system}; ignored"));
         } else {
-            notices.push(format!("unknown setting '{key}' ignored"));
+            notices.push(format!("unknown setting '{}' ignored", echo(key)));
         }
         return;
     };
@@ -360,12 +418,19 @@ fn apply_number(state: &mut PageState, key: &str, value: &str, notices: &mut Vec
         state.config.get(key).unwrap_or(spec.default)
     };
     let value = match value.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v.fract() != 0.0 && WHOLE_NUMBER_KEYS.contains(&key) => {
+            notices.push(format!(
+                "{key}: {} is not a whole number; using {current}",
+                echo(value.trim())
+            ));
+            current
+        }
         Ok(v) if v.is_finite() => {
             let clamped = v.clamp(spec.min, spec.max);
             if clamped != v {
                 notices.push(format!(
                     "{key}: {} is outside {}–{}; using {clamped}",
-                    value.trim(),
+                    echo(value.trim()),
                     spec.min,
                     spec.max
                 ));
@@ -373,6 +438,7 @@ fn apply_number(state: &mut PageState, key: &str, value: &str, notices: &mut Vec
             clamped
         }
         _ => {
+            let value = echo(value);
             notices.push(format!("{key}: '{value}' is not a number; using {current}"));
             current
         }
