@@ -152,6 +152,7 @@ fn the_lab_trains_draws_and_reacts_to_its_controls() {
     let app = mount();
     let mut clock = 0.0;
     playing_trains_and_draws(&app, &mut clock);
+    log_sliders_announce_their_values();
     let still = pause_holds_still(&app, &mut clock);
     sigma_brings_new_data(&app, &mut clock, &still);
     step_and_reset(&app, &mut clock);
@@ -162,6 +163,13 @@ fn the_lab_trains_draws_and_reacts_to_its_controls() {
     no_new_noise_without_noise(&app, &mut clock);
     lognormal_noise_fits_sigma(&app, &mut clock);
     lynx_hare_is_fitted_and_becomes_the_target(&app, &mut clock);
+    slide("lr", "-3");
+    run(&app, &mut clock, 1);
+    assert_eq!(
+        valuetext("lr").as_deref(),
+        Some("0.001"),
+        "#lr moved to 10^−3"
+    );
 
     // No error notice was raised along the way.
     assert!(
@@ -169,6 +177,30 @@ fn the_lab_trains_draws_and_reacts_to_its_controls() {
         "notice: {:?}",
         by_id::<HtmlElement>("notice").text_content()
     );
+}
+
+fn valuetext(id: &str) -> Option<String> {
+    by_id::<HtmlElement>(id).get_attribute("aria-valuetext")
+}
+
+/// The log-scale sliders (lr, ε) hold an exponent: they announce the value it stands for, from
+/// a link and after a move, not "−2" (issue 14).
+fn log_sliders_announce_their_values() {
+    assert_eq!(valuetext("lr").as_deref(), Some("0.02"), "#lr from lr=0.02");
+    assert_eq!(
+        valuetext("epsilon").as_deref(),
+        Some("0.001"),
+        "ε's default"
+    );
+    slide("epsilon", "-2");
+    assert_eq!(valuetext("epsilon").as_deref(), Some("0.01"), "ε moved");
+    slide("epsilon", "-1.9");
+    assert_eq!(
+        valuetext("epsilon").as_deref(),
+        Some("0.013"),
+        "ε = 10^−1.9"
+    );
+    slide("epsilon", "-3");
 }
 
 /// Playing advances data-epoch, and the plots really draw.
