@@ -52,6 +52,8 @@ impl Lab {
                 self.recomputed(done);
                 if self.notice.has_no_action() {
                     self.notice.hide();
+                } else if self.session.diverged().is_none() {
+                    self.notice.hide_offer();
                 }
             }
             Err(message) => self.controls_rejected(&message),
