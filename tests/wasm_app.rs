@@ -178,6 +178,28 @@ fn the_lab_trains_draws_and_reacts_to_its_controls() {
         by_id::<HtmlElement>("notice").text_content()
     );
     divergence_notice_goes_with_a_reset_or_a_change(&app, &mut clock);
+    preset_commentary_goes_with_the_preset(&app, &mut clock);
+}
+
+/// A preset's commentary shows while the page is that preset, and goes with it when a slider
+/// makes the setting "(custom)" (issue 14).
+fn preset_commentary_goes_with_the_preset(app: &App, clock: &mut f64) {
+    let commentary: HtmlElement = by_id("preset-commentary");
+    let preset: HtmlSelectElement = by_id("preset");
+    choose("preset", "low-noise");
+    run(app, clock, 1);
+    assert!(
+        !commentary.hidden(),
+        "no commentary for the low-noise preset"
+    );
+    slide("sigma", "1");
+    run(app, clock, 1);
+    assert_eq!(preset.value(), "", "the select still names the preset");
+    assert!(
+        commentary.hidden(),
+        "the commentary outlived the preset: {:?}",
+        commentary.text_content()
+    );
 }
 
 /// Diverges the model: lr = 1 from uniform attention blows up within a few Steps.

@@ -280,6 +280,12 @@ pub fn parse_hash(hash: &str) -> (PageState, Vec<String>) {
     for (key, value) in &pairs {
         apply_setting(&mut state, key, value, &mut notices);
     }
+    // A preset is named only while the setting is the preset's (`preset=lorenz&sigma=3` is not).
+    if let Some(p) = state.preset.and_then(presets::find) {
+        if p.settings() != (state.config.clone(), state.steps_per_frame) {
+            state.preset = None;
+        }
+    }
     (state, notices)
 }
 

@@ -29,7 +29,7 @@ fn a_hash_round_trips_exactly() {
         },
         steps_per_frame: 7,
         playing: false,
-        preset: Some("low-noise"),
+        preset: None,
         hidden: vec!["sigma".into(), "lr".into()],
         big: true,
         projection: (1, 0),
@@ -294,4 +294,33 @@ fn a_long_value_is_cut_in_the_notice() {
     );
     let (_, _, notices) = parse_data_keys(&format!("#data={junk}&fit={junk}"));
     assert!(notices.iter().all(|n| n.len() < 200), "{notices:?}");
+}
+
+#[test]
+fn a_preset_is_named_only_while_the_setting_is_the_presets() {
+    for p in &PRESETS {
+        let (config, steps_per_frame) = p.settings();
+        let state = PageState {
+            projection: config.system.run_defaults().projection,
+            config,
+            steps_per_frame,
+            preset: Some(p.id),
+            ..PageState::default()
+        };
+        let hash = to_hash(&state);
+        assert_eq!(parse_hash(&hash), (state, vec![]), "{hash}");
+        let (s, _) = parse_hash(&format!("#preset={}", p.id));
+        assert_eq!(s.preset, Some(p.id));
+    }
+    // A key that changes the preset's setting un-names it; one that repeats it does not.
+    let (s, notices) = parse_hash("#preset=lorenz&sigma=3");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!((s.config.system, s.config.sigma), (SystemKind::Lorenz, 3.0));
+    assert_eq!(s.preset, None, "σ = 3 is not the lorenz preset");
+    assert!(!to_hash(&s).contains("preset="), "{}", to_hash(&s));
+    let (s, _) = parse_hash("#preset=near-extinction&steps_per_frame=5");
+    assert_eq!(s.preset, None);
+    let lorenz_sigma = find("lorenz").unwrap().settings().0.sigma;
+    let (s, _) = parse_hash(&format!("#preset=lorenz&sigma={lorenz_sigma}&playing=0"));
+    assert_eq!(s.preset, Some("lorenz"));
 }

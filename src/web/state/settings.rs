@@ -212,6 +212,7 @@ impl Lab {
         self.requests.controls_changed = true;
         if self.link.preset.take().is_some() {
             self.tools.preset.set_value("");
+            self.show_commentary();
         }
     }
 }
