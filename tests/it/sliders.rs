@@ -3,7 +3,7 @@
 //! σ = 0.02 once sat at 0 on a 0–10 slider in steps of 0.05).
 
 use lyapunov_lens::lab::presets::PRESETS;
-use lyapunov_lens::lab::run_parameters::{sigma_range, SIGMA_MAX_PER_DEFAULT};
+use lyapunov_lens::lab::run_parameters::{run_parameter, sigma_range, SIGMA_MAX_PER_DEFAULT};
 use lyapunov_lens::observations::noise_model::NoiseModel;
 use lyapunov_lens::systems::catalogue::SystemKind;
 
@@ -59,5 +59,39 @@ fn every_presets_sigma_is_a_position_of_its_systems_slider() {
             preset.id,
             config.sigma
         );
+    }
+}
+
+/// Where a slider's thumb sits for `value`: the nearest step within the range.
+fn thumb(value: f64, (min, max, step): (f64, f64, f64)) -> f64 {
+    (min + ((value - min) / step).round() * step).clamp(min, max)
+}
+
+/// Every other default a system sets is in its slider's range, with the thumb within 1% of it
+/// (Lorenz's β = 8/3 sits at 2.67; the slider keeps the exact value until moved).
+#[test]
+fn every_systems_defaults_sit_on_their_sliders() {
+    let near = |value: f64, range| (thumb(value, range) - value).abs() <= 0.01 * value.abs();
+    for system in SystemKind::ALL {
+        for spec in system.parameters() {
+            let range = (spec.min, spec.max, spec.step);
+            assert!(
+                near(spec.default, range),
+                "{system}: {} = {} sits at {} on its slider {range:?}",
+                spec.name,
+                spec.default,
+                thumb(spec.default, range)
+            );
+        }
+        let d = system.run_defaults();
+        for (name, value) in [("t_end", d.t_end), ("tau", d.tau), ("burn_in", d.burn_in)] {
+            let spec = run_parameter(name).expect("a run parameter");
+            let range = (spec.min, spec.max, spec.step);
+            assert!(
+                near(value, range),
+                "{system}: default {name} = {value} sits at {} on its slider {range:?}",
+                thumb(value, range)
+            );
+        }
     }
 }
