@@ -9,7 +9,8 @@
 //! `fit=attention` (then weight the residuals by attention, to a fixed point).
 //!
 //! Parsing never fails. A malformed value (a fraction for a whole-number key, anything but 1 or
-//! 0 for a flag) falls back to its default, an out-of-range one is clamped to the slider's range,
+//! 0 for a flag) falls back to its default, an out-of-range one is clamped to the slider's range
+//! (σ's is the system's and the noise model's: [`sigma_range`]),
 //! an unknown key is ignored, and of a key given more than once the first value is used; each is
 //! reported in a notice (values echoed at most [`ECHO_CHARS`] characters long), and the rest of
 //! the hash still applies. Numbers are written in shortest round-trip form, so
@@ -17,7 +18,10 @@
 //! same steps.
 
 use crate::lab::config::{self, Config, STEPS_PER_FRAME};
+pub use crate::lab::link_text::{echo, ECHO_CHARS};
+use crate::lab::link_text::{hash_pairs, parse_name, DATA_KEYS};
 use crate::lab::presets;
+use crate::lab::run_parameters::sigma_range;
 use crate::measures::measure::{Measure, MeasureAt};
 use crate::models::kind::ModelKind;
 use crate::observations::noise_model::NoiseModel;
@@ -89,92 +93,6 @@ fn parse_projection(value: &str, dim: usize) -> Option<(usize, usize)> {
     let p = (a.trim().parse().ok()?, b.trim().parse().ok()?);
     projection_fits(p, dim).then_some(p)
 }
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%' && i + 2 < bytes.len())
-            .then(|| {
-                std::str::from_utf8(&bytes[i + 1..i + 3])
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-            })
-            .flatten();
-        match (escaped, bytes[i]) {
-            (Some(b), _) => {
-                out.push(b);
-                i += 3;
-            }
-            (None, b'+') => {
-                out.push(b' ');
-                i += 1;
-            }
-            (None, b) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// The decoded `key=value` pairs of a hash, in order, each key once: the first value given wins,
-/// and a key given again is reported in `notices` if `data_keys` says whether it is one of
-/// [`DATA_KEYS`] (reported by [`parse_data_keys`]; the others by [`parse_hash`]).
-fn hash_pairs(hash: &str, data_keys: bool, notices: &mut Vec<String>) -> Vec<(String, String)> {
-    let all: Vec<(String, String)> = hash
-        .trim_start_matches('#')
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(k), percent_decode(v))
-        })
-        .collect();
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    for (key, value) in &all {
-        if pairs.iter().any(|(k, _)| k == key) {
-            continue;
-        }
-        let times = all.iter().filter(|(k, _)| k == key).count();
-        if times > 1 && DATA_KEYS.contains(&key.as_str()) == data_keys {
-            let times = if times == 2 {
-                "twice".into()
-            } else {
-                format!("{times} times")
-            };
-            notices.push(format!(
-                "{} given {times}; using the first, '{}'",
-                echo(key),
-                echo(value)
-            ));
-        }
-        pairs.push((key.clone(), value.clone()));
-    }
-    pairs
-}
-
-/// The longest value a notice echoes: a longer one is cut, with an ellipsis.
-pub const ECHO_CHARS: usize = 40;
-
-/// `text` as a notice echoes it: at most [`ECHO_CHARS`] characters, then "…".
-pub fn echo(text: &str) -> String {
-    match text.char_indices().nth(ECHO_CHARS) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
-    }
-}
-
-/// Parses a name (a system, a model, …). Every name is short, so a value cut by [`echo`]
-/// parses the same way, and the error quotes at most [`ECHO_CHARS`] characters of it.
-fn parse_name<T: std::str::FromStr<Err = String>>(value: &str) -> Result<T, String> {
-    echo(value).parse()
-}
-
-/// The data keys, which [`parse_data_keys`] reads and [`parse_hash`] leaves to it.
-const DATA_KEYS: [&str; 2] = ["data", "fit"];
 
 /// Whole-number keys: a fraction is refused, not rounded.
 const WHOLE_NUMBER_KEYS: [&str; 5] = ["n", "seed", "heads", "window", "steps_per_frame"];
@@ -279,6 +197,16 @@ pub fn parse_hash(hash: &str) -> (PageState, Vec<String>) {
     }
     for (key, value) in &pairs {
         apply_setting(&mut state, key, value, &mut notices);
+    }
+    // σ's slider range depends on the system and the noise model, known once every key is read.
+    let (min, max, _) = sigma_range(state.config.system, state.config.noise);
+    let sigma = state.config.sigma;
+    if !(min..=max).contains(&sigma) {
+        state.config.sigma = sigma.clamp(min, max);
+        let used = state.config.sigma;
+        notices.push(format!(
+            "sigma: {sigma} is outside {min}–{max}; using {used}"
+        ));
     }
     // A preset is named only while the setting is the preset's (`preset=lorenz&sigma=3` is not).
     if let Some(p) = state.preset.and_then(presets::find) {

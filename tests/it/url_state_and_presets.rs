@@ -324,3 +324,21 @@ fn a_preset_is_named_only_while_the_setting_is_the_presets() {
     let (s, _) = parse_hash(&format!("#preset=lorenz&sigma={lorenz_sigma}&playing=0"));
     assert_eq!(s.preset, Some("lorenz"));
 }
+
+#[test]
+fn sigma_is_clamped_to_the_range_of_its_system_and_noise_model() {
+    let (s, notices) = parse_hash("#system=goodwin&sigma=5");
+    assert_eq!(s.config.sigma, 0.1, "Goodwin's σ slider ends at 0.1");
+    assert!(
+        notices[0].contains("sigma: 5 is outside 0–0.1"),
+        "{notices:?}"
+    );
+    // The noise model may come after σ in the hash: the range is the final one's.
+    let (s, notices) = parse_hash("#system=goodwin&sigma=0.2&noise=lognormal");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(s.config.sigma, 0.2);
+    let (s, notices) = parse_hash("#sigma=5&noise=lognormal");
+    assert_eq!(s.config.sigma, 1.5, "{notices:?}");
+    let (s, notices) = parse_hash("#sigma=5");
+    assert_eq!((s.config.sigma, notices.len()), (5.0, 0));
+}
