@@ -5,6 +5,7 @@ pub mod clean_data;
 pub mod colormap;
 pub mod config;
 pub mod fitted_target;
+pub mod link_text;
 pub mod presets;
 pub mod run_parameters;
 pub mod seed_ensemble;

@@ -2,6 +2,8 @@
 //! horizon, self-attention shape) and the page's steps-per-frame control, as slider specs.
 
 use crate::models::self_attention;
+use crate::observations::noise_model::NoiseModel;
+use crate::systems::catalogue::SystemKind;
 use crate::systems::system::ParamSpec;
 
 /// The run parameters beyond the system's own. `min..=max` are the slider ranges; validation
@@ -104,4 +106,30 @@ pub const STEPS_PER_FRAME: ParamSpec = ParamSpec {
 /// The run parameter specs by name.
 pub fn run_parameter(name: &str) -> Option<&'static ParamSpec> {
     RUN_PARAMETERS.iter().find(|p| p.name == name)
+}
+
+/// σ for lognormal noise is a spread on the log scale, the same for every system: 0 to 1.5 (a
+/// factor e^±1.5 ≈ 4.5), in steps of 0.01.
+pub const LOGNORMAL_SIGMA_RANGE: (f64, f64, f64) = (0.0, 1.5, 0.01);
+
+/// The Gaussian σ slider's maximum, as a multiple of the system's default σ.
+pub const SIGMA_MAX_PER_DEFAULT: f64 = 5.0;
+
+/// The σ slider's (min, max, step) for `system` under `noise`. Gaussian σ is in the state's
+/// units, so its range follows the system's default σ (Goodwin's 0.02, Lotka–Volterra's 2): 0 to
+/// [`SIGMA_MAX_PER_DEFAULT`] times the default, in steps of a twentieth of the default's leading
+/// decade (0.05 for σ = 2, 0.0005 for σ = 0.02), so the default is a position of the slider.
+pub fn sigma_range(system: SystemKind, noise: NoiseModel) -> (f64, f64, f64) {
+    match noise {
+        NoiseModel::Lognormal => LOGNORMAL_SIGMA_RANGE,
+        NoiseModel::Gaussian => {
+            let default = system.run_defaults().sigma;
+            let decade = 10f64.powf(default.log10().floor());
+            let step = decade / 20.0;
+            // Rounded to the step's decimals, so 5 × 0.3 reads 1.5, not 1.5000000000000002.
+            let digits = 10f64.powf((-step.log10()).ceil() + 1.0);
+            let max = (SIGMA_MAX_PER_DEFAULT * default * digits).round() / digits;
+            (0.0, max, step)
+        }
+    }
 }

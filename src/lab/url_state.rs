@@ -8,14 +8,20 @@
 //! which a link cannot carry) and `fit=1` (fit the system to those data when the page opens) or
 //! `fit=attention` (then weight the residuals by attention, to a fixed point).
 //!
-//! Parsing never fails. A malformed value falls back to its default, an out-of-range one is
-//! clamped to the slider's range, and an unknown key is ignored; each is reported in a notice,
-//! and the rest of the hash still applies. Numbers are written in shortest round-trip form, so
+//! Parsing never fails. A malformed value (a fraction for a whole-number key, anything but 1 or
+//! 0 for a flag) falls back to its default, an out-of-range one is clamped to the slider's range
+//! (σ's is the system's and the noise model's: [`sigma_range`]),
+//! an unknown key is ignored, and of a key given more than once the first value is used; each is
+//! reported in a notice (values echoed at most [`ECHO_CHARS`] characters long), and the rest of
+//! the hash still applies. Numbers are written in shortest round-trip form, so
 //! a link restores the exact state: the same seed, the same data, the same numbers after the
 //! same steps.
 
 use crate::lab::config::{self, Config, STEPS_PER_FRAME};
+pub use crate::lab::link_text::{echo, ECHO_CHARS};
+use crate::lab::link_text::{hash_pairs, parse_name, DATA_KEYS};
 use crate::lab::presets;
+use crate::lab::run_parameters::sigma_range;
 use crate::measures::measure::{Measure, MeasureAt};
 use crate::models::kind::ModelKind;
 use crate::observations::noise_model::NoiseModel;
@@ -88,47 +94,8 @@ fn parse_projection(value: &str, dim: usize) -> Option<(usize, usize)> {
     projection_fits(p, dim).then_some(p)
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%' && i + 2 < bytes.len())
-            .then(|| {
-                std::str::from_utf8(&bytes[i + 1..i + 3])
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-            })
-            .flatten();
-        match (escaped, bytes[i]) {
-            (Some(b), _) => {
-                out.push(b);
-                i += 3;
-            }
-            (None, b'+') => {
-                out.push(b' ');
-                i += 1;
-            }
-            (None, b) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// The decoded `key=value` pairs of a hash, in order.
-fn hash_pairs(hash: &str) -> Vec<(String, String)> {
-    hash.trim_start_matches('#')
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(k), percent_decode(v))
-        })
-        .collect()
-}
+/// Whole-number keys: a fraction is refused, not rounded.
+const WHOLE_NUMBER_KEYS: [&str; 5] = ["n", "seed", "heads", "window", "steps_per_frame"];
 
 crate::named_kind! {
     /// The observations a link names (the page's data select), apart from the config.
@@ -174,9 +141,9 @@ pub fn parse_data_keys(hash: &str) -> (LinkedData, LinkedFit, Vec<String>) {
     let mut data = LinkedData::default();
     let mut fit = LinkedFit::None;
     let mut notices = Vec::new();
-    for (key, value) in hash_pairs(hash) {
+    for (key, value) in hash_pairs(hash, true, &mut notices) {
         match key.as_str() {
-            "data" => match value.parse::<LinkedData>() {
+            "data" => match parse_name::<LinkedData>(&value) {
                 Ok(d) => data = d,
                 Err(e) => notices.push(format!("data: {e}; using {data}")),
             },
@@ -185,7 +152,8 @@ pub fn parse_data_keys(hash: &str) -> (LinkedData, LinkedFit, Vec<String>) {
                 "0" | "false" | "no" => fit = LinkedFit::None,
                 "attention" => fit = LinkedFit::Attention,
                 _ => notices.push(format!(
-                    "fit: '{value}' is not 1, 0 or attention; using {}",
+                    "fit: '{}' is not 1, 0 or attention; using {}",
+                    echo(&value),
                     fit.name()
                 )),
             },
@@ -217,7 +185,8 @@ pub fn data_keys(data: LinkedData, fit: LinkedFit) -> String {
 pub fn parse_hash(hash: &str) -> (PageState, Vec<String>) {
     let mut state = PageState::default();
     let mut notices = Vec::new();
-    let pairs = hash_pairs(hash);
+    let mut pairs = hash_pairs(hash, false, &mut notices);
+    pairs.retain(|(k, _)| !DATA_KEYS.contains(&k.as_str()));
     // A preset sets every control first; explicit keys then override it.
     if let Some((_, id)) = pairs.iter().find(|(k, _)| k == "preset") {
         apply_preset(&mut state, id, &mut notices);
@@ -228,6 +197,22 @@ pub fn parse_hash(hash: &str) -> (PageState, Vec<String>) {
     }
     for (key, value) in &pairs {
         apply_setting(&mut state, key, value, &mut notices);
+    }
+    // σ's slider range depends on the system and the noise model, known once every key is read.
+    let (min, max, _) = sigma_range(state.config.system, state.config.noise);
+    let sigma = state.config.sigma;
+    if !(min..=max).contains(&sigma) {
+        state.config.sigma = sigma.clamp(min, max);
+        let used = state.config.sigma;
+        notices.push(format!(
+            "sigma: {sigma} is outside {min}–{max}; using {used}"
+        ));
+    }
+    // A preset is named only while the setting is the preset's (`preset=lorenz&sigma=3` is not).
+    if let Some(p) = state.preset.and_then(presets::find) {
+        if p.settings() != (state.config.clone(), state.steps_per_frame) {
+            state.preset = None;
+        }
     }
     (state, notices)
 }
@@ -241,12 +226,15 @@ fn apply_preset(state: &mut PageState, id: &str, notices: &mut Vec<String>) {
             state.steps_per_frame = spf;
             state.preset = Some(p.id);
         }
-        None => notices.push(format!("preset '{id}' does not exist; no preset applied")),
+        None => notices.push(format!(
+            "preset '{}' does not exist; no preset applied",
+            echo(id)
+        )),
     }
 }
 
 fn apply_system(state: &mut PageState, name: &str, notices: &mut Vec<String>) {
-    match name.parse::<SystemKind>() {
+    match parse_name::<SystemKind>(name) {
         Ok(system) if system != state.config.system => {
             state.config = state.config.switch_system(system);
             state.projection = system.run_defaults().projection;
@@ -261,22 +249,22 @@ fn apply_system(state: &mut PageState, name: &str, notices: &mut Vec<String>) {
 fn apply_setting(state: &mut PageState, key: &str, value: &str, notices: &mut Vec<String>) {
     let system = state.config.system;
     match key {
-        "preset" | "system" | "data" | "fit" => {}
-        "noise" => match value.parse::<NoiseModel>() {
+        "preset" | "system" => {}
+        "noise" => match parse_name::<NoiseModel>(value) {
             Ok(m) => match m.check(system) {
                 Ok(()) => state.config.noise = m,
                 Err(e) => notices.push(format!("noise: {e}; using {}", state.config.noise)),
             },
             Err(e) => notices.push(format!("noise: {e}; using {}", state.config.noise)),
         },
-        "measure_at" => match value.parse::<MeasureAt>() {
+        "measure_at" => match parse_name::<MeasureAt>(value) {
             Ok(m) => state.config.measure_at = m,
             Err(e) => notices.push(format!(
                 "measure_at: {e}; using {}",
                 state.config.measure_at
             )),
         },
-        "measure" => match value.parse::<Measure>() {
+        "measure" => match parse_name::<Measure>(value) {
             Ok(m) => match m.check(system) {
                 Ok(()) => state.config.measure = m,
                 Err(e) => notices.push(format!("measure: {e}; using {}", state.config.measure)),
@@ -286,7 +274,8 @@ fn apply_setting(state: &mut PageState, key: &str, value: &str, notices: &mut Ve
         "projection" => match parse_projection(value, system.dim()) {
             Some(p) => state.projection = p,
             None => notices.push(format!(
-                "projection: '{value}' is not two different coordinates 0–{} like 0,2; using {},{}",
+                "projection: '{}' is not two different coordinates 0–{} like 0,2; using {},{}",
+                echo(value),
                 system.dim() - 1,
                 state.projection.0,
                 state.projection.1
@@ -295,10 +284,11 @@ fn apply_setting(state: &mut PageState, key: &str, value: &str, notices: &mut Ve
         "head" => match value.trim().parse::<usize>() {
             Ok(h) if h <= 4 => state.head = h,
             _ => notices.push(format!(
-                "head: '{value}' is not 0 (all heads) to 4; showing all heads"
+                "head: '{}' is not 0 (all heads) to 4; showing all heads",
+                echo(value)
             )),
         },
-        "model" => match value.parse::<ModelKind>() {
+        "model" => match parse_name::<ModelKind>(value) {
             Ok(m) => match m.check(system) {
                 Ok(()) => state.config.model = m,
                 Err(e) => notices.push(format!("model: {e}; using {}", state.config.model)),
@@ -313,15 +303,17 @@ fn apply_setting(state: &mut PageState, key: &str, value: &str, notices: &mut Ve
 }
 
 fn apply_flag(target: &mut bool, key: &str, value: &str, notices: &mut Vec<String>) {
+    // 1 or 0, as links write them; a bare key (`&big`) is on. Nothing else (yes, true, 2).
     let flag = match value {
-        "1" | "true" | "yes" | "" => Some(true),
-        "0" | "false" | "no" => Some(false),
+        "1" | "" => Some(true),
+        "0" => Some(false),
         _ => None,
     };
     match flag {
         Some(f) => *target = f,
         None => notices.push(format!(
-            "{key}: '{value}' is not 1 or 0; using {}",
+            "{key}: '{}' is not 1 or 0; using {}",
+            echo(value),
             u8::from(*target)
         )),
     }
@@ -333,7 +325,7 @@ fn apply_hidden(state: &mut PageState, value: &str, notices: &mut Vec<String>) {
         if known.contains(&name) {
             state.hidden.push(name.to_string());
         } else {
-            notices.push(format!("hide: there is no control '{name}'"));
+            notices.push(format!("hide: there is no control '{}'", echo(name)));
         }
     }
 }
@@ -350,7 +342,7 @@ fn apply_number(state: &mut PageState, key: &str, value: &str, notices: &mut Vec
         if control_names().contains(&key) {
             notices.push(format!("'{key}' is not a parameter of {system}; ignored"));
         } else {
-            notices.push(format!("unknown setting '{key}' ignored"));
+            notices.push(format!("unknown setting '{}' ignored", echo(key)));
         }
         return;
     };
@@ -360,12 +352,19 @@ fn apply_number(state: &mut PageState, key: &str, value: &str, notices: &mut Vec
         state.config.get(key).unwrap_or(spec.default)
     };
     let value = match value.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v.fract() != 0.0 && WHOLE_NUMBER_KEYS.contains(&key) => {
+            notices.push(format!(
+                "{key}: {} is not a whole number; using {current}",
+                echo(value.trim())
+            ));
+            current
+        }
         Ok(v) if v.is_finite() => {
             let clamped = v.clamp(spec.min, spec.max);
             if clamped != v {
                 notices.push(format!(
                     "{key}: {} is outside {}–{}; using {clamped}",
-                    value.trim(),
+                    echo(value.trim()),
                     spec.min,
                     spec.max
                 ));
@@ -373,6 +372,7 @@ fn apply_number(state: &mut PageState, key: &str, value: &str, notices: &mut Vec
             clamped
         }
         _ => {
+            let value = echo(value);
             notices.push(format!("{key}: '{value}' is not a number; using {current}"));
             current
         }

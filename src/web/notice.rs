@@ -59,6 +59,14 @@ impl Notice {
         self.element.set_hidden(true);
     }
 
+    /// Hides a notice that offers an action (the divergence notice: once the model no longer
+    /// diverged, after a reset or a change, its advice is moot).
+    pub fn hide_offer(&self) {
+        if !self.action.hidden() {
+            self.hide();
+        }
+    }
+
     /// Whether the notice offers no action (such a notice goes away once a change is applied).
     pub fn has_no_action(&self) -> bool {
         self.action.hidden()

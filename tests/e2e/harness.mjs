@@ -122,8 +122,8 @@ export async function launchBrowser() {
 
 /**
  * Opens the lab at `origin` in a fresh context. Requests to any host other than 127.0.0.1 are
- * aborted (and so show up as console errors). Every console error and page error from the moment
- * the page is created is pushed to `problems`. `path` (default '/') is what follows the origin in
+ * aborted (and so show up as console errors). Every console error, page error and HTTP response
+ * with status >= 400 from the moment the page is created is pushed to `problems`. `path` (default '/') is what follows the origin in
  * the URL opened, e.g. '/#sigma=0&playing=0'. `initScript` (a function) runs in the page before
  * any of its own scripts. Returns { context, page, problems, loadedAt }.
  */
@@ -157,6 +157,11 @@ export async function openLab(
   });
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.stack || err.message || err}`));
   page.on('crash', () => problems.push('page crashed'));
+  // A failed fetch (e.g. a 404 /favicon.ico) logs a console error in a desktop browser, but
+  // headless Chromium does not always report it as one: record any response >= 400 too.
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
   await page.goto(origin + urlPath, { waitUntil: 'load', timeout });
   const loadedAt = Date.now();
   return { context, page, problems, loadedAt };

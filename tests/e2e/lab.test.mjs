@@ -398,6 +398,18 @@ describe('lyapunov-lens lab page', { timeout: 60_000 }, () => {
     assert.deepEqual(bad, [], `metrics differ from the CLI's beyond ${CLI_RTOL} relative`);
   });
 
+  test('(h) the page declares an icon and the bundle serves it (no 404 /favicon.ico)', { timeout: 5000 }, async () => {
+    const href = await page().evaluate(() => document.querySelector('link[rel~="icon"]')?.href ?? null);
+    assert.ok(href, 'no <link rel="icon"> in the page: the browser falls back to /favicon.ico (404)');
+    const got = await page().evaluate(async (u) => {
+      const r = await fetch(u);
+      return { status: r.status, type: r.headers.get('content-type'), body: await r.text() };
+    }, href);
+    assert.equal(got.status, 200, `${href} answered ${got.status}`);
+    assert.match(got.type, /^image\//, `${href} is served as ${got.type}`);
+    assert.match(got.body, /<svg/, `${href} is not an SVG`);
+  });
+
   test('(a) no console errors or page errors during the run', { timeout: 5000 }, async () => {
     await sleep(100);
     for (const p of lab.problems) console.log(`(a) ${p}`);

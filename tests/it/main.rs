@@ -30,6 +30,7 @@ mod readings;
 mod self_attention;
 mod session;
 mod shards;
+mod sliders;
 mod summary_stats;
 mod url_state_and_presets;
 mod verdict_and_colormap;

@@ -6,7 +6,9 @@
 
 use lyapunov_lens::lab::config::Config;
 use lyapunov_lens::lab::presets::{find, PRESETS};
-use lyapunov_lens::lab::url_state::{parse_hash, to_hash, PageState};
+use lyapunov_lens::lab::url_state::{
+    parse_data_keys, parse_hash, to_hash, LinkedFit, PageState, ECHO_CHARS,
+};
 use lyapunov_lens::measures::measure::Measure;
 use lyapunov_lens::models::kind::ModelKind;
 use lyapunov_lens::systems::catalogue::SystemKind;
@@ -27,7 +29,7 @@ fn a_hash_round_trips_exactly() {
         },
         steps_per_frame: 7,
         playing: false,
-        preset: Some("low-noise"),
+        preset: None,
         hidden: vec!["sigma".into(), "lr".into()],
         big: true,
         projection: (1, 0),
@@ -173,4 +175,170 @@ fn every_system_preset_and_default_config_validates_and_round_trips() {
         .unwrap_err()
         .to_string()
         .contains("not a parameter of lorenz"));
+}
+
+#[test]
+fn fractions_for_whole_numbers_and_non_flags_are_refused_by_name() {
+    let (s, notices) = parse_hash("#seed=1.5&heads=2.7&n=600.5&steps_per_frame=3.2&big=yes");
+    let d = PageState::default();
+    assert_eq!(
+        (
+            s.config.seed,
+            s.config.heads,
+            s.config.n,
+            s.steps_per_frame,
+            s.big
+        ),
+        (
+            d.config.seed,
+            d.config.heads,
+            d.config.n,
+            d.steps_per_frame,
+            d.big
+        ),
+        "every refused value keeps its default: {notices:?}"
+    );
+    for needle in [
+        "seed: 1.5",
+        "heads: 2.7",
+        "n: 600.5",
+        "steps_per_frame: 3.2",
+        "big: 'yes'",
+    ] {
+        assert!(
+            notices.iter().any(|n| n.contains(needle)),
+            "no notice names {needle}: {notices:?}"
+        );
+    }
+    for bad in ["true", "false", "no", "2"] {
+        let (s, notices) = parse_hash(&format!("#playing={bad}"));
+        assert!(s.playing, "playing={bad} keeps the default");
+        assert!(
+            notices[0].contains(&format!("playing: '{bad}'")),
+            "{notices:?}"
+        );
+    }
+    // Whole numbers written as such still apply, even with a ".0".
+    let (s, notices) = parse_hash("#seed=7.0&heads=2&big=1&playing=0");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(
+        (s.config.seed, s.config.heads, s.big, s.playing),
+        (7, 2, true, false)
+    );
+}
+
+#[test]
+fn the_first_of_a_repeated_key_wins_for_every_key_with_a_notice() {
+    let (s, notices) = parse_hash(
+        "#system=lorenz&sigma=3&system=pendulum&sigma=0.5&preset=nonsense&model=paper-linear&model=oracle-inverse-variance&seed=4&seed=4",
+    );
+    assert_eq!(s.config.system, SystemKind::Lorenz, "{notices:?}");
+    assert_eq!(s.config.sigma, 3.0, "{notices:?}");
+    assert_eq!(s.config.model, ModelKind::PaperLinear);
+    assert_eq!(s.config.seed, 4);
+    for needle in [
+        "system given twice; using the first, 'lorenz'",
+        "sigma given twice; using the first, '3'",
+        "model given twice; using the first, 'paper-linear'",
+        "seed given twice",
+    ] {
+        assert!(
+            notices.iter().any(|n| n.contains(needle)),
+            "no notice says {needle}: {notices:?}"
+        );
+    }
+    let (_, notices) = parse_hash("#preset=paper&preset=lorenz&preset=circadian");
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.contains("preset given 3 times; using the first, 'paper'")),
+        "{notices:?}"
+    );
+    // The data keys follow the same rule, reported once (by parse_data_keys, not parse_hash).
+    let hash = "#data=lynx-hare&fit=1&fit=0";
+    let (_, fit, data_notices) = parse_data_keys(hash);
+    assert_eq!(fit, LinkedFit::Plain);
+    assert_eq!(data_notices.len(), 1, "{data_notices:?}");
+    assert!(parse_hash(hash).1.is_empty());
+}
+
+#[test]
+fn a_long_value_is_cut_in_the_notice() {
+    let long = "9".repeat(10_000);
+    let junk = "x".repeat(10_000);
+    for hash in [
+        format!("#sigma={junk}"),
+        format!("#seed={long}.5"),
+        format!("#model={junk}"),
+        format!("#system={junk}"),
+        format!("#preset={junk}"),
+        format!("#{junk}=1"),
+        format!("#big={junk}"),
+        format!("#hide={junk}"),
+        format!("#projection={junk}"),
+        format!("#head={junk}"),
+        format!("#sigma={long}"),
+        format!("#sigma=1&sigma={junk}&sigma={junk}"),
+        format!("#sigma={junk}&sigma=1"),
+    ] {
+        let (_, notices) = parse_hash(&hash);
+        assert!(!notices.is_empty(), "no notice for {}", &hash[..20]);
+        for n in &notices {
+            assert!(n.chars().count() < 200, "{} chars: {}…", n.len(), &n[..80]);
+        }
+    }
+    let (_, notices) = parse_hash(&format!("#sigma={junk}"));
+    assert!(
+        notices[0].contains(&format!("'{}…'", &junk[..ECHO_CHARS])),
+        "{notices:?}"
+    );
+    let (_, _, notices) = parse_data_keys(&format!("#data={junk}&fit={junk}"));
+    assert!(notices.iter().all(|n| n.len() < 200), "{notices:?}");
+}
+
+#[test]
+fn a_preset_is_named_only_while_the_setting_is_the_presets() {
+    for p in &PRESETS {
+        let (config, steps_per_frame) = p.settings();
+        let state = PageState {
+            projection: config.system.run_defaults().projection,
+            config,
+            steps_per_frame,
+            preset: Some(p.id),
+            ..PageState::default()
+        };
+        let hash = to_hash(&state);
+        assert_eq!(parse_hash(&hash), (state, vec![]), "{hash}");
+        let (s, _) = parse_hash(&format!("#preset={}", p.id));
+        assert_eq!(s.preset, Some(p.id));
+    }
+    // A key that changes the preset's setting un-names it; one that repeats it does not.
+    let (s, notices) = parse_hash("#preset=lorenz&sigma=3");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!((s.config.system, s.config.sigma), (SystemKind::Lorenz, 3.0));
+    assert_eq!(s.preset, None, "σ = 3 is not the lorenz preset");
+    assert!(!to_hash(&s).contains("preset="), "{}", to_hash(&s));
+    let (s, _) = parse_hash("#preset=near-extinction&steps_per_frame=5");
+    assert_eq!(s.preset, None);
+    let lorenz_sigma = find("lorenz").unwrap().settings().0.sigma;
+    let (s, _) = parse_hash(&format!("#preset=lorenz&sigma={lorenz_sigma}&playing=0"));
+    assert_eq!(s.preset, Some("lorenz"));
+}
+
+#[test]
+fn sigma_is_clamped_to_the_range_of_its_system_and_noise_model() {
+    let (s, notices) = parse_hash("#system=goodwin&sigma=5");
+    assert_eq!(s.config.sigma, 0.1, "Goodwin's σ slider ends at 0.1");
+    assert!(
+        notices[0].contains("sigma: 5 is outside 0–0.1"),
+        "{notices:?}"
+    );
+    // The noise model may come after σ in the hash: the range is the final one's.
+    let (s, notices) = parse_hash("#system=goodwin&sigma=0.2&noise=lognormal");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(s.config.sigma, 0.2);
+    let (s, notices) = parse_hash("#sigma=5&noise=lognormal");
+    assert_eq!(s.config.sigma, 1.5, "{notices:?}");
+    let (s, notices) = parse_hash("#sigma=5");
+    assert_eq!((s.config.sigma, notices.len()), (5.0, 0));
 }

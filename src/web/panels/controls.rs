@@ -253,6 +253,11 @@ impl Controls {
         Ok(())
     }
 
+    /// The system whose sliders are shown.
+    pub fn shown_system(&self) -> SystemKind {
+        self.shown_system
+    }
+
     /// The config the controls describe, starting from `base` (for fields without a control).
     /// A system just picked in the select gives that system's defaults (keeping the seed, model
     /// and training settings), since its sliders are not built yet.
@@ -326,7 +331,8 @@ impl Controls {
             let _ = self.build_system(document, config);
         }
         // σ's range first: the browser clamps a slider's position to its range.
-        self.data.show_noise(config.noise, self.slider("sigma"));
+        self.data
+            .show_noise(config.system, config.noise, self.slider("sigma"));
         for s in &self.sliders {
             let v = if s.spec.name == "steps_per_frame" {
                 steps_per_frame as f64

@@ -6,28 +6,24 @@
 use super::selects::{fit_options, NoiseSelect};
 use super::slider::Slider;
 use crate::lab::config::run_parameter;
+use crate::lab::run_parameters;
 use crate::observations::noise_model::NoiseModel;
 use crate::systems::catalogue::SystemKind;
 use crate::web::elements::{button, disable_with_reason, element, reason_hint};
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, HtmlElement, HtmlSelectElement};
 
-/// σ for lognormal noise is a spread on the log scale: 0 to 1.5 (a factor e^±1.5 ≈ 4.5), in
-/// steps of 0.01.
-const LOGNORMAL_SIGMA_RANGE: (f64, f64, f64) = (0.0, 1.5, 0.01);
 /// σ when switching to lognormal noise from a σ beyond its range: about ±20%.
 pub const LOGNORMAL_SIGMA: f64 = 0.2;
 const LOGNORMAL_SIGMA_HELP: &str = "Spread of the multiplicative noise on the log scale: x̃ = x·exp(σε), so σ = 0.1 is about ±10%. Observations stay positive.";
 
-/// The σ slider's (min, max, step) and help for a noise model.
-pub fn sigma_range(noise: NoiseModel) -> ((f64, f64, f64), &'static str) {
-    match noise {
-        NoiseModel::Gaussian => {
-            let spec = run_parameter("sigma").expect("a sigma spec");
-            ((spec.min, spec.max, spec.step), spec.help)
-        }
-        NoiseModel::Lognormal => (LOGNORMAL_SIGMA_RANGE, LOGNORMAL_SIGMA_HELP),
-    }
+/// The σ slider's (min, max, step) for the system and noise model, and its help.
+pub fn sigma_range(system: SystemKind, noise: NoiseModel) -> ((f64, f64, f64), &'static str) {
+    let help = match noise {
+        NoiseModel::Gaussian => run_parameter("sigma").expect("a sigma spec").help,
+        NoiseModel::Lognormal => LOGNORMAL_SIGMA_HELP,
+    };
+    (run_parameters::sigma_range(system, noise), help)
 }
 
 /// The noise select, the Whole periods button and the non-physical share, in the data group.
@@ -91,10 +87,10 @@ impl DataControls {
     }
 
     /// Shows `noise` in the select and fits σ's slider to it (range, step and help).
-    pub fn show_noise(&self, noise: NoiseModel, sigma: Option<&Slider>) {
+    pub fn show_noise(&self, system: SystemKind, noise: NoiseModel, sigma: Option<&Slider>) {
         self.noise.set_value(noise.name());
         if let Some(s) = sigma {
-            let ((min, max, step), help) = sigma_range(noise);
+            let ((min, max, step), help) = sigma_range(system, noise);
             s.set_range(min, max, step);
             s.set_help(help);
         }

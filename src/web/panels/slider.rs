@@ -116,10 +116,30 @@ impl Slider {
     pub fn show(&self, value: f64) {
         let decimals = (-self.step.get().log10()).ceil().max(0.0) as usize;
         let text = if self.is_log() {
+            // The input holds log10(lr): screen readers would announce "−2" without this.
+            let _ = self
+                .input
+                .set_attribute("aria-valuetext", &plain_number(value, 3));
             format!("{value:.4}")
         } else {
             format!("{value:.decimals$}")
         };
         self.readout.set_text_content(Some(&text));
+    }
+}
+
+/// `value` in plain decimals with `significant` significant digits and no trailing zeros
+/// (0.01 for 10^−2, 0.0126 for 10^−1.9): what a log-scale slider announces as its value.
+pub fn plain_number(value: f64, significant: usize) -> String {
+    if !value.is_finite() || value == 0.0 {
+        return value.to_string();
+    }
+    let magnitude = value.abs().log10().floor() as i32;
+    let decimals = (significant as i32 - 1 - magnitude).max(0) as usize;
+    let text = format!("{value:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
     }
 }

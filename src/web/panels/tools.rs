@@ -6,6 +6,7 @@ use crate::systems::catalogue::SystemKind;
 use crate::web::elements::{
     button, disable_with_reason, element, fieldset, labelled_row, reason_hint,
 };
+use crate::web::panels::slider::plain_number;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
@@ -411,6 +412,10 @@ impl ToolsPanel {
     pub fn show_readouts(&self) {
         self.epsilon_readout
             .set_text_content(Some(&format!("{:.0e}", self.epsilon())));
+        // The input holds log10(ε): screen readers would announce "−3" without this.
+        let _ = self
+            .epsilon
+            .set_attribute("aria-valuetext", &plain_number(self.epsilon(), 2));
         self.horizon_readout
             .set_text_content(Some(&format!("{:.2}", self.horizon_periods())));
     }

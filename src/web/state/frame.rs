@@ -66,6 +66,7 @@ impl Lab {
         }
         if std::mem::take(&mut self.requests.reset) {
             self.session.reset_model();
+            self.notice.hide_offer();
             self.dirty.loss_cold = true;
             self.dirty.hot = true;
             self.dirty.stats_now = true;

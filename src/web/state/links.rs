@@ -89,7 +89,8 @@ impl Lab {
         self.dirty.hash = true;
     }
 
-    fn show_commentary(&self) {
+    /// The commentary of the preset the page is named by, hidden when it is named by none.
+    pub(super) fn show_commentary(&self) {
         let commentary = &self.tools.commentary;
         match self.link.preset.and_then(presets::find) {
             Some(p) => {

@@ -52,6 +52,8 @@ impl Lab {
                 self.recomputed(done);
                 if self.notice.has_no_action() {
                     self.notice.hide();
+                } else if self.session.diverged().is_none() {
+                    self.notice.hide_offer();
                 }
             }
             Err(message) => self.controls_rejected(&message),
@@ -176,9 +178,10 @@ impl Lab {
     /// (Gaussian σ = 2 is a factor e^±2 as a lognormal spread) becomes a moderate one.
     pub fn noise_changed(&mut self) {
         if let Ok(noise) = self.controls.data.noise.value().parse::<NoiseModel>() {
+            let system = self.controls.shown_system();
             let sigma = self.controls.slider("sigma");
-            self.controls.data.show_noise(noise, sigma);
-            let ((_, max, _), _) = sigma_range(noise);
+            self.controls.data.show_noise(system, noise, sigma);
+            let ((_, max, _), _) = sigma_range(system, noise);
             if let Some(s) = sigma.filter(|s| s.value() > max) {
                 s.set_value(LOGNORMAL_SIGMA.min(max));
             }
@@ -209,6 +212,7 @@ impl Lab {
         self.requests.controls_changed = true;
         if self.link.preset.take().is_some() {
             self.tools.preset.set_value("");
+            self.show_commentary();
         }
     }
 }
