@@ -309,6 +309,27 @@ mod import {
 }
 
 #[test]
+fn a_phase_response_at_the_observed_states_is_refused_before_anything_changes() {
+    // Found writing the refused-change property: prc at the observed states passed validation,
+    // so a change to it with a new trajectory rebuilt the clean side and the observations, then
+    // failed ("∂V/∂n is not defined for this system") with the old config kept: half applied.
+    use lyapunov_lens::measures::measure::{Measure, MeasureAt};
+    use lyapunov_lens::systems::catalogue::SystemKind;
+    let start = Config::for_system(SystemKind::VanDerPol);
+    let mut s = Session::new(start.clone()).unwrap();
+    let (clean, observations) = (s.clean().clone(), s.observations().clone());
+    let mut change = start.clone().with("t_end", start.t_end + 1.0);
+    (change.measure, change.measure_at) = (Measure::PhaseResponse, MeasureAt::Observed);
+    let Err(SessionError::Config(e)) = s.set_config(change) else {
+        panic!("prc at the observed states must be refused by validation");
+    };
+    assert_eq!(e.parameter, "measure_at", "{e}");
+    assert!(e.message.contains("use dv-dn"), "{e}");
+    assert_eq!((s.clean(), s.observations()), (&clean, &observations));
+    assert_eq!(s.config(), &start);
+}
+
+#[test]
 fn metrics_after_a_trajectory_change_equal_a_fresh_session() {
     // The ranks of ∂V/∂n are cached between frames; a new trajectory must not reuse them.
     let changed = Config::default().with("alpha", 1.4).with("x0", 12.0);
