@@ -561,3 +561,32 @@ mod limits {
         assert!(c.validate().is_ok());
     }
 }
+
+#[test]
+fn validation_and_the_continuation_agree_at_the_horizon_limit() {
+    // Found by the work-cap property: τ of exactly 100000 sampling intervals (t_end = 8, N = 1025,
+    // so t_end/(N − 1) = 2⁻⁷ and τ = 781.25) passed validation (τ/spacing ≤ 100000) but the
+    // continuation, which counts a hair more than τ/dt, refused it when the session was built.
+    use lyapunov_lens::dynamics::rk4::{uniform_times, Trajectory};
+    use lyapunov_lens::measures::ftle::continuation;
+    use lyapunov_lens::measures::measure::Measure;
+    let mut c = Config::default().with("t_end", 8.0).with("n", 1025.0);
+    c.measure = Measure::Ftle;
+    let trajectory = Trajectory {
+        times: uniform_times(c.t_end, c.n),
+        states: ndarray::Array2::zeros((c.n, 0)),
+    };
+    for tau in [
+        781.25 * (1.0 - 1e-12),
+        781.25,
+        781.25 * (1.0 + f64::EPSILON),
+    ] {
+        c.tau = tau;
+        let (accepted, continued) = (c.validate(), continuation(&trajectory, tau));
+        assert_eq!(
+            accepted.is_ok(),
+            continued.is_ok(),
+            "τ = {tau}: {accepted:?} {continued:?}"
+        );
+    }
+}
