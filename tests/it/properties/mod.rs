@@ -5,9 +5,10 @@
 //! If it fails, some input freezes, crashes or silently corrupts the page; proptest prints the
 //! shrunk (smallest failing) input.
 //!
-//! Each property runs [`DEFAULT_CASES`] cases in `cargo test`; `PROPTEST_CASES=N` runs N
-//! (`make fuzz` runs many more, in release), and `PROPTEST_RNG_SEED=S` replays one seed. No
-//! regression files are written: a case a property found becomes a named test.
+//! Each property runs [`DEFAULT_CASES`] cases in `cargo test` (half as many where a case builds
+//! several sessions), about 15 s in debug; `PROPTEST_CASES=N` runs N each (`make fuzz` runs
+//! many more, in release), and `PROPTEST_RNG_SEED=S` replays one seed. No regression files are
+//! written: a case a property found becomes a named test.
 
 mod configs;
 mod csv_files;
@@ -23,12 +24,22 @@ pub const DEFAULT_CASES: u32 = 64;
 
 /// [`DEFAULT_CASES`] unless `PROPTEST_CASES` is set; no failure-persistence files.
 pub fn cases() -> ProptestConfig {
+    cases_or(DEFAULT_CASES)
+}
+
+/// Half of [`DEFAULT_CASES`] unless `PROPTEST_CASES` is set: for properties that build and
+/// train two or three sessions per case (about 0.2 s in debug; a limit cycle takes longest).
+pub fn session_cases() -> ProptestConfig {
+    cases_or(DEFAULT_CASES / 2)
+}
+
+fn cases_or(default: u32) -> ProptestConfig {
     let mut config = ProptestConfig {
         failure_persistence: None,
         ..ProptestConfig::default()
     };
     if std::env::var_os("PROPTEST_CASES").is_none() {
-        config.cases = DEFAULT_CASES;
+        config.cases = default;
     }
     config
 }

@@ -3,8 +3,8 @@
 //! it was, and an accepted change gives the session a fresh build would; a session's table
 //! exports and imports back to the same data, and its config to the same config.
 
-use super::cases;
 use super::configs::{config, valid_config, CHEAP};
+use super::{cases, session_cases};
 use lyapunov_lens::experiments::report::write_points_csv;
 use lyapunov_lens::lab::config::Config;
 use lyapunov_lens::lab::session::{Session, SessionError};
@@ -98,6 +98,11 @@ proptest! {
             }
         }
     }
+
+}
+
+proptest! {
+    #![proptest_config(session_cases())]
 
     #[test]
     fn a_refused_change_leaves_the_session_as_it_was(
