@@ -590,3 +590,18 @@ fn validation_and_the_continuation_agree_at_the_horizon_limit() {
         );
     }
 }
+
+#[test]
+fn a_pendulum_angle_beyond_a_million_radians_is_refused() {
+    // Found by the session properties (a case of 158 s in debug): θ₀ = 1e308 passed validation,
+    // and the period search then spent 15 s in release on sin and cos of 1e308, waiting for a
+    // swing that a θ with no digits below 1e292 can never make.
+    use lyapunov_lens::systems::catalogue::SystemKind;
+    let c = Config::for_system(SystemKind::Pendulum).with("theta0", 1e308);
+    let e = c.validate().unwrap_err();
+    assert_eq!(e.parameter, "theta0", "{e}");
+    assert!(e.message.contains("modulo 2π"), "{e}");
+    let turned =
+        Config::for_system(SystemKind::Pendulum).with("theta0", 2.0 + 1e5 * std::f64::consts::TAU);
+    assert!(turned.validate().is_ok(), "a large but usable angle");
+}
