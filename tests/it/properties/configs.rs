@@ -103,7 +103,11 @@ pub fn config(ranges: Ranges) -> impl Strategy<Value = Config> {
             system.parameters().map(|p| real(p.min, p.max, h)).collect();
         let run = (
             real(ranges.t_end.0, ranges.t_end.1, h),
-            real(ranges.burn_in.0, ranges.burn_in.1, h),
+            // Or the system's own burn-in (onto its limit cycle or attractor).
+            prop_oneof![
+                3 => real(ranges.burn_in.0, ranges.burn_in.1, h),
+                1 => Just(system.run_defaults().burn_in),
+            ],
             count(ranges.n.0, ranges.n.1, h),
             real(0.0, 10.0, h),
             or_hostile(
@@ -163,4 +167,56 @@ pub fn valid_config(ranges: Ranges) -> impl Strategy<Value = Config> {
         ..ranges
     })
     .prop_filter("a valid config", |c| c.validate().is_ok())
+}
+
+/// Copies one setting (or, for the system, the system with its values) from a config.
+type CopySetting = fn(&mut Config, &Config);
+
+const SETTINGS: [CopySetting; 13] = [
+    |c, o| (c.system, c.system_values) = (o.system, o.system_values.clone()),
+    |c, o| {
+        if c.system_values.len() == o.system_values.len() {
+            c.system_values.clone_from(&o.system_values);
+        }
+    },
+    |c, o| c.t_end = o.t_end,
+    |c, o| c.burn_in = o.burn_in,
+    |c, o| c.n = o.n,
+    |c, o| (c.sigma, c.seed) = (o.sigma, o.seed),
+    |c, o| c.lr = o.lr,
+    |c, o| c.tau = o.tau,
+    |c, o| (c.heads, c.window) = (o.heads, o.window),
+    |c, o| c.model = o.model,
+    |c, o| c.measure = o.measure,
+    |c, o| c.measure_at = o.measure_at,
+    |c, o| c.noise = o.noise,
+];
+
+/// `start` with one to three of its settings taken from `other` (mostly one), and one time in
+/// three one system value made extreme or hostile: what a visitor's change of a control or a
+/// few looks like. An extreme rate or state often passes validation and fails only when
+/// integrated: the path where a change could half-apply.
+pub fn change(start: Config, other: Config) -> impl Strategy<Value = Config> {
+    let all: Vec<usize> = (0..SETTINGS.len()).collect();
+    let settings = prop_oneof![
+        2 => prop::sample::subsequence(all.clone(), 1),
+        1 => prop::sample::subsequence(all, 2..=3),
+    ];
+    // Extremes that validation accepts but integration may not, then the hostile reals.
+    let extreme = prop_oneof![
+        3 => prop::sample::select(vec![1e308, 1e6, 1e3, 1e-6, 1e-300]),
+        1 => prop::sample::select(HOSTILE_REALS.to_vec()),
+    ];
+    let hostile = prop::option::weighted(1.0 / 3.0, (any::<prop::sample::Index>(), extreme));
+    (settings, hostile).prop_map(move |(settings, hostile)| {
+        let mut c = start.clone();
+        for i in settings {
+            SETTINGS[i](&mut c, &other);
+        }
+        if let Some((index, value)) = hostile.filter(|_| !c.system_values.is_empty()) {
+            let i = index.index(c.system_values.len());
+            c.system_values[i] = value;
+        }
+        c
+    })
 }
