@@ -47,8 +47,8 @@ test-coverage:
 	cargo test --release --test it estimation::coverage_over_200_data_sets -- --ignored --nocapture 2>&1 | grep -E "coverage|  [a-z_0-9]+ +[0-9.]+%|test result"
 
 # The property tests (tests/it/properties: links, CSV files, sessions, work caps) with many more
-# random and hostile cases than `cargo test` runs (64 per property), in release: about 10 minutes
-# on 2 cores plus the release build. `make fuzz FUZZ_CASES=N` for another count. Not in `make test`.
+# random and hostile cases than `cargo test` runs (64 per property), in release: about 13 minutes
+# on 2 cores after a 4-minute build. `make fuzz FUZZ_CASES=N` for another count. Not in `make test`.
 FUZZ_CASES ?= 10000
 fuzz:
 	PROPTEST_CASES=$(FUZZ_CASES) cargo test --release --test it properties::

@@ -6,7 +6,7 @@
 //! shrunk (smallest failing) input.
 //!
 //! Each property runs [`DEFAULT_CASES`] cases in `cargo test` (half as many where a case builds
-//! several sessions), about 15 s in debug; `PROPTEST_CASES=N` runs N each (`make fuzz` runs
+//! several sessions), 15 to 30 s in debug on 2 cores; `PROPTEST_CASES=N` runs N each (`make fuzz` runs
 //! many more, in release), and `PROPTEST_RNG_SEED=S` replays one seed. No regression files are
 //! written: a case a property found becomes a named test.
 

@@ -1,8 +1,8 @@
 //! Sessions: any config builds a session or is refused with a message (the validation's own
 //! when it fails validation); a refused change of config (a few controls moved, to any value)
 //! or import leaves the session exactly as it was, and an accepted change gives the session a
-//! fresh build would; a session's table
-//! exports and imports back to the same data, and its config to the same config.
+//! fresh build would; a session's table exports and imports back to the same data, and its
+//! config to the same config.
 
 use super::configs::{change, config, valid_config, CHEAP};
 use super::{cases, session_cases};
@@ -42,7 +42,7 @@ fn check_refusal(e: &SessionError) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// What a fresh session of `config` has on its clean and observed side.
+/// A session's clean and observed side, bit for bit: what a change must leave as a fresh build.
 fn data(s: &Session) -> String {
     let all = |a: &Array2<f64>| a.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
     let bits = |v: &[f64]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();

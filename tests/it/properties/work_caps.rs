@@ -117,7 +117,10 @@ proptest! {
 
     #[test]
     fn an_accepted_config_is_estimated_within_every_cap(config in config_near_the_caps()) {
-        prop_assume!(config.validate().is_ok());
+        // Only accepted configs promise anything (a τ just past the limit is refused: fine).
+        if config.validate().is_err() {
+            return Ok(());
+        }
         if config.model == ModelKind::SelfAttention {
             let bytes = workspace_bytes(config.system.dim(), config.heads, config.window, config.n);
             prop_assert!(bytes <= MAX_WORKSPACE_BYTES, "{bytes} bytes");
