@@ -41,6 +41,14 @@ fn cases_or(default: u32) -> ProptestConfig {
     if std::env::var_os("PROPTEST_CASES").is_none() {
         config.cases = default;
     }
+    // The config strategies filter for valid configs (about one in ten passes): proptest's fixed
+    // limits on rejections (65536 local, 1024 global) would abort `make fuzz` partway.
+    config.max_local_rejects = config
+        .max_local_rejects
+        .max(config.cases.saturating_mul(100));
+    config.max_global_rejects = config
+        .max_global_rejects
+        .max(config.cases.saturating_mul(10));
     config
 }
 
