@@ -11,7 +11,7 @@ export PATH := $(TOOLS)/node/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export LL_TOOLS := $(TOOLS)
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: run test check doc test-coverage setup fmt-check clippy test-native test-reference test-wasm build test-e2e findings findings-check findings-check-sharded screenshot bench bench-browser bench-load bench-sweep
+.PHONY: run test check doc test-coverage fuzz setup fmt-check clippy test-native test-reference test-wasm build test-e2e findings findings-check findings-check-sharded screenshot bench bench-browser bench-load bench-sweep
 
 run: setup
 	trunk serve index.html --release
@@ -45,6 +45,13 @@ test-native:
 # minutes): prints the coverage per parameter and pooled, and fails outside 90-99%.
 test-coverage:
 	cargo test --release --test it estimation::coverage_over_200_data_sets -- --ignored --nocapture 2>&1 | grep -E "coverage|  [a-z_0-9]+ +[0-9.]+%|test result"
+
+# The property tests (tests/it/properties: links, CSV files, sessions, work caps) with many more
+# random and hostile cases than `cargo test` runs (64 per property), in release: about 13 minutes
+# on 2 cores after a 4-minute build. `make fuzz FUZZ_CASES=N` for another count. Not in `make test`.
+FUZZ_CASES ?= 10000
+fuzz:
+	PROPTEST_CASES=$(FUZZ_CASES) cargo test --release --test it properties::
 
 # The CLI's JSON against SciPy's DOP853 at rtol 1e-13 (trajectory, dV/dn, attention, noise); the
 # trained paper-linear model against SciPy's optimum of the same loss; the statistics' fixture.

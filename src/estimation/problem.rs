@@ -225,9 +225,7 @@ impl FitProblem {
             .clone()
             .unwrap_or_else(|| vec![1.0; data.len()]);
         check_weights(&weights, data.len())?;
-        // Mean 1 (the N·a_t form), so that Σw is the number of points the intervals count.
-        let mean = weights.iter().sum::<f64>() / weights.len() as f64;
-        let weights: Vec<f64> = weights.iter().map(|w| w / mean).collect();
+        let weights = mean_one(&weights);
         let transformed = transform(&settings, &data, &*system)?;
         let coordinates = coordinates(kind, settings.prior);
         let problem = FitProblem {
@@ -436,6 +434,20 @@ fn check_weights(weights: &[f64], n: usize) -> Result<(), FitError> {
         ));
     }
     Ok(())
+}
+
+/// Weights rescaled to mean 1 (the N·a_t form: Σw is the number of points the intervals count),
+/// via the largest when their sum overflows (1e308 each) or mean underflows: never 0, ∞ or NaN.
+fn mean_one(weights: &[f64]) -> Vec<f64> {
+    let mean = |w: &[f64]| w.iter().sum::<f64>() / w.len() as f64;
+    let m = mean(weights);
+    if m.is_normal() {
+        return weights.iter().map(|w| w / m).collect();
+    }
+    let largest = weights.iter().fold(0.0_f64, |a, &w| a.max(w));
+    let scaled: Vec<f64> = weights.iter().map(|w| w / largest).collect();
+    let m = mean(&scaled);
+    scaled.iter().map(|w| w / m).collect()
 }
 
 /// g(y) for the noise model: ln y under lognormal noise (which refuses y ≤ 0), y otherwise.

@@ -2,7 +2,7 @@
 //! The same names are CLI flags (`t_end` is `--t-end`), JSON keys, URL-hash keys and DOM ids.
 
 pub use crate::lab::run_parameters::{run_parameter, RUN_PARAMETERS, STEPS_PER_FRAME};
-use crate::measures::ftle::MAX_CONTINUATION;
+use crate::measures::ftle::{continuation_intervals, MAX_CONTINUATION};
 use crate::measures::measure::{Measure, MeasureAt};
 use crate::models::kind::ModelKind;
 use crate::models::registry::ModelSetup;
@@ -315,15 +315,17 @@ impl Config {
         if !(1..=1000).contains(&self.window) {
             return err("window", format!("must be 1 to 1000, got {}", self.window));
         }
-        // The FTLE windows at the end of the run need the orbit continued τ further.
-        let spacing = self.t_end / (self.n - 1) as f64;
-        if self.measure.uses_horizon() && self.tau / spacing > MAX_CONTINUATION as f64 {
+        // The FTLE windows at the end of the run need the orbit continued τ further, counted
+        // as the continuation counts them (its spacing is never below t_end/(N − 1)).
+        let intervals = continuation_intervals(self.tau, self.t_end / (self.n - 1) as f64);
+        if self.measure.uses_horizon()
+            && !(intervals.is_finite() && intervals <= MAX_CONTINUATION as f64)
+        {
             return err(
                 "tau",
                 format!(
-                    "τ = {} spans {:.0} sampling intervals of t_end/(N − 1); at most {MAX_CONTINUATION} are allowed",
+                    "τ = {} spans {intervals:.0} sampling intervals of t_end/(N − 1); at most {MAX_CONTINUATION} are allowed",
                     self.tau,
-                    self.tau / spacing
                 ),
             );
         }

@@ -396,10 +396,16 @@ pub fn to_hash(state: &PageState) -> String {
     parts.push(format!("steps_per_frame={}", state.steps_per_frame));
     parts.push(format!("model={}", c.model));
     parts.push(format!("measure={}", c.measure));
-    if c.measure_at != MeasureAt::default() {
+    // Keys written only when they differ from what `parse_hash` starts from: the preset's
+    // settings when there is one (the counts preset has lognormal noise), else the defaults.
+    let base = state
+        .preset
+        .and_then(presets::find)
+        .map_or_else(|| Config::for_system(c.system), |p| p.settings().0);
+    if c.measure_at != base.measure_at {
         parts.push(format!("measure_at={}", c.measure_at));
     }
-    if c.noise != NoiseModel::default() {
+    if c.noise != base.noise {
         parts.push(format!("noise={}", c.noise));
     }
     if state.projection != c.system.run_defaults().projection {

@@ -240,7 +240,7 @@ impl Propagators {
         let mut times = trajectory.times.clone();
         let (extra, dt) = continuation(trajectory, tau)?;
         let span = times[n - 1] - times[0] + extra as f64 * dt;
-        let pieces = span / SUB_INTERVAL + times.len() as f64;
+        let pieces = sub_intervals(&times, extra, dt);
         if pieces.is_nan() || pieces > MAX_SUB_INTERVALS {
             return Err(IntegrationError {
                 t: times[0],
@@ -391,8 +391,25 @@ pub fn ftle_series<S: System + ?Sized>(
     }
 }
 
+/// The sub-intervals (of at most 0.05 time units, at least one per sampling interval) that one
+/// set of [`Propagators`] takes along `times` continued by `extra` intervals of `dt` (see
+/// [`continuation`]): the work [`Propagators::along`] checks against [`MAX_SUB_INTERVALS`]
+/// before it starts.
+pub fn sub_intervals(times: &[f64], extra: usize, dt: f64) -> f64 {
+    let (first, last) = (times.first(), times.last());
+    let span = last.zip(first).map_or(0.0, |(l, f)| l - f) + extra as f64 * dt;
+    span / SUB_INTERVAL + times.len() as f64
+}
+
 /// Most intervals the trajectory is continued past its end for the last windows.
 pub const MAX_CONTINUATION: usize = 100_000;
+
+/// The sampling intervals of `dt` a horizon `tau` spans, as [`continuation`] counts them
+/// against [`MAX_CONTINUATION`] (a hair more than τ/dt, so that rounding never gives one too
+/// few); config validation asks the same.
+pub fn continuation_intervals(tau: f64, dt: f64) -> f64 {
+    (tau / dt) * (1.0 + 1e-12)
+}
 
 /// How far past its end a trajectory is continued for windows of length τ: (intervals, spacing).
 /// The spacing is the larger of the last and the mean sampling interval, so that an uneven
@@ -408,7 +425,7 @@ pub fn continuation(trajectory: &Trajectory, tau: f64) -> Result<(usize, f64), I
     } else {
         1.0
     };
-    let intervals = (tau / dt) * (1.0 + 1e-12);
+    let intervals = continuation_intervals(tau, dt);
     if !(intervals.is_finite() && intervals <= MAX_CONTINUATION as f64) {
         return Err(IntegrationError {
             t: t_last,

@@ -45,6 +45,9 @@ impl MeasureAt {
             (MeasureAt::Observed, Measure::Ftle | Measure::NormalGrowth) => Err(format!(
                 "{measure} follows the clean orbit for a time τ, so it is defined along the clean states only; at the observed states use dv-dn"
             )),
+            (MeasureAt::Observed, Measure::PhaseResponse) => Err(format!(
+                "{measure} is defined on the limit cycle, so along the clean states only; at the observed states use dv-dn"
+            )),
             _ => Ok(()),
         }
     }

@@ -1,6 +1,7 @@
 //! Observations from a CSV file: time, prey, predator.
 //!
-//! - Comments start with `#` (whole lines or the rest of a line); blank lines are skipped.
+//! - Comments start with `#` (whole lines or the rest of a line); blank lines are skipped, and so
+//!   is a byte-order mark.
 //! - The delimiter is sniffed from the first lines: comma, semicolon, tab, or runs of whitespace.
 //! - A first line with any non-numeric field is a header. Columns are then found by name
 //!   (`t`/`time`/`year`, `prey`/`x`/`hare`/`x_obs`, `predator`/`y`/`lynx`/`y_obs`, in any
@@ -75,8 +76,11 @@ impl Delimiter {
     }
 }
 
-/// (line number, content) of every non-blank, non-comment line.
+/// (line number, content) of every non-blank, non-comment line, after any byte-order mark (a
+/// spreadsheet's UTF-8 export starts with one: it would make the first field non-numeric, so a
+/// header, or hide the name of the first column).
 fn content_lines(text: &str) -> Vec<(usize, &str)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     text.lines()
         .enumerate()
         .map(|(i, l)| {

@@ -87,7 +87,29 @@ impl Pendulum {
     }
 }
 
+/// Largest |θ| accepted, in radians. Beyond about 1.6e6 sin and cos need their slow exact
+/// argument reduction, and a huge θ cannot move (θ = 1e308 has no digits below 1e292): a θ₀ of
+/// 1e308 took 15 s to be searched for a period that never comes. A rotating pendulum reaches
+/// 1e6 only after some 10⁵ turns.
+pub const MAX_ANGLE: f64 = 1e6;
+
 impl System for Pendulum {
+    fn check_state(&self, state: &[f64]) -> Result<(), String> {
+        if let Some(i) = state.iter().position(|v| !v.is_finite()) {
+            return Err(format!(
+                "{} became non-finite ({})",
+                self.state_names()[i],
+                state[i]
+            ));
+        }
+        if state[0].abs() > MAX_ANGLE {
+            return Err(format!(
+                "the angle θ = {:e} rad is beyond ±{MAX_ANGLE:e} rad: give it modulo 2π",
+                state[0]
+            ));
+        }
+        Ok(())
+    }
     fn step_scale(&self, state: &[f64], i: usize) -> f64 {
         if i == 0 {
             1.0 // θ is an angle: rotating makes it grow, not move faster

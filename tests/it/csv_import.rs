@@ -69,3 +69,20 @@ fn errors_name_the_line_and_column() {
     let e = parse_observations_csv("0,1,2\n1,inf,3\n").unwrap_err();
     assert_eq!(e.column, Some(2));
 }
+
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    // Found by the property tests (shrunk case "\u{feff}0,0,0\n0.001,0,0\n"): a byte-order mark,
+    // which spreadsheets put at the start of a UTF-8 export, made the first data row a header
+    // (one row lost, here too few rows), and hid a header's first name, so that the Hudson's Bay
+    // `Year, Lynx, Hare` was read positionally with the lynx as prey.
+    let s = parse_observations_csv("\u{feff}0,1,2\n1,3,4\n").unwrap();
+    assert_eq!(s.times, vec![0.0, 1.0]);
+    let s = parse_observations_csv("\u{feff}Year,Lynx,Hare\n1900,4,30\n1901,6,47\n").unwrap();
+    assert_eq!(
+        s.observations.row(0).to_vec(),
+        vec![30.0, 4.0],
+        "prey = hare"
+    );
+    assert!(s.description.contains("time = Year"), "{}", s.description);
+}

@@ -418,6 +418,29 @@ fn bad_input_is_refused_with_a_reason() {
 }
 
 #[test]
+fn huge_or_tiny_weights_are_rescaled_to_mean_one() {
+    // Found by the work-cap property: eight weights of 1e308 passed the check, but their sum
+    // overflowed, so every weight became 1e308/∞ = 0 (and 5e-324 with zeros gave ∞ and NaN).
+    let data = lv_data(1);
+    for (big, rest) in [(1e308, 1e308), (5e-324, 0.0), (1.0, 1.0)] {
+        let mut weights = vec![rest; data.len()];
+        weights[0] = big;
+        let settings = FitSettings {
+            weights: Some(weights),
+            ..FitSettings::new(SystemKind::LotkaVolterra)
+        };
+        let problem = FitProblem::new(settings, data.clone()).unwrap();
+        let mean = problem.weights.iter().sum::<f64>() / data.len() as f64;
+        assert!(
+            problem.weights.iter().all(|w| w.is_finite()),
+            "{big:e}: {:?}",
+            &problem.weights[..3]
+        );
+        assert!((mean - 1.0).abs() < 1e-12, "{big:e}: mean {mean}");
+    }
+}
+
+#[test]
 fn a_fit_that_does_not_converge_says_so() {
     let settings = FitSettings {
         max_iterations: 1,

@@ -26,6 +26,7 @@ mod normal_derivative;
 mod perturbation;
 mod phase_plane;
 mod phase_response;
+mod properties;
 mod readings;
 mod self_attention;
 mod session;

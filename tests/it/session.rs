@@ -309,6 +309,27 @@ mod import {
 }
 
 #[test]
+fn a_phase_response_at_the_observed_states_is_refused_before_anything_changes() {
+    // Found writing the refused-change property: prc at the observed states passed validation,
+    // so a change to it with a new trajectory rebuilt the clean side and the observations, then
+    // failed ("∂V/∂n is not defined for this system") with the old config kept: half applied.
+    use lyapunov_lens::measures::measure::{Measure, MeasureAt};
+    use lyapunov_lens::systems::catalogue::SystemKind;
+    let start = Config::for_system(SystemKind::VanDerPol);
+    let mut s = Session::new(start.clone()).unwrap();
+    let (clean, observations) = (s.clean().clone(), s.observations().clone());
+    let mut change = start.clone().with("t_end", start.t_end + 1.0);
+    (change.measure, change.measure_at) = (Measure::PhaseResponse, MeasureAt::Observed);
+    let Err(SessionError::Config(e)) = s.set_config(change) else {
+        panic!("prc at the observed states must be refused by validation");
+    };
+    assert_eq!(e.parameter, "measure_at", "{e}");
+    assert!(e.message.contains("use dv-dn"), "{e}");
+    assert_eq!((s.clean(), s.observations()), (&clean, &observations));
+    assert_eq!(s.config(), &start);
+}
+
+#[test]
 fn metrics_after_a_trajectory_change_equal_a_fresh_session() {
     // The ranks of ∂V/∂n are cached between frames; a new trajectory must not reuse them.
     let changed = Config::default().with("alpha", 1.4).with("x0", 12.0);
@@ -539,4 +560,48 @@ mod limits {
         c.measure = lyapunov_lens::measures::measure::Measure::NormalDerivative;
         assert!(c.validate().is_ok());
     }
+}
+
+#[test]
+fn validation_and_the_continuation_agree_at_the_horizon_limit() {
+    // Found by the work-cap property: τ of exactly 100000 sampling intervals (t_end = 8, N = 1025,
+    // so t_end/(N − 1) = 2⁻⁷ and τ = 781.25) passed validation (τ/spacing ≤ 100000) but the
+    // continuation, which counts a hair more than τ/dt, refused it when the session was built.
+    use lyapunov_lens::dynamics::rk4::{uniform_times, Trajectory};
+    use lyapunov_lens::measures::ftle::continuation;
+    use lyapunov_lens::measures::measure::Measure;
+    let mut c = Config::default().with("t_end", 8.0).with("n", 1025.0);
+    c.measure = Measure::Ftle;
+    let trajectory = Trajectory {
+        times: uniform_times(c.t_end, c.n),
+        states: ndarray::Array2::zeros((c.n, 0)),
+    };
+    for tau in [
+        781.25 * (1.0 - 1e-12),
+        781.25,
+        781.25 * (1.0 + f64::EPSILON),
+    ] {
+        c.tau = tau;
+        let (accepted, continued) = (c.validate(), continuation(&trajectory, tau));
+        assert_eq!(
+            accepted.is_ok(),
+            continued.is_ok(),
+            "τ = {tau}: {accepted:?} {continued:?}"
+        );
+    }
+}
+
+#[test]
+fn a_pendulum_angle_beyond_a_million_radians_is_refused() {
+    // Found by the session properties (a case of 158 s in debug): θ₀ = 1e308 passed validation,
+    // and the period search then spent 15 s in release on sin and cos of 1e308, waiting for a
+    // swing that a θ with no digits below 1e292 can never make.
+    use lyapunov_lens::systems::catalogue::SystemKind;
+    let c = Config::for_system(SystemKind::Pendulum).with("theta0", 1e308);
+    let e = c.validate().unwrap_err();
+    assert_eq!(e.parameter, "theta0", "{e}");
+    assert!(e.message.contains("modulo 2π"), "{e}");
+    let turned =
+        Config::for_system(SystemKind::Pendulum).with("theta0", 2.0 + 1e5 * std::f64::consts::TAU);
+    assert!(turned.validate().is_ok(), "a large but usable angle");
 }

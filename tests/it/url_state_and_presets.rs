@@ -11,6 +11,7 @@ use lyapunov_lens::lab::url_state::{
 };
 use lyapunov_lens::measures::measure::Measure;
 use lyapunov_lens::models::kind::ModelKind;
+use lyapunov_lens::observations::noise_model::NoiseModel;
 use lyapunov_lens::systems::catalogue::SystemKind;
 
 #[test]
@@ -39,6 +40,18 @@ fn a_hash_round_trips_exactly() {
     let (back, notices) = parse_hash(&hash);
     assert!(notices.is_empty(), "{notices:?}");
     assert_eq!(back, state, "{hash}");
+}
+
+#[test]
+fn a_preset_with_another_noise_model_round_trips() {
+    // Found by the property tests: `preset=counts` (lognormal noise) with gaussian noise wrote no
+    // `noise=` key (gaussian is the default), so the link reopened with the preset's lognormal.
+    let (state, notices) = parse_hash("#preset=counts&noise=gaussian");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(state.config.noise, NoiseModel::Gaussian);
+    let hash = to_hash(&state);
+    assert!(hash.contains("noise=gaussian"), "{hash}");
+    assert_eq!(parse_hash(&hash), (state, vec![]), "{hash}");
 }
 
 #[test]
