@@ -93,8 +93,8 @@ fn in_range(name: &'static str, min: f64, max: f64) -> BoxedStrategy<f64> {
     }
 }
 
-/// A state the page can be in: every control within its range and valid for the system, and a
-/// preset only for its own system.
+/// A state the page can be in: every control within its range and valid for the system, or a
+/// preset's own setting with its name.
 fn valid_state() -> impl Strategy<Value = PageState> {
     prop::sample::select(SystemKind::ALL.to_vec()).prop_flat_map(|system| {
         let config = Config::for_system(system);
@@ -150,10 +150,19 @@ fn valid_state() -> impl Strategy<Value = PageState> {
                 config.measure_at,
                 config.noise,
             ) = (choices.0, choices.1, choices.2, choices.3);
+            // σ's slider range depends on the system and the noise model: the drawn σ, as a
+            // fraction of the run parameters' 0–10, is put on that range.
+            let (lo, hi, _) = lyapunov_lens::lab::run_parameters::sigma_range(system, config.noise);
+            config.sigma = lo + (hi - lo) * (config.sigma / 10.0).clamp(0.0, 1.0);
             let (spf, playing, big, hidden, (x, step), head) = page;
+            // A preset is named only while the setting is the preset's own.
+            let (config, spf) = match choices.4.and_then(lyapunov_lens::lab::presets::find) {
+                Some(preset) => preset.settings(),
+                None => (config, spf as usize),
+            };
             PageState {
                 config,
-                steps_per_frame: spf as usize,
+                steps_per_frame: spf,
                 playing,
                 preset: choices.4,
                 hidden: hidden.into_iter().map(String::from).collect(),
