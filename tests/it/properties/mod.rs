@@ -39,7 +39,10 @@ fn cases_or(default: u32) -> ProptestConfig {
         ..ProptestConfig::default()
     };
     if std::env::var_os("PROPTEST_CASES").is_none() {
+        // In `cargo test` (and so in CI) the cases are the same every run: a failure reproduces,
+        // and CI cannot turn red on a draw. `make fuzz` draws fresh cases each run.
         config.cases = default;
+        config.rng_seed = proptest::test_runner::RngSeed::Fixed(0x1ab_1e55);
     }
     // The config strategies filter for valid configs (about one in ten passes): proptest's fixed
     // limits on rejections (65536 local, 1024 global) would abort `make fuzz` partway.
