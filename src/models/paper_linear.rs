@@ -27,7 +27,7 @@ use crate::by_dimension;
 use crate::models::attention_model::{AttentionModel, TrainingData};
 use crate::models::kind::ModelKind;
 use crate::models::paper_linear_passes::{
-    gradient_sums, hessian_sums, scores, squared_error_and_attention,
+    gradient_sums, hessian_sums, scores, squared_error_and_attention, GradientSums,
 };
 use crate::models::softmax_exp::exp_shifted_in_place;
 use ndarray::Array2;
@@ -90,6 +90,12 @@ fn write_gradient<const D: usize>(
     gradient: &mut [f64],
 ) -> f64 {
     let sums = gradient_sums::<D>(xs, cs, exps, inv_sum, c);
+    gradient_from(&sums, gradient);
+    sums.squared_error / exps.len() as f64
+}
+
+/// ∂L/∂θ from the pass's sums into `gradient`.
+fn gradient_from<const D: usize>(sums: &GradientSums<D>, gradient: &mut [f64]) {
     for ((g, gx), x) in gradient
         .iter_mut()
         .zip(sums.weighted_gx)
@@ -98,7 +104,6 @@ fn write_gradient<const D: usize>(
         *g = gx - sums.g_bar * x;
     }
     gradient[D] = sums.g_bar * (1.0 - sums.a_total);
-    sums.squared_error / exps.len() as f64
 }
 
 /// As [`write_gradient`], and the Hessian into `hessian` ((D+1)×(D+1), row-major).
@@ -112,14 +117,7 @@ fn write_gradient_and_hessian<const D: usize>(
     hessian: &mut [f64],
 ) -> f64 {
     let sums = gradient_sums::<D>(xs, cs, exps, inv_sum, c);
-    for ((g, gx), x) in gradient
-        .iter_mut()
-        .zip(sums.weighted_gx)
-        .zip(sums.weighted_x)
-    {
-        *g = gx - sums.g_bar * x;
-    }
-    gradient[D] = sums.g_bar * (1.0 - sums.a_total);
+    gradient_from(&sums, gradient);
     let block = hessian_sums::<D>(xs, cs, exps, inv_sum, c, &sums);
     let p = D + 1;
     hessian[..p * p].iter_mut().for_each(|h| *h = 0.0);
