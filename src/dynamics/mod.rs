@@ -1,4 +1,5 @@
-//! What is computed from a vector field alone: trajectories ([`rk4`]), periods
+//! What is computed from a vector field alone: trajectories ([`rk4`], a slice at a time with
+//! [`resumable_integration`]), periods
 //! ([`orbit_period`]), phase-plane aids ([`phase_plane`]), level sets of V ([`level_sets`]),
 //! and limit cycles ([`limit_cycle`]: the transient onto them in [`cycle_transient`], their
 //! Floquet linear algebra in [`floquet`], their phase reference event in [`phase_event`], and
@@ -12,4 +13,5 @@ pub mod limit_cycle;
 pub mod orbit_period;
 pub mod phase_event;
 pub mod phase_plane;
+pub mod resumable_integration;
 pub mod rk4;

@@ -8,6 +8,7 @@
 //! Uneven output times are allowed. The integrator only adds and multiplies, so its results
 //! are bit-identical on every IEEE-754 target (native and wasm32).
 
+use super::resumable_integration::IntegrationRun;
 use crate::systems::system::System;
 use ndarray::Array2;
 use std::fmt;
@@ -182,39 +183,7 @@ pub fn integrate<S: System + ?Sized>(
     initial: &[f64],
     times: &[f64],
 ) -> Result<Trajectory, IntegrationError> {
-    let d = system.dim();
-    assert_eq!(initial.len(), d, "initial state has the wrong dimension");
-    let t_start = times.first().copied().unwrap_or(0.0);
-    system
-        .check_state(initial)
-        .map_err(|message| IntegrationError {
-            t: t_start,
-            message,
-        })?;
-    if let Some(w) = times
-        .windows(2)
-        .find(|w| w[1].partial_cmp(&w[0]).is_none_or(|o| o.is_lt()))
-    {
-        return Err(IntegrationError {
-            t: w[0],
-            message: format!("times must be non-decreasing ({} then {})", w[0], w[1]),
-        });
-    }
-    let mut rk4 = Rk4::new(d);
-    let mut state = initial.to_vec();
-    let mut states = Array2::zeros((times.len(), d));
-    for (i, &t) in times.iter().enumerate() {
-        if i > 0 {
-            rk4.advance(system, &mut state, times[i - 1], t)?;
-        }
-        states
-            .row_mut(i)
-            .iter_mut()
-            .zip(&state)
-            .for_each(|(o, s)| *o = *s);
-    }
-    Ok(Trajectory {
-        times: times.to_vec(),
-        states,
-    })
+    let mut run = IntegrationRun::new(system, initial, times)?;
+    run.work(system, &mut || false)?;
+    Ok(run.finish())
 }

@@ -3,7 +3,8 @@
 //! period.
 
 use crate::dynamics::orbit_period::measure_period;
-use crate::dynamics::rk4::{integrate, uniform_times, Trajectory};
+use crate::dynamics::rk4::{integrate, Trajectory};
+use crate::lab::clean_build::CleanBuild;
 use crate::lab::config::Config;
 use crate::lab::session_error::SessionError;
 use crate::measures::measure::{normal_derivative_at_observed, Measure, MeasureAt};
@@ -22,51 +23,9 @@ pub(crate) struct CleanData {
 }
 
 impl CleanData {
+    /// Builds the clean side in one go ([`CleanBuild`] sliced over frames gives the same bits).
     pub(crate) fn build(config: &Config, source: &DataSource) -> Result<Self, SessionError> {
-        let system = config
-            .system
-            .build(config.system_values())
-            .map_err(SessionError::Integration)?;
-        let trajectory = match source {
-            DataSource::Simulated => {
-                let times = uniform_times(config.t_end, config.n);
-                let start =
-                    window_start(system.as_ref(), config).map_err(SessionError::Integration)?;
-                integrate(system.as_ref(), &start, &times)
-                    .map_err(|e| SessionError::Integration(e.to_string()))?
-            }
-            DataSource::Imported(series) => match &series.clean {
-                Some(clean) => Trajectory {
-                    times: series.times.clone(),
-                    states: clean.clone(),
-                },
-                None => {
-                    let first = series.observations.row(0).to_vec();
-                    integrate(system.as_ref(), &first, &series.times).map_err(|e| {
-                        SessionError::Integration(format!(
-                            "the {} target through the first observation {first:?} cannot be computed: {e}",
-                            config.system
-                        ))
-                    })?
-                }
-            },
-        };
-        // |∂V/∂n| where V exists: the same values as the dv-dn measure (see `Measure::along`).
-        let dv_dn = Measure::NormalDerivative
-            .along(system.as_ref(), &trajectory, config.tau)
-            .ok();
-        let initial = trajectory.states.row(0).to_vec();
-        let span = trajectory.times.last().unwrap_or(&1.0) - trajectory.times[0];
-        let period = measure_period(system.as_ref(), &initial, span);
-        let mut clean = CleanData {
-            system,
-            trajectory,
-            dv_dn,
-            sensitivity: Vec::new(),
-            period,
-        };
-        clean.sensitivity = clean.measured(config, None)?;
-        Ok(clean)
+        CleanBuild::new(config, source)?.finish()
     }
 
     /// The config's sensitivity measure along the trajectory, or at `observations` when the

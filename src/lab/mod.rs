@@ -1,6 +1,7 @@
 //! The lab's state: the [`config`], the [`session`] state machine that recomputes only what a
 //! change needs, [`presets`], links ([`url_state`]) and the [`colormap`] shared by page and figures.
 
+pub mod clean_build;
 pub mod clean_data;
 pub mod colormap;
 pub mod config;
@@ -10,5 +11,6 @@ pub mod presets;
 pub mod run_parameters;
 pub mod seed_ensemble;
 pub mod session;
+pub mod session_change;
 pub mod session_error;
 pub mod url_state;

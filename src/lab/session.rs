@@ -10,9 +10,11 @@ use crate::analysis::metrics::{Metrics, MetricsWorkspace};
 use crate::analysis::sign_test::SignEvidence;
 use crate::analysis::verdict::{setting_verdict, VerdictContext};
 use crate::dynamics::rk4::Trajectory;
+use crate::lab::clean_build::CleanBuild;
 use crate::lab::clean_data::CleanData;
 pub use crate::lab::clean_data::DataSource;
 use crate::lab::config::Config;
+use crate::lab::session_change::{CleanChange, SessionChange};
 pub use crate::lab::session_error::SessionError;
 use crate::measures::measure::MeasureAt;
 use crate::models::attention_model::{AttentionModel, TrainingData};
@@ -57,6 +59,9 @@ pub struct Session {
     attention: Vec<f64>,
     metrics: Metrics,
     workspace: MetricsWorkspace,
+    /// Counts the changes of config and data: a [`SessionChange`] prepared before the last
+    /// one is recomputed when applied.
+    generation: u64,
 }
 
 impl Session {
@@ -98,6 +103,7 @@ impl Session {
                 loss: f64::NAN,
             },
             workspace: MetricsWorkspace::default(),
+            generation: 0,
             config,
             source,
             clean,
@@ -109,10 +115,17 @@ impl Session {
     }
 
     /// Applies a new config, recomputing only what depends on what changed. On error the
-    /// session is unchanged.
+    /// session is unchanged. The same as [`Session::prepare`] then [`Session::apply`].
     pub fn set_config(&mut self, config: Config) -> Result<Recomputed, SessionError> {
+        let change = self.prepare(config)?;
+        self.apply(change)
+    }
+
+    /// Checks `config` against this session and sets up what it recomputes, without doing the
+    /// expensive part yet ([`SessionChange::work`] does it a slice at a time). The session is
+    /// unchanged until [`Session::apply`].
+    pub fn prepare(&self, config: Config) -> Result<SessionChange, SessionError> {
         config.validate()?;
-        let mut done = Recomputed::default();
         let imported = matches!(self.source, DataSource::Imported(_));
         if imported && config.system.dim() != self.observations.ncols() {
             return Err(SessionError::Integration(format!(
@@ -128,14 +141,53 @@ impl Session {
         } else {
             self.config.trajectory_differs(&config)
         };
-        if rebuild {
-            self.set_clean(CleanData::build(&config, &self.source)?);
-            done.trajectory = true;
+        let clean = if rebuild {
+            CleanChange::Rebuild(CleanBuild::new(&config, &self.source)?)
         } else if self.config.measure_differs(&config) {
-            self.clean.sensitivity = self.clean.measured(&config, Some(&self.observations))?;
-            self.workspace.reference_changed();
-            done.measure = true;
+            match config.measure_at {
+                MeasureAt::Observed => CleanChange::RemeasureAtObservations,
+                MeasureAt::Clean => {
+                    CleanChange::Remeasure(CleanBuild::remeasure(&config, &self.clean)?)
+                }
+            }
+        } else {
+            CleanChange::Keep
+        };
+        Ok(SessionChange {
+            config,
+            generation: self.generation,
+            clean,
+        })
+    }
+
+    /// Applies a prepared change, doing whatever work it has left. On error the session is
+    /// unchanged. A change prepared before the session last changed is recomputed from scratch.
+    pub fn apply(&mut self, change: SessionChange) -> Result<Recomputed, SessionError> {
+        if change.generation != self.generation {
+            let fresh = self.prepare(change.config)?;
+            return self.apply(fresh);
         }
+        let SessionChange { config, clean, .. } = change;
+        let mut done = Recomputed::default();
+        let imported = matches!(self.source, DataSource::Imported(_));
+        match clean {
+            CleanChange::Rebuild(build) => {
+                self.set_clean(build.finish()?);
+                done.trajectory = true;
+            }
+            CleanChange::Remeasure(build) => {
+                self.clean.sensitivity = build.finish()?.sensitivity;
+                self.workspace.reference_changed();
+                done.measure = true;
+            }
+            CleanChange::RemeasureAtObservations => {
+                self.clean.sensitivity = self.clean.measured(&config, Some(&self.observations))?;
+                self.workspace.reference_changed();
+                done.measure = true;
+            }
+            CleanChange::Keep => {}
+        }
+        self.generation += 1;
         if !imported && (done.trajectory || self.config.observations_differ(&config)) {
             self.observations =
                 config
@@ -184,6 +236,7 @@ impl Session {
         }
         self.set_clean(clean);
         self.source = source;
+        self.generation += 1;
         self.remeasure_at_observations();
         self.reset_model();
         Ok(Recomputed::EVERYTHING)
@@ -199,6 +252,7 @@ impl Session {
         );
         self.set_clean(clean);
         self.source = DataSource::Simulated;
+        self.generation += 1;
         self.remeasure_at_observations();
         self.reset_model();
         Ok(Recomputed::EVERYTHING)

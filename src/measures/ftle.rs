@@ -231,6 +231,51 @@ impl Propagators {
         trajectory: &Trajectory,
         tau: f64,
     ) -> Result<Self, IntegrationError> {
+        let mut run = PropagatorRun::new(system, trajectory, tau)?;
+        run.work(system, &mut || false)?;
+        Ok(run.finish())
+    }
+
+    /// For every trajectory sample i < `count`, Φ(t_i, t_j) with j the first sample at least
+    /// `tau` later, passed to `visit(i, j, Φ)`. The window products come from a two-stack queue,
+    /// so the cost is a few d×d products per sample whatever τ is.
+    pub fn windows(&self, count: usize, tau: f64, mut visit: impl FnMut(usize, usize, &[f64; 9])) {
+        let d = self.dim;
+        let mut queue = ProductQueue::new(d);
+        let mut j = 0;
+        for i in 0..count.min(self.times.len()) {
+            while j < self.steps.len()
+                && (j <= i || self.times[j] - self.times[i] < tau * (1.0 - 1e-12))
+            {
+                queue.push(&self.steps[j]);
+                j += 1;
+            }
+            let phi = queue.product();
+            visit(i, j, &phi);
+            queue.pop();
+        }
+    }
+}
+
+/// [`Propagators::along`] a slice at a time: one unit of work is one sampling interval, in the
+/// same order with the same substeps, so the propagators are bit-identical however the work is
+/// sliced. The page computes the FTLE of a long orbit over several animation frames with it.
+pub struct PropagatorRun {
+    propagators: Propagators,
+    /// Samples of the trajectory itself (the rest of `times` is the continuation).
+    n: usize,
+    rk4: Rk4,
+    aug: Vec<f64>,
+}
+
+impl PropagatorRun {
+    /// Checks the work against [`MAX_SUB_INTERVALS`] (refused at once, before any is done) and
+    /// sets up the continuation past the end; nothing is integrated yet.
+    pub fn new<S: System + ?Sized>(
+        system: &S,
+        trajectory: &Trajectory,
+        tau: f64,
+    ) -> Result<Self, IntegrationError> {
         let d = system.dim();
         assert!(
             d <= 3,
@@ -253,50 +298,66 @@ impl Propagators {
         times.extend((1..=extra).map(|k| last + dt * k as f64));
         let mut states: Vec<f64> = trajectory.states.iter().copied().collect();
         states.reserve(extra * d);
+        let steps = Vec::with_capacity(times.len().saturating_sub(1));
+        Ok(PropagatorRun {
+            propagators: Propagators {
+                dim: d,
+                times,
+                states,
+                steps,
+            },
+            n,
+            rk4: Rk4::new(d + d * d),
+            aug: vec![0.0; d + d * d],
+        })
+    }
+
+    /// Integrates interval after interval until the end or until `out_of_time` (asked between
+    /// intervals, after at least one) says to stop. Returns whether it is done.
+    pub fn work<S: System + ?Sized>(
+        &mut self,
+        system: &S,
+        out_of_time: &mut dyn FnMut() -> bool,
+    ) -> Result<bool, IntegrationError> {
+        let p = &mut self.propagators;
+        let d = p.dim;
         let tangent = Tangent { system, k: d };
-        let mut rk4 = Rk4::new(tangent.dim());
-        let mut aug = vec![0.0; d + d * d];
-        let mut steps = Vec::with_capacity(times.len().saturating_sub(1));
-        for i in 0..times.len().saturating_sub(1) {
-            aug[..d].copy_from_slice(&states[i * d..(i + 1) * d]);
+        let aug = &mut self.aug;
+        let mut first = true;
+        while p.steps.len() + 1 < p.times.len() {
+            if !first && out_of_time() {
+                return Ok(false);
+            }
+            first = false;
+            let i = p.steps.len();
+            aug[..d].copy_from_slice(&p.states[i * d..(i + 1) * d]);
             aug[d..].iter_mut().for_each(|v| *v = 0.0);
             for r in 0..d {
                 aug[d + r * d + r] = 1.0;
             }
-            advance(&mut rk4, &tangent, &mut aug, times[i], times[i + 1])?;
+            advance(&mut self.rk4, &tangent, aug, p.times[i], p.times[i + 1])?;
             let mut phi = [0.0; 9];
             phi[..d * d].copy_from_slice(&aug[d..]);
-            steps.push(phi);
-            if i + 1 >= n {
-                states.extend_from_slice(&aug[..d]);
+            p.steps.push(phi);
+            if i + 1 >= self.n {
+                p.states.extend_from_slice(&aug[..d]);
             }
         }
-        Ok(Propagators {
-            dim: d,
-            times,
-            states,
-            steps,
-        })
+        Ok(true)
     }
 
-    /// For every trajectory sample i < `count`, Φ(t_i, t_j) with j the first sample at least
-    /// `tau` later, passed to `visit(i, j, Φ)`. The window products come from a two-stack queue,
-    /// so the cost is a few d×d products per sample whatever τ is.
-    pub fn windows(&self, count: usize, tau: f64, mut visit: impl FnMut(usize, usize, &[f64; 9])) {
-        let d = self.dim;
-        let mut queue = ProductQueue::new(d);
-        let mut j = 0;
-        for i in 0..count.min(self.times.len()) {
-            while j < self.steps.len()
-                && (j <= i || self.times[j] - self.times[i] < tau * (1.0 - 1e-12))
-            {
-                queue.push(&self.steps[j]);
-                j += 1;
-            }
-            let phi = queue.product();
-            visit(i, j, &phi);
-            queue.pop();
+    /// The share of the intervals integrated, 0 to 1.
+    pub fn progress(&self) -> f64 {
+        let total = self.propagators.times.len().saturating_sub(1);
+        match total {
+            0 => 1.0,
+            _ => self.propagators.steps.len() as f64 / total as f64,
         }
+    }
+
+    /// The propagators (call once [`PropagatorRun::work`] has returned `true`).
+    pub fn finish(self) -> Propagators {
+        self.propagators
     }
 }
 
@@ -374,6 +435,16 @@ pub fn ftle_series<S: System + ?Sized>(
     tau: f64,
 ) -> Result<Vec<f64>, IntegrationError> {
     let propagators = Propagators::along(system, trajectory, tau)?;
+    ftle_from(&propagators, trajectory, tau)
+}
+
+/// [`ftle_series`] from the trajectory's propagators (computed in one go or by a
+/// [`PropagatorRun`]).
+pub fn ftle_from(
+    propagators: &Propagators,
+    trajectory: &Trajectory,
+    tau: f64,
+) -> Result<Vec<f64>, IntegrationError> {
     let d = propagators.dim;
     let mut out = vec![0.0; trajectory.len()];
     propagators.windows(trajectory.len(), tau, |i, j, phi| {

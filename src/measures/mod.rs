@@ -7,6 +7,7 @@
 pub mod direct_prc;
 pub mod ftle;
 pub mod measure;
+pub mod measure_run;
 pub mod normal_derivative;
 pub mod normal_growth;
 pub mod phase_response;

@@ -22,6 +22,17 @@ pub fn normal_growth_series<S: System + ?Sized>(
     }
     let propagators = Propagators::along(system, trajectory, tau)
         .map_err(|e| format!("normal growth over τ = {tau}: {e}"))?;
+    normal_growth_from(system, &propagators, trajectory, tau)
+}
+
+/// [`normal_growth_series`] from the trajectory's propagators (computed in one go or by a
+/// [`PropagatorRun`](crate::measures::ftle::PropagatorRun)).
+pub fn normal_growth_from<S: System + ?Sized>(
+    system: &S,
+    propagators: &Propagators,
+    trajectory: &Trajectory,
+    tau: f64,
+) -> Result<Vec<f64>, String> {
     let normal_at = |k: usize| {
         let mut f = [0.0; 2];
         system.vector_field(&propagators.states[2 * k..2 * k + 2], &mut f);

@@ -26,6 +26,7 @@ mod normal_derivative;
 mod perturbation;
 mod phase_plane;
 mod phase_response;
+mod progressive_change;
 mod properties;
 mod readings;
 mod self_attention;
