@@ -11,7 +11,7 @@ use crate::dynamics::rk4::{uniform_times, Trajectory};
 use crate::lab::clean_data::{window_start, CleanData, DataSource};
 use crate::lab::config::Config;
 use crate::lab::session_error::SessionError;
-use crate::measures::measure::{Measure, MeasureAt};
+use crate::measures::measure::Measure;
 use crate::measures::measure_run::MeasureRun;
 use crate::systems::system::System;
 

@@ -28,6 +28,21 @@ impl CleanData {
         CleanBuild::new(config, source)?.finish()
     }
 
+    /// A copy (the system rebuilt from `config`, which must be the config this was built from
+    /// up to the noise).
+    pub(crate) fn duplicate(&self, config: &Config) -> Result<Self, SessionError> {
+        Ok(CleanData {
+            system: config
+                .system
+                .build(config.system_values())
+                .map_err(SessionError::Integration)?,
+            trajectory: self.trajectory.clone(),
+            dv_dn: self.dv_dn.clone(),
+            sensitivity: self.sensitivity.clone(),
+            period: self.period,
+        })
+    }
+
     /// The config's sensitivity measure along the trajectory, or at `observations` when the
     /// config measures at the observed states.
     pub(crate) fn measured(

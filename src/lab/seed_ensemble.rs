@@ -46,6 +46,21 @@ impl SeedEnsemble {
         }
     }
 
+    /// An ensemble of `session`'s setting that copies its clean side (the trajectory, the
+    /// measure) instead of recomputing it: the page's way, where a long orbit's FTLE would
+    /// otherwise be computed again in one frame. The same numbers as [`SeedEnsemble::new`].
+    pub fn for_session(session: &Session) -> Result<SeedEnsemble, SessionError> {
+        let mut first = session.with_seed(0)?;
+        first.begin_reading();
+        Ok(SeedEnsemble {
+            config: session.config().clone(),
+            session: Some(first),
+            training: Some(0),
+            next_seed: 1,
+            runs: Vec::new(),
+        })
+    }
+
     /// Whether `config` is the setting this ensemble summarises (everything but the seed).
     pub fn is_for(&self, config: &Config) -> bool {
         let mut c = config.clone();

@@ -69,6 +69,31 @@ impl Session {
         config.validate()?;
         let source = DataSource::Simulated;
         let clean = CleanData::build(&config, &source)?;
+        Self::assemble(config, source, clean)
+    }
+
+    /// This session's setting with another noise seed: the clean side (the trajectory, the
+    /// measure) is copied, not recomputed, so this costs new observations and a fresh model.
+    /// The same session as `Session::new` of that config, bit for bit.
+    pub fn with_seed(&self, seed: u64) -> Result<Session, SessionError> {
+        if !matches!(self.source, DataSource::Simulated) {
+            return Err(SessionError::Integration(
+                "imported data have no other noise draws".into(),
+            ));
+        }
+        let mut config = self.config.clone();
+        config.seed = seed;
+        let clean = self.clean.duplicate(&config)?;
+        Self::assemble(config, DataSource::Simulated, clean)
+    }
+
+    /// A session of `config` on `clean` (built from `config` and `source`): observations,
+    /// the measure at them where asked for, and an untrained model.
+    fn assemble(
+        config: Config,
+        source: DataSource,
+        clean: CleanData,
+    ) -> Result<Self, SessionError> {
         let observations =
             config
                 .noise

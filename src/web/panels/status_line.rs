@@ -89,6 +89,23 @@ impl StatusLine {
     }
 }
 
+impl StatusLine {
+    /// Shows that a new setting is being computed over frames: what and how far (the plots
+    /// keep the previous setting until it is done).
+    pub fn computing(&mut self, doing: &str, progress: f64) {
+        let text = format!(
+            "Computing {doing} for the new setting: {:.0}% (the plots show the previous setting until then).",
+            100.0 * progress.clamp(0.0, 1.0)
+        );
+        if text == self.shown {
+            return;
+        }
+        let _ = self.element.set_attribute("data-status", "computing");
+        self.element.set_text_content(Some(&text));
+        self.shown = text;
+    }
+}
+
 /// A small positive number in scientific notation with a true minus sign: 3.9e−6.
 fn sci(v: f64) -> String {
     format!("{v:.1e}").replace('-', "−")

@@ -37,8 +37,6 @@ pub(super) struct Background {
     changed_ms: f64,
     /// Measured cost of one unit of ensemble work (ms, smoothed); 0 while unknown.
     ms_per_unit: f64,
-    /// Whether the ensemble has done its first unit (building its session).
-    built: bool,
     /// The sign evidence over the seeds read, and how many seeds it covers: computed once per
     /// seed read, at the start of the next frame's share (a bootstrap: a few ms), not at every
     /// refresh. The verdict reads it with its own count, so it is never ahead of itself.
@@ -53,7 +51,6 @@ impl Default for Background {
             setting_changed: true,
             changed_ms: f64::NEG_INFINITY,
             ms_per_unit: 0.0,
-            built: false,
             evidence: None,
         }
     }
@@ -115,7 +112,6 @@ impl Lab {
             } else {
                 1 // unknown cost: measure it
             };
-            let builds = !bg.built;
             let start = now_ms();
             let done = match ensemble.work(chunk) {
                 Ok(done) => done,
@@ -124,12 +120,6 @@ impl Lab {
                     return true;
                 }
             };
-            if builds {
-                // The first unit builds the session (the trajectory, the measure): it says
-                // nothing about the cost of the units that follow.
-                bg.built = true;
-                continue;
-            }
             let per_unit = (now_ms() - start) / done.max(1) as f64;
             let ms = bg.ms_per_unit;
             bg.ms_per_unit = if ms > 0.0 && per_unit < ms {
@@ -158,12 +148,20 @@ impl Lab {
         if bg.ensemble.is_some() {
             bg.changed_ms = stamp_ms; // a change: wait until it holds
         }
-        let ensemble = SeedEnsemble::new(config);
-        bg.evidence = Some((0, ensemble.evidence())); // no seed read: cheap
-        bg.ensemble = Some(ensemble);
-        bg.failed = None;
+        // A copy of the session's clean side: nothing long to compute in this frame.
+        match SeedEnsemble::for_session(&self.session) {
+            Ok(ensemble) => {
+                bg.evidence = Some((0, ensemble.evidence())); // no seed read: cheap
+                bg.ensemble = Some(ensemble);
+                bg.failed = None;
+            }
+            Err(e) => {
+                bg.ensemble = None;
+                bg.evidence = None;
+                bg.failed = Some(e.to_string());
+            }
+        }
         bg.ms_per_unit = 0.0;
-        bg.built = false;
         true
     }
 

@@ -22,9 +22,11 @@ impl Lab {
         if std::mem::take(&mut self.dirty.resize) {
             self.fit_canvases();
         }
+        // A change being computed over frames takes the frame; training waits for it.
+        let changing = self.work_pending_change(start);
         let train_start = now_ms();
         // A fit of the system to the data takes the training budget while it runs.
-        let (queued, taken) = if self.fit_frame(TRAIN_BUDGET_MS) {
+        let (queued, taken) = if changing || self.fit_frame(TRAIN_BUDGET_MS) {
             (0, 0)
         } else {
             self.train()
@@ -37,7 +39,7 @@ impl Lab {
         }
         self.pause_if_diverged(queued + usize::from(self.training.playing));
         let left = TRAIN_BUDGET_MS - (now_ms() - train_start);
-        if self.work_ensemble(stamp_ms, left) {
+        if !changing && self.work_ensemble(stamp_ms, left) {
             self.dirty.ensemble = true;
             self.dirty.stats = true;
         }

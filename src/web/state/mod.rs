@@ -4,6 +4,7 @@
 //! - `frame`: the frame loop (apply what events asked for, train within a time budget, draw,
 //!   refresh the stats and the URL hash);
 //! - `settings`: the controls and the session (applying, showing, playing, new noise);
+//!   `pending_change`: a change too expensive for one frame, computed over frames;
 //! - `links`: the URL hash and presets (the page state a link carries);
 //! - `export_import`: downloads and uploaded observations;
 //! - `pointer`: the phase portrait under the pointer (tooltip, click to kick), the perturbation
@@ -29,6 +30,7 @@ mod fit_export;
 mod fitting;
 mod frame;
 mod links;
+mod pending_change;
 mod pointer;
 mod readings;
 mod reweighting;
@@ -163,6 +165,8 @@ pub struct Lab {
     pub clock: ClockKick,
     /// The data the lab analyses and the fit of the system to them, with their panels.
     pub fit: FitState,
+    /// A change of setting being computed over frames (a long orbit, its FTLE).
+    pending: Option<crate::lab::session_change::SessionChange>,
 }
 
 impl Lab {
@@ -214,6 +218,7 @@ impl Lab {
             kicks: None,
             clock: ClockKick::new(page.clock),
             fit: FitState::new(page.fit, page.data),
+            pending: None,
         }
     }
 }

@@ -14,7 +14,9 @@ impl Lab {
     /// Rewrites the status line, the verdict and the ensemble strip (with the stats, at their
     /// pace), and announces the verdict once it has settled.
     pub(super) fn refresh_readings(&mut self) {
-        self.status.update(&self.session);
+        if self.pending.is_none() {
+            self.status.update(&self.session); // else it shows the change's progress
+        }
         let line = self.verdict_line();
         let settled = self.verdict_settled();
         self.stats.show_verdict(&line, settled);

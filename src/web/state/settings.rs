@@ -32,17 +32,29 @@ impl Lab {
         self.fit_to_session();
     }
 
-    /// Applies the controls to the session; a rejected change puts the controls back.
+    /// Applies the controls to the session (over the next frames when the change is expensive:
+    /// see `pending_change`); a rejected change puts the controls back.
     pub(super) fn apply_controls(&mut self) {
-        let before = self.session.config().system;
         let result = self
             .controls
             .read(self.session.config())
             .and_then(|(config, spf)| {
                 self.training.steps_per_frame = spf;
-                self.session.set_config(config).map_err(|e| e.to_string())
+                self.session.prepare(config).map_err(|e| e.to_string())
             });
         match result {
+            Ok(change) => self.begin_change(change),
+            Err(message) => {
+                self.pending = None;
+                self.controls_rejected(&message)
+            }
+        }
+    }
+
+    /// Applies a prepared change (its expensive work done) to the session.
+    pub(super) fn finish_change(&mut self, change: crate::lab::session_change::SessionChange) {
+        let before = self.session.config().system;
+        match self.session.apply(change).map_err(|e| e.to_string()) {
             Ok(done) => {
                 if self.view.head > self.session.heads() {
                     self.view.head = 0; // that head no longer exists: show all

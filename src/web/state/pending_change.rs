@@ -1,0 +1,51 @@
+//! A change of setting too expensive for one frame (a long orbit, its FTLE), computed over
+//! frames: each frame gives it [`CHANGE_BUDGET_MS`], the status line shows how far it is, and the
+//! plots keep the previous setting until the change is applied. Training and the ensemble wait
+//! (they would only work on the setting being replaced). A control moved meanwhile replaces the
+//! change with a new one. The session gets the same bits however the work is sliced (see
+//! [`crate::lab::session_change`]).
+
+use super::{now_ms, Lab};
+use crate::lab::session_change::SessionChange;
+
+/// Most milliseconds of a frame spent computing a pending change (the rest is drawing and the
+/// browser, well inside a 50 ms frame).
+pub const CHANGE_BUDGET_MS: f64 = 25.0;
+/// The clock is read every this many units of a change (one output or sampling interval each:
+/// small).
+const CLOCK_EVERY_UNITS: u32 = 8;
+
+impl Lab {
+    /// Starts computing `change` over the next frames, or applies it now when it is cheap.
+    pub(super) fn begin_change(&mut self, change: SessionChange) {
+        if change.is_quick() {
+            self.pending = None;
+            self.finish_change(change);
+        } else {
+            self.status.computing(change.doing(), change.progress());
+            self.pending = Some(change);
+        }
+    }
+
+    /// This frame's share of the pending change, if there is one; applies it once done.
+    /// Returns whether a change is still pending (then training waits).
+    pub(super) fn work_pending_change(&mut self, frame_start_ms: f64) -> bool {
+        let Some(change) = self.pending.as_mut() else {
+            return false;
+        };
+        let deadline = frame_start_ms + CHANGE_BUDGET_MS;
+        let mut units = 0u32;
+        let done = change.work(&mut || {
+            units += 1;
+            units.is_multiple_of(CLOCK_EVERY_UNITS) && now_ms() >= deadline
+        });
+        if !done {
+            self.status.computing(change.doing(), change.progress());
+            return true;
+        }
+        if let Some(change) = self.pending.take() {
+            self.finish_change(change);
+        }
+        false
+    }
+}
