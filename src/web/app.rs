@@ -37,12 +37,14 @@ impl App {
         root.set_inner_html("");
 
         let hash = window.location().hash().unwrap_or_default();
-        let (state, notices, session) = session_for_link(&hash)?;
+        let linked = session_for_link(&hash)?;
+        let (state, session) = (linked.state, linked.session);
         let page = Page::build(&document, &root, session.config(), state.steps_per_frame)?;
         let lab = Rc::new(RefCell::new(Lab::new(
             document, root, session, page, &state,
         )));
-        lab.borrow_mut().open(&state, hash, &notices);
+        lab.borrow_mut()
+            .open(&state, hash, &linked.notices, linked.pending);
         let listeners = events::wire(&lab, &window)?;
         Ok(App {
             lab,

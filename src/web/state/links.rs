@@ -3,8 +3,10 @@
 //! edited, writing it back as things change, and presets with their commentary.
 
 use super::Lab;
+use crate::lab::config::Config;
 use crate::lab::presets;
 use crate::lab::session::Session;
+use crate::lab::session_change::SessionChange;
 use crate::lab::url_state::{control_names, data_keys, parse_hash, to_hash, PageState};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -13,13 +15,31 @@ use web_sys::HtmlElement;
 /// Text scale in large-text mode.
 const BIG_TEXT_SCALE: f64 = 1.4;
 
-/// The page state a link's `hash` describes, notices about what in it was changed, and a session
-/// on its config. A config the session cannot use falls back to the defaults, keeping the
-/// teacher's hide, large-text and play choices.
-pub fn session_for_link(hash: &str) -> Result<(PageState, Vec<String>, Session), String> {
+/// Milliseconds of the link's own setting computed while the page opens; a setting that takes
+/// longer (a long orbit, its FTLE) is finished over the first frames (see `pending_change`).
+const OPEN_BUDGET_MS: f64 = 30.0;
+
+/// The page state a link's `hash` describes, notices about what in it was changed, a session,
+/// and the change that is still to be computed over frames, if any. The session starts on the
+/// linked system's defaults and takes the link's config as a change ([`Session::prepare`]),
+/// which is applied at once when it takes less than [`OPEN_BUDGET_MS`]: an expensive link never
+/// freezes the page while it opens. A config the session cannot use falls back to the
+/// defaults, keeping the teacher's hide, large-text and play choices.
+pub fn session_for_link(hash: &str) -> Result<LinkedSession, String> {
     let (mut state, mut notices) = parse_hash(hash);
-    let session = match Session::new(state.config.clone()) {
-        Ok(s) => s,
+    let start = super::now_ms();
+    let linked = Session::new(Config::for_system(state.config.system)).and_then(|mut session| {
+        let mut change = session.prepare(state.config.clone())?;
+        let done = change.work(&mut || super::now_ms() - start > OPEN_BUDGET_MS);
+        if done {
+            session.apply(change)?;
+            Ok((session, None))
+        } else {
+            Ok((session, Some(change)))
+        }
+    });
+    let (session, pending) = match linked {
+        Ok(linked) => linked,
         Err(e) => {
             notices.push(format!(
                 "the linked settings could not be used ({e}); showing the defaults"
@@ -32,10 +52,27 @@ pub fn session_for_link(hash: &str) -> Result<(PageState, Vec<String>, Session),
                 big: state.big,
                 ..PageState::default()
             };
-            Session::new(state.config.clone()).map_err(|e| e.to_string())?
+            (
+                Session::new(state.config.clone()).map_err(|e| e.to_string())?,
+                None,
+            )
         }
     };
-    Ok((state, notices, session))
+    Ok(LinkedSession {
+        state,
+        notices,
+        session,
+        pending,
+    })
+}
+
+/// What [`session_for_link`] gives.
+pub struct LinkedSession {
+    pub state: PageState,
+    pub notices: Vec<String>,
+    pub session: Session,
+    /// The link's config, still to be computed over the first frames.
+    pub pending: Option<SessionChange>,
 }
 
 /// The notice for settings a link asked for that were changed.
@@ -49,9 +86,18 @@ fn changed_settings_notice(notices: &[String]) -> String {
 impl Lab {
     /// Shows the page as its link described it: `state`, read from `hash`, with `notices` about
     /// what in it was changed. The session already has the state's config.
-    pub fn open(&mut self, state: &PageState, hash: String, notices: &[String]) {
+    pub fn open(
+        &mut self,
+        state: &PageState,
+        hash: String,
+        notices: &[String],
+        pending: Option<SessionChange>,
+    ) {
         self.apply_page_state(state);
-        self.requests.controls_changed = false; // the session already has this config
+        self.requests.controls_changed = false; // the session has (or is computing) this config
+        if let Some(change) = pending {
+            self.begin_change(change);
+        }
         self.fit_to_session();
         self.link.linked_projection = None;
         let mut notices = notices.to_vec();

@@ -10,7 +10,7 @@ use crate::lab::session_change::SessionChange;
 
 /// Most milliseconds of a frame spent computing a pending change (the rest is drawing and the
 /// browser, well inside a 50 ms frame).
-pub const CHANGE_BUDGET_MS: f64 = 25.0;
+pub const CHANGE_BUDGET_MS: f64 = 15.0;
 /// The clock is read every this many units of a change (one output or sampling interval each:
 /// small).
 const CLOCK_EVERY_UNITS: u32 = 8;
@@ -28,7 +28,8 @@ impl Lab {
     }
 
     /// This frame's share of the pending change, if there is one; applies it once done.
-    /// Returns whether a change is still pending (then training waits).
+    /// Returns whether this frame worked on a change (then training and the ensemble wait:
+    /// the frame that applies a change also redraws every layer).
     pub(super) fn work_pending_change(&mut self, frame_start_ms: f64) -> bool {
         let Some(change) = self.pending.as_mut() else {
             return false;
@@ -46,6 +47,6 @@ impl Lab {
         if let Some(change) = self.pending.take() {
             self.finish_change(change);
         }
-        false
+        true
     }
 }
