@@ -5,7 +5,7 @@
 //! result is bit-identical however the work is sliced: [`CleanData::build`] is this build run in
 //! one go.
 
-use crate::dynamics::orbit_period::measure_period;
+use crate::dynamics::orbit_period::PeriodScan;
 use crate::dynamics::resumable_integration::IntegrationRun;
 use crate::dynamics::rk4::{uniform_times, Trajectory};
 use crate::lab::clean_data::{window_start, CleanData, DataSource};
@@ -33,8 +33,14 @@ enum Stage {
         run: IntegrationRun,
         first: Option<Vec<f64>>,
     },
-    /// The trajectory is known: ∂V/∂n and the period are next (one unit).
+    /// The trajectory is known: ∂V/∂n (one unit) is next.
     Integrated(Trajectory),
+    /// Scanning for the period (one grid interval per unit).
+    Period {
+        trajectory: Trajectory,
+        dv_dn: Option<Vec<f64>>,
+        scan: PeriodScan,
+    },
     Measuring {
         clean: CleanData,
         run: MeasureRun,
@@ -159,17 +165,32 @@ impl CleanBuild {
                         .ok();
                     let initial = trajectory.states.row(0).to_vec();
                     let span = trajectory.times.last().unwrap_or(&1.0) - trajectory.times[0];
-                    let period = measure_period(system, &initial, span);
+                    let scan = PeriodScan::new(system, &initial, span);
+                    Stage::Period {
+                        trajectory,
+                        dv_dn,
+                        scan,
+                    }
+                }
+                Stage::Period {
+                    trajectory,
+                    dv_dn,
+                    mut scan,
+                } => {
+                    if !scan.work(self.system.as_ref(), out_of_time) {
+                        self.stage = Stage::Period {
+                            trajectory,
+                            dv_dn,
+                            scan,
+                        };
+                        return false;
+                    }
                     let clean = CleanData {
-                        system: self
-                            .config
-                            .system
-                            .build(self.config.system_values())
-                            .expect("built once already"),
+                        system: build_system(&self.config).expect("built once already"),
                         trajectory,
                         dv_dn,
                         sensitivity: Vec::new(),
-                        period,
+                        period: scan.period(),
                     };
                     self.measuring(clean)
                 }
@@ -193,14 +214,15 @@ impl CleanBuild {
         }
     }
 
-    /// The share of the work done, 0 to 1: the trajectory is the first tenth, the measure the
-    /// rest when it has one to integrate.
+    /// The share of the work done, 0 to 1: the trajectory is the first tenth, the period scan
+    /// the second, the measure the rest.
     pub(crate) fn progress(&self) -> f64 {
         match &self.stage {
             Stage::Start { .. } => 0.0,
             Stage::Integrating { run, .. } => 0.1 * run.progress(),
             Stage::Integrated(_) => 0.1,
-            Stage::Measuring { run, .. } => 0.1 + 0.9 * run.progress(),
+            Stage::Period { scan, .. } => 0.1 + 0.1 * scan.progress(),
+            Stage::Measuring { run, .. } => 0.2 + 0.8 * run.progress(),
             Stage::Done(_) | Stage::Failed(_) => 1.0,
         }
     }
