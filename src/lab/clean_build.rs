@@ -136,82 +136,93 @@ impl CleanBuild {
             }
             first = false;
             let stage = std::mem::replace(&mut self.stage, Stage::Integrated(empty()));
-            self.stage = match stage {
-                Stage::Start { times } => match window_start(self.system.as_ref(), &self.config) {
-                    Ok(start) => match IntegrationRun::new(self.system.as_ref(), &start, &times) {
-                        Ok(run) => Stage::Integrating { run, first: None },
-                        Err(e) => Stage::Failed(SessionError::Integration(e.to_string())),
-                    },
-                    Err(e) => Stage::Failed(SessionError::Integration(e)),
+            let (next, completed) = self.advance(stage, out_of_time);
+            self.stage = next;
+            if !completed {
+                return false;
+            }
+        }
+    }
+
+    /// Works on `stage`: returns the next stage and `true`, or the same stage part done and
+    /// `false` when `out_of_time` stopped it.
+    fn advance(&self, stage: Stage, out_of_time: &mut dyn FnMut() -> bool) -> (Stage, bool) {
+        let next = match stage {
+            Stage::Start { times } => match window_start(self.system.as_ref(), &self.config) {
+                Ok(start) => match IntegrationRun::new(self.system.as_ref(), &start, &times) {
+                    Ok(run) => Stage::Integrating { run, first: None },
+                    Err(e) => Stage::Failed(SessionError::Integration(e.to_string())),
                 },
-                Stage::Integrating { mut run, first } => {
-                    match run.work(self.system.as_ref(), out_of_time) {
-                        Ok(true) => Stage::Integrated(run.finish()),
-                        Ok(false) => {
-                            self.stage = Stage::Integrating { run, first };
-                            return false;
-                        }
-                        Err(e) => Stage::Failed(match first {
-                            Some(first) => through_first_error(&self.config, &first, e),
-                            None => SessionError::Integration(e.to_string()),
-                        }),
+                Err(e) => Stage::Failed(SessionError::Integration(e)),
+            },
+            Stage::Integrating { mut run, first } => {
+                match run.work(self.system.as_ref(), out_of_time) {
+                    Ok(true) => Stage::Integrated(run.finish()),
+                    Ok(false) => {
+                        return (Stage::Integrating { run, first }, false);
                     }
+                    Err(e) => Stage::Failed(match first {
+                        Some(first) => through_first_error(&self.config, &first, e),
+                        None => SessionError::Integration(e.to_string()),
+                    }),
                 }
-                Stage::Integrated(trajectory) => {
-                    let system = self.system.as_ref();
-                    // |∂V/∂n| where V exists: the same values as the dv-dn measure.
-                    let dv_dn = Measure::NormalDerivative
-                        .along(system, &trajectory, self.config.tau)
-                        .ok();
-                    let initial = trajectory.states.row(0).to_vec();
-                    let span = trajectory.times.last().unwrap_or(&1.0) - trajectory.times[0];
-                    let scan = PeriodScan::new(system, &initial, span);
-                    Stage::Period {
-                        trajectory,
-                        dv_dn,
-                        scan,
-                    }
-                }
+            }
+            Stage::Integrated(trajectory) => {
+                let system = self.system.as_ref();
+                // |∂V/∂n| where V exists: the same values as the dv-dn measure.
+                let dv_dn = Measure::NormalDerivative
+                    .along(system, &trajectory, self.config.tau)
+                    .ok();
+                let initial = trajectory.states.row(0).to_vec();
+                let span = trajectory.times.last().unwrap_or(&1.0) - trajectory.times[0];
+                let scan = PeriodScan::new(system, &initial, span);
                 Stage::Period {
                     trajectory,
                     dv_dn,
-                    mut scan,
-                } => {
-                    if !scan.work(self.system.as_ref(), out_of_time) {
-                        self.stage = Stage::Period {
+                    scan,
+                }
+            }
+            Stage::Period {
+                trajectory,
+                dv_dn,
+                mut scan,
+            } => {
+                if !scan.work(self.system.as_ref(), out_of_time) {
+                    return (
+                        Stage::Period {
                             trajectory,
                             dv_dn,
                             scan,
-                        };
-                        return false;
-                    }
-                    let clean = CleanData {
-                        system: build_system(&self.config).expect("built once already"),
-                        trajectory,
-                        dv_dn,
-                        sensitivity: Vec::new(),
-                        period: scan.period(),
-                    };
-                    self.measuring(clean)
+                        },
+                        false,
+                    );
                 }
-                Stage::Measuring { mut clean, mut run } => {
-                    let system = self.system.as_ref();
-                    if run.work(system, &clean.trajectory, out_of_time) {
-                        match run.finish(system, &clean.trajectory) {
-                            Ok(values) => {
-                                clean.sensitivity = values;
-                                Stage::Done(clean)
-                            }
-                            Err(e) => Stage::Failed(SessionError::Integration(e)),
+                let clean = CleanData {
+                    system: build_system(&self.config).expect("built once already"),
+                    trajectory,
+                    dv_dn,
+                    sensitivity: Vec::new(),
+                    period: scan.period(),
+                };
+                self.measuring(clean)
+            }
+            Stage::Measuring { mut clean, mut run } => {
+                let system = self.system.as_ref();
+                if run.work(system, &clean.trajectory, out_of_time) {
+                    match run.finish(system, &clean.trajectory) {
+                        Ok(values) => {
+                            clean.sensitivity = values;
+                            Stage::Done(clean)
                         }
-                    } else {
-                        self.stage = Stage::Measuring { clean, run };
-                        return false;
+                        Err(e) => Stage::Failed(SessionError::Integration(e)),
                     }
+                } else {
+                    return (Stage::Measuring { clean, run }, false);
                 }
-                done @ (Stage::Done(_) | Stage::Failed(_)) => done,
-            };
-        }
+            }
+            done @ (Stage::Done(_) | Stage::Failed(_)) => done,
+        };
+        (next, true)
     }
 
     /// The share of the work done, 0 to 1: the trajectory is the first tenth, the period scan
