@@ -16,6 +16,7 @@ mod cross_system;
 mod csv_import;
 mod determinism;
 mod estimation;
+mod flat_measure;
 mod ftle_and_systems;
 mod gaussian_noise;
 mod gradient_check;

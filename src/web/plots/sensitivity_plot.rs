@@ -5,6 +5,7 @@
 //! figure, whatever the measure.
 
 use super::layered_canvas::{polyline, LayeredCanvas, PlotArea};
+use crate::analysis::metrics::flat_to_rounding;
 use crate::analysis::metrics::{argmax, argmin, is_constant};
 use crate::lab::colormap::normalise_min_max;
 use crate::lab::session::Session;
@@ -71,6 +72,17 @@ impl SensitivityPlot {
             Measure::NormalGrowth => format!("normal growth over τ = {}", session.config().tau),
             Measure::PhaseResponse => "|Z|, the phase response (shift per unit kick)".to_string(),
         };
+        // A measure constant up to rounding is drawn flat at 0.5, and says so.
+        let flat = flat_to_rounding(session.sensitivity()).is_some();
+        let legend = if flat {
+            format!("{legend}: constant, cannot be measured")
+        } else {
+            legend
+        };
+        let _ = self
+            .canvas
+            .hot
+            .set_attribute("data-measure-flat", if flat { "true" } else { "false" });
         let label = format!("Attention and {legend} against time, each min-max normalised");
         let _ = self.canvas.hot.set_attribute("aria-label", &label);
         // Legend, in the headroom above 1.
