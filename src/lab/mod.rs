@@ -4,7 +4,9 @@
 pub mod clean_data;
 pub mod colormap;
 pub mod config;
+pub mod embed_link;
 pub mod fitted_target;
+pub mod link_object;
 pub mod link_text;
 pub mod presets;
 pub mod run_parameters;

@@ -15,6 +15,7 @@ mod cli;
 mod cross_system;
 mod csv_import;
 mod determinism;
+mod embed_link;
 mod estimation;
 mod flat_measure;
 mod ftle_and_systems;
