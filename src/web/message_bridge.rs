@@ -137,7 +137,10 @@ fn answer(lab: &RefCell<Lab>, own_origin: &str, event: &MessageEvent) -> Result<
         JsValue::NULL
     };
     let outcome = match get(&data, "method").as_string() {
-        None => Err(format!("a message needs a method: one of {}", METHODS.join(", "))),
+        None => Err(format!(
+            "a message needs a method: one of {}",
+            METHODS.join(", ")
+        )),
         Some(method) => {
             let args = get(&data, "args");
             if args.is_undefined() || args.is_null() {
@@ -171,7 +174,10 @@ pub fn listen(
     let lab = lab.clone();
     let closure: Closure<dyn FnMut(MessageEvent)> = Closure::new(move |event: MessageEvent| {
         if let Err(e) = answer(&lab, &own_origin, &event) {
-            web_sys::console::warn_2(&JsValue::from_str("lyapunov-lens: a message could not be answered:"), &e);
+            web_sys::console::warn_2(
+                &JsValue::from_str("lyapunov-lens: a message could not be answered:"),
+                &e,
+            );
         }
     });
     window.add_event_listener_with_callback("message", closure.as_ref().unchecked_ref())?;

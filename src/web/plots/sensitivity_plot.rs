@@ -22,6 +22,8 @@ pub struct SensitivityPlot {
     area: Option<PlotArea>,
     dvdn_normalised: Vec<f64>,
     attention_normalised: Vec<f64>,
+    /// The measure is constant along the run up to rounding: it has no minimum to mark.
+    measure_flat: bool,
     dash: js_sys::Array,
 }
 
@@ -42,6 +44,7 @@ impl SensitivityPlot {
             area: None,
             dvdn_normalised: Vec::new(),
             attention_normalised: Vec::new(),
+            measure_flat: false,
             dash: js_sys::Array::new(),
         })
     }
@@ -74,6 +77,7 @@ impl SensitivityPlot {
         };
         // A measure constant up to rounding is drawn flat at 0.5, and says so.
         let flat = flat_to_rounding(session.sensitivity()).is_some();
+        self.measure_flat = flat;
         let legend = if flat {
             format!("{legend}: constant, cannot be measured")
         } else {
@@ -136,14 +140,22 @@ impl SensitivityPlot {
                 .zip(self.dvdn_normalised.iter().copied()),
             DVDN_COLOR,
         );
-        // Markers: dashed verticals at argmax attention and argmin of the measure.
+        // Markers: dashed verticals at argmax attention and argmin of the measure (none for a
+        // measure constant up to rounding).
         let uniform = is_constant(attention);
         let marks = [
             (
                 if uniform { None } else { argmax(attention) },
                 ATTENTION_COLOR,
             ),
-            (argmin(session.sensitivity()), DVDN_COLOR),
+            (
+                if self.measure_flat {
+                    None
+                } else {
+                    argmin(session.sensitivity())
+                },
+                DVDN_COLOR,
+            ),
         ];
         if self.dash.length() == 0 {
             self.dash.push(&JsValue::from_f64(5.0 * dpr));

@@ -65,7 +65,10 @@ impl Lab {
     /// layout and the allow-list. Returns notices about what in them was refused.
     pub(super) fn open_embedding(&mut self, hash: &str) -> Vec<String> {
         let (embed, notices) = parse_embed_keys(hash);
-        let _ = self.root.class_list().toggle_with_force("embed", embed.embed);
+        let _ = self
+            .root
+            .class_list()
+            .toggle_with_force("embed", embed.embed);
         self.link.embed = embed;
         notices
     }
@@ -116,7 +119,9 @@ impl Lab {
     /// `play()` and `pause()`: as the Play button (a diverged model does not play).
     pub fn api_play(&mut self, playing: bool) -> Result<(), String> {
         if playing && !self.training.playing && self.session.diverged().is_some() {
-            return Err("training diverged: lower the learning rate or reset the model, then play".into());
+            return Err(
+                "training diverged: lower the learning rate or reset the model, then play".into(),
+            );
         }
         self.set_playing(playing);
         Ok(())
