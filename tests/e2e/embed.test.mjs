@@ -6,16 +6,24 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { serveDir, launchBrowser, openLab, canvasPixels, poll, repoRoot } from './harness.mjs';
 
 const OUT_DIR = path.join(repoRoot, 'tests', 'e2e', 'out');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** A course page at its own origin (another port): `/?lab=<url>` iframes that url. */
-async function serveParent() {
+/**
+ * A course page at its own origin (another port): `/?lab=<url>` iframes that url; `/readme`
+ * serves `readme()` (the README's example page).
+ */
+async function serveParent(readme = () => '') {
   const server = createServer((req, res) => {
+    if (req.url === '/readme') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><html><head><meta charset="utf-8"><title>README example</title></head><body>${readme()}</body></html>`);
+      return;
+    }
     const lab = new URL(req.url, 'http://127.0.0.1').searchParams.get('lab') || '';
     const src = lab.replace(/"/g, '&quot;');
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -66,9 +74,10 @@ describe('embedding the lab in a course page', () => {
   let parent;
   let stranger;
   let browser;
+  let example = '';
   before(async () => {
     lab = await serveDir();
-    parent = await serveParent();
+    parent = await serveParent(() => example);
     stranger = await serveParent();
     browser = await launchBrowser();
   });
@@ -284,6 +293,32 @@ describe('embedding the lab in a course page', () => {
       );
       assert.equal(reply.ok, true);
       assert.equal(reply.result.mu, 2);
+      assert.deepEqual(opened.problems, [], 'console or page errors');
+    } finally {
+      await opened.context.close();
+    }
+  });
+
+  test("(d) the README's example course page shows the settled verdict", { timeout: 60_000 }, async () => {
+    const readme = await readFile(path.join(repoRoot, 'README.md'), 'utf8');
+    const block = /A course page that embeds the lab[^`]*```html\n([\s\S]*?)```/.exec(readme);
+    assert.ok(block, 'no example page in the README');
+    example = block[1]
+      .replaceAll('https://lab.example.org', lab.origin)
+      .replaceAll('https://lms.example.edu', parent.origin)
+      .replace('#preset=paper', '#preset=paper&seed=2');
+    const opened = await openLab(browser, parent.origin, { path: '/readme', width: 900, height: 800 });
+    const { page } = opened;
+    try {
+      const child = await poll(() => page.frames().find((f) => f.url().startsWith(lab.origin)));
+      const shown = await poll(async () => {
+        const text = await page.evaluate(() => document.getElementById('verdict').textContent);
+        return text !== 'Training…' ? text : null;
+      }, { timeout: 40_000, interval: 250 });
+      assert.ok(!shown.timedOut, 'the example page never showed a verdict');
+      const verdict = await child.value.evaluate(() => document.getElementById('verdict').textContent);
+      assert.equal(shown.value, verdict);
+      assert.equal(await child.value.evaluate(() => document.getElementById('verdict').dataset.settled), 'true');
       assert.deepEqual(opened.problems, [], 'console or page errors');
     } finally {
       await opened.context.close();
