@@ -8,6 +8,52 @@ pub fn is_constant(values: &[f64]) -> bool {
     values.windows(2).all(|w| w[0] == w[1])
 }
 
+/// Relative spread at or below which a measure's values differ by rounding only: 2²⁰ machine
+/// epsilons (≈ 2.3e-10) of their size. Integrating and measuring an orbit adds rounding errors of
+/// about 1e-14 relative (an orbit sitting at an equilibrium gives FTLE values that differ by
+/// that much), far below this; a measure that really varies along an orbit varies by far more
+/// (1e-3 relative and up on every system of the catalogue).
+pub const ROUNDING_SPREAD: f64 = (1u64 << 20) as f64 * f64::EPSILON;
+
+/// A measure that is constant along a run, up to rounding: its finite values lie in
+/// [`low`, `high`], whose width is at most [`ROUNDING_SPREAD`] times their size. A correlation
+/// with it would correlate rounding errors.
+///
+/// [`low`]: FlatMeasure::low
+/// [`high`]: FlatMeasure::high
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FlatMeasure {
+    pub low: f64,
+    pub high: f64,
+}
+
+impl FlatMeasure {
+    /// max − min of the values.
+    pub fn spread(&self) -> f64 {
+        self.high - self.low
+    }
+    /// Their size: the largest |value|.
+    pub fn scale(&self) -> f64 {
+        self.low.abs().max(self.high.abs())
+    }
+}
+
+/// Whether the finite `values` are constant up to rounding ([`FlatMeasure`]); `None` when they
+/// vary by more, or when fewer than two are finite.
+pub fn flat_to_rounding(values: &[f64]) -> Option<FlatMeasure> {
+    let (mut lo, mut hi, mut count) = (f64::INFINITY, f64::NEG_INFINITY, 0usize);
+    for &v in values.iter().filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+        count += 1;
+    }
+    if count < 2 {
+        return None;
+    }
+    let flat = FlatMeasure { low: lo, high: hi };
+    (flat.spread() <= ROUNDING_SPREAD * flat.scale()).then_some(flat)
+}
+
 /// Pearson's r, or `None` when either series is constant, has fewer than two points, or holds a
 /// non-finite value.
 pub fn pearson(a: &[f64], b: &[f64]) -> Option<f64> {
@@ -106,6 +152,10 @@ pub struct Metrics {
     pub max_over_min: Option<f64>,
     /// Training loss (mean over t of ‖r_t − x_t‖²).
     pub loss: f64,
+    /// Set when the measure is constant along the run up to rounding: then no correlation or
+    /// peak offset is computed (they would read rounding errors).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measure_flat: Option<FlatMeasure>,
 }
 
 /// Reusable buffers so that computing metrics every frame does not allocate.
@@ -174,7 +224,10 @@ impl MetricsWorkspace {
         loss: f64,
     ) -> Metrics {
         let (mut pearson_r, mut spearman_r, mut peak_offset) = (None, None, None);
-        // A constant attention has no peak and correlates with nothing.
+        let measure_flat = reference.and_then(flat_to_rounding);
+        // A constant attention has no peak and correlates with nothing; nor does a measure that
+        // is constant up to rounding.
+        let reference = reference.filter(|_| measure_flat.is_none());
         if let (Some(reference), false) = (reference, is_constant(attention)) {
             pearson_r = pearson(attention, reference);
             average_ranks(attention, &mut self.order, &mut self.attention_ranks);
@@ -197,6 +250,7 @@ impl MetricsWorkspace {
             ess: effective_sample_size(attention),
             max_over_min: max_over_min(attention),
             loss,
+            measure_flat,
         }
     }
 }

@@ -9,7 +9,7 @@
 //! that attention is nearly uniform, because a correlation of tiny variations is not a model
 //! that focuses.
 
-use crate::analysis::metrics::Metrics;
+use crate::analysis::metrics::{FlatMeasure, Metrics};
 use crate::analysis::sign_test::SignEvidence;
 use crate::measures::measure::Measure;
 
@@ -19,6 +19,9 @@ pub const NEARLY_UNIFORM: f64 = 1.05;
 /// The verdict for metrics measured against `measure` (∂V/∂n in the paper: "flat" and "steep"
 /// V; the other measures say what their low and high values mean).
 pub fn verdict(m: &Metrics, measure: Measure) -> String {
+    if let Some(flat) = &m.measure_flat {
+        return flat_measure_sentence(flat, measure);
+    }
     let Some(r) = m.pearson else {
         return if m.max_over_min == Some(1.0) {
             "attention is exactly uniform: every observation gets weight 1/N, so there is nothing to align yet".into()
@@ -90,6 +93,26 @@ pub fn verdict(m: &Metrics, measure: Measure) -> String {
     line
 }
 
+/// Why no alignment can be read when the measure is constant along the run, exactly or up to
+/// rounding (an orbit sitting at an equilibrium): the values, and how little they differ.
+pub fn flat_measure_sentence(flat: &FlatMeasure, measure: Measure) -> String {
+    let symbol = measure.symbol();
+    let text = if flat.spread() == 0.0 {
+        format!(
+            "{symbol} cannot be measured along this run: it is {} at every point",
+            flat.low
+        )
+    } else {
+        format!(
+            "{symbol} cannot be measured along this run: its values differ by at most {:.1e} around {:.4}, a relative {:.1e}, which is rounding error (an orbit that does not move, such as one sitting at an equilibrium, gives this)",
+            flat.spread(),
+            (flat.low + flat.high) / 2.0,
+            flat.spread() / flat.scale()
+        )
+    };
+    format!("no alignment can be measured: {text}").replace('-', "−")
+}
+
 /// Fewest points with a defined measure for any reading.
 pub const MIN_POINTS: usize = 10;
 /// Attention whose effective sample size is below this share of N is called collapsed.
@@ -127,6 +150,10 @@ pub fn setting_verdict(m: &Metrics, ctx: &VerdictContext) -> String {
             ctx.measured_points,
             ctx.n
         );
+    }
+    // Neither training nor other noise draws change a measure of the clean orbit.
+    if let Some(flat) = &m.measure_flat {
+        return flat_measure_sentence(flat, ctx.measure);
     }
     let mut parts = Vec::new();
     if let Some((e, done, total)) = ctx.ensemble {

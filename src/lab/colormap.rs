@@ -2,6 +2,8 @@
 //! (matplotlib's table, via `colorous`). Attention is quantised into [`LEVELS`] colours, so that
 //! a frame sets each fill colour once rather than once per point.
 
+use crate::analysis::metrics::flat_to_rounding;
+
 /// Number of quantised colours used to draw attention.
 pub const LEVELS: usize = 64;
 
@@ -30,13 +32,15 @@ pub fn css_hex([r, g, b]: [u8; 3]) -> String {
     format!("#{r:02x}{g:02x}{b:02x}")
 }
 
-/// Min–max normalisation of `values` into [0, 1] (all 0.5 when constant), into `out`.
+/// Min–max normalisation of `values` into [0, 1] (all 0.5 when constant, also when the values
+/// differ by rounding only: stretching rounding errors onto the whole range would draw a curve
+/// that means nothing), into `out`.
 pub fn normalise_min_max(values: &[f64], out: &mut Vec<f64>) -> (f64, f64) {
     let min = values.iter().copied().fold(f64::INFINITY, f64::min);
     let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     out.clear();
     let span = max - min;
-    if span > 0.0 && span.is_finite() {
+    if span > 0.0 && span.is_finite() && flat_to_rounding(values).is_none() {
         out.extend(values.iter().map(|v| (v - min) / span));
     } else {
         out.extend(values.iter().map(|_| 0.5));

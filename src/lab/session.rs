@@ -126,6 +126,7 @@ impl Session {
                 ess: 0.0,
                 max_over_min: None,
                 loss: f64::NAN,
+                measure_flat: None,
             },
             workspace: MetricsWorkspace::default(),
             generation: 0,

@@ -18,6 +18,7 @@
 //! same steps.
 
 use crate::lab::config::{self, Config, STEPS_PER_FRAME};
+use crate::lab::embed_link::EMBED_KEYS;
 pub use crate::lab::link_text::{echo, ECHO_CHARS};
 use crate::lab::link_text::{hash_pairs, parse_name, DATA_KEYS};
 use crate::lab::presets;
@@ -186,7 +187,7 @@ pub fn parse_hash(hash: &str) -> (PageState, Vec<String>) {
     let mut state = PageState::default();
     let mut notices = Vec::new();
     let mut pairs = hash_pairs(hash, false, &mut notices);
-    pairs.retain(|(k, _)| !DATA_KEYS.contains(&k.as_str()));
+    pairs.retain(|(k, _)| !DATA_KEYS.contains(&k.as_str()) && !EMBED_KEYS.contains(&k.as_str()));
     // A preset sets every control first; explicit keys then override it.
     if let Some((_, id)) = pairs.iter().find(|(k, _)| k == "preset") {
         apply_preset(&mut state, id, &mut notices);

@@ -1,14 +1,16 @@
-//! The exported object, [`App`]: mounts the lab into an element, runs the animation loop, and
-//! the entry point that mounts it into `#app` when the page loads.
+//! The exported object, [`App`]: mounts the lab into an element, runs the animation loop, answers
+//! the JavaScript API, and the entry point that mounts it into `#app` when the page loads (and
+//! exposes it as `window.lyapunovLens`).
 
 use super::events::{self, Listener};
+use super::message_bridge;
 use super::page::Page;
 use super::state::{session_for_link, Lab};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::HtmlElement;
+use web_sys::{HtmlElement, MessageEvent};
 
 type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
 
@@ -19,6 +21,8 @@ pub struct App {
     /// Whether the animation loop runs; it ends at the next frame once this is false.
     running: Rc<Cell<bool>>,
     _listeners: Vec<Listener>,
+    /// The `postMessage` side of the JavaScript API.
+    _messages: Closure<dyn FnMut(MessageEvent)>,
 }
 
 #[wasm_bindgen]
@@ -46,10 +50,12 @@ impl App {
         lab.borrow_mut()
             .open(&state, hash, &linked.notices, linked.pending);
         let listeners = events::wire(&lab, &window)?;
+        let messages = message_bridge::listen(&lab, &window)?;
         Ok(App {
             lab,
             running: Rc::new(Cell::new(false)),
             _listeners: listeners,
+            _messages: messages,
         })
     }
 
@@ -86,6 +92,40 @@ impl App {
     pub fn tick(&self, now_ms: f64) {
         self.lab.borrow_mut().frame(now_ms);
     }
+
+    /// The settings a link carries, as one object by the link's keys (`system`, `sigma`, …;
+    /// numbers as numbers, `playing` and `big` as booleans).
+    #[wasm_bindgen(js_name = getState)]
+    pub fn get_state(&self) -> Result<JsValue, JsError> {
+        self.call("getState", &[])
+    }
+
+    /// Applies some settings (an object with the keys of `getState`) at once, checked as a link
+    /// is; throws with the reasons, changing nothing, when any is refused. Returns the new state.
+    #[wasm_bindgen(js_name = setState)]
+    pub fn set_state(&self, changes: JsValue) -> Result<JsValue, JsError> {
+        self.call("setState", &[changes])
+    }
+
+    /// The current reading: the verdict, whether it has settled, the step, the loss, ρ and the
+    /// interval over noise draws (see the README).
+    pub fn report(&self) -> Result<JsValue, JsError> {
+        self.call("report", &[])
+    }
+
+    /// Plays training (as the Play button).
+    pub fn play(&self) -> Result<(), JsError> {
+        self.call("play", &[]).map(|_| ())
+    }
+
+    /// Pauses training.
+    pub fn pause(&self) -> Result<(), JsError> {
+        self.call("pause", &[]).map(|_| ())
+    }
+
+    fn call(&self, method: &str, args: &[JsValue]) -> Result<JsValue, JsError> {
+        message_bridge::call(&self.lab, method, args).map_err(|e| JsError::new(&e))
+    }
 }
 
 fn request_frame(f: &Closure<dyn FnMut(f64)>) {
@@ -104,7 +144,10 @@ pub fn start() -> Result<(), JsValue> {
     if has_app {
         let app = App::new("app")?;
         app.start();
-        std::mem::forget(app); // the page owns the lab for its lifetime
+        // The page's JavaScript API; the page owns the lab for its lifetime.
+        if let Some(window) = web_sys::window() {
+            js_sys::Reflect::set(&window, &JsValue::from_str("lyapunovLens"), &app.into())?;
+        }
     }
     Ok(())
 }

@@ -1,7 +1,9 @@
 //! The browser edge (wasm32 only): binds the DOM, owns the animation loop, draws.
 //! All numbers come from [`crate::lab::session::Session`]; nothing here computes science.
 //!
-//! The exported surface is one object, [`App`]: `new(root_id)`, `start()`, `stop()` and `tick(t)`.
+//! The exported surface is one object, [`App`]: `new(root_id)`, `start()`, `stop()` and `tick(t)`,
+//! and the JavaScript API `getState()`, `setState(changes)`, `report()`, `play()` and `pause()`
+//! (also by `postMessage`: `message_bridge`). The page's App is `window.lyapunovLens`.
 //!
 //! By job:
 //! - `app`: the exported object, the animation loop and the entry point;
@@ -12,7 +14,8 @@
 //!   import, the pointer on the phase portrait, "Kick the clock";
 //! - `clock_text`: the words of "Kick the clock" (the phase response explained, and computed
 //!   sentences about the run);
-//! - `file_io`: downloads and uploads without a server.
+//! - `file_io`: downloads and uploads without a server;
+//! - `message_bridge`: the JavaScript API's values and its `postMessage` side.
 
 mod app;
 mod clock_text;
@@ -20,6 +23,7 @@ mod elements;
 mod events;
 mod explanations;
 mod file_io;
+mod message_bridge;
 mod notice;
 mod page;
 mod panels;

@@ -22,6 +22,7 @@ fn metrics(pearson: Option<f64>, max_over_min: Option<f64>) -> Metrics {
         ess: 900.0,
         max_over_min,
         loss: 1.0,
+        measure_flat: None,
     }
 }
 

@@ -5,6 +5,7 @@
 //! figure, whatever the measure.
 
 use super::layered_canvas::{polyline, LayeredCanvas, PlotArea};
+use crate::analysis::metrics::flat_to_rounding;
 use crate::analysis::metrics::{argmax, argmin, is_constant};
 use crate::lab::colormap::normalise_min_max;
 use crate::lab::session::Session;
@@ -21,6 +22,8 @@ pub struct SensitivityPlot {
     area: Option<PlotArea>,
     dvdn_normalised: Vec<f64>,
     attention_normalised: Vec<f64>,
+    /// The measure is constant along the run up to rounding: it has no minimum to mark.
+    measure_flat: bool,
     dash: js_sys::Array,
 }
 
@@ -41,6 +44,7 @@ impl SensitivityPlot {
             area: None,
             dvdn_normalised: Vec::new(),
             attention_normalised: Vec::new(),
+            measure_flat: false,
             dash: js_sys::Array::new(),
         })
     }
@@ -71,6 +75,18 @@ impl SensitivityPlot {
             Measure::NormalGrowth => format!("normal growth over τ = {}", session.config().tau),
             Measure::PhaseResponse => "|Z|, the phase response (shift per unit kick)".to_string(),
         };
+        // A measure constant up to rounding is drawn flat at 0.5, and says so.
+        let flat = flat_to_rounding(session.sensitivity()).is_some();
+        self.measure_flat = flat;
+        let legend = if flat {
+            format!("{legend}: constant, cannot be measured")
+        } else {
+            legend
+        };
+        let _ = self
+            .canvas
+            .hot
+            .set_attribute("data-measure-flat", if flat { "true" } else { "false" });
         let label = format!("Attention and {legend} against time, each min-max normalised");
         let _ = self.canvas.hot.set_attribute("aria-label", &label);
         // Legend, in the headroom above 1.
@@ -124,14 +140,22 @@ impl SensitivityPlot {
                 .zip(self.dvdn_normalised.iter().copied()),
             DVDN_COLOR,
         );
-        // Markers: dashed verticals at argmax attention and argmin of the measure.
+        // Markers: dashed verticals at argmax attention and argmin of the measure (none for a
+        // measure constant up to rounding).
         let uniform = is_constant(attention);
         let marks = [
             (
                 if uniform { None } else { argmax(attention) },
                 ATTENTION_COLOR,
             ),
-            (argmin(session.sensitivity()), DVDN_COLOR),
+            (
+                if self.measure_flat {
+                    None
+                } else {
+                    argmin(session.sensitivity())
+                },
+                DVDN_COLOR,
+            ),
         ];
         if self.dash.length() == 0 {
             self.dash.push(&JsValue::from_f64(5.0 * dpr));

@@ -7,7 +7,7 @@ use crate::lab::config::Config;
 use crate::lab::presets;
 use crate::lab::session::Session;
 use crate::lab::session_change::SessionChange;
-use crate::lab::url_state::{control_names, data_keys, parse_hash, to_hash, PageState};
+use crate::lab::url_state::{control_names, parse_hash, PageState};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
@@ -102,6 +102,7 @@ impl Lab {
         self.link.linked_projection = None;
         let mut notices = notices.to_vec();
         notices.extend(self.open_data(&hash));
+        notices.extend(self.open_embedding(&hash));
         self.link.last_hash = hash;
         self.dirty.hash = false;
         if !notices.is_empty() {
@@ -111,7 +112,7 @@ impl Lab {
     }
 
     /// Applies a whole page state (from a link, a preset or a hash edit).
-    fn apply_page_state(&mut self, state: &PageState) {
+    pub(super) fn apply_page_state(&mut self, state: &PageState) {
         self.plots.phase.projection = state.projection;
         self.link.linked_projection = Some(state.projection);
         self.dirty.phase_cold = true; // the projection, the head or the text size may differ
@@ -213,7 +214,7 @@ impl Lab {
         self.set_big(big);
     }
 
-    fn page_state(&self) -> PageState {
+    pub(super) fn page_state(&self) -> PageState {
         PageState {
             config: self.linked_config(),
             steps_per_frame: self.training.steps_per_frame,
@@ -229,7 +230,7 @@ impl Lab {
     /// Writes the page state into the address bar (replacing the history entry) if it changed.
     pub(super) fn write_hash(&mut self) {
         self.dirty.hash = false;
-        let hash = to_hash(&self.page_state()) + &data_keys(self.fit.choice, self.fit.linked_fit());
+        let hash = self.full_hash();
         if hash == self.link.last_hash {
             return;
         }
@@ -254,6 +255,7 @@ impl Lab {
         let (state, mut notices) = parse_hash(&hash);
         self.apply_page_state(&state);
         notices.extend(self.open_data(&hash));
+        notices.extend(self.open_embedding(&hash));
         self.link.last_hash = hash;
         if !notices.is_empty() {
             self.notice.show(&changed_settings_notice(&notices));

@@ -13,6 +13,8 @@
 //!   verdict it gives;
 //! - `readings`: what the page says about the run beyond the stats (the status line, the
 //!   ensemble strip, the settled verdict, the "why" paragraph, the data controls' reasons);
+//! - `embed_api`: the JavaScript API's side (state, changes, report, play and pause) and the
+//!   embedding keys of the link;
 //! - `clock_kick`, `clock_input`: "Kick the clock", the phase response of a limit cycle and
 //!   kicks at a phase, and the user's side of it;
 //! - `data_choice`, `fitting`, `fit_drawing`, `reweighting`, `fit_export`: the data select
@@ -24,6 +26,7 @@ mod background;
 mod clock_input;
 mod clock_kick;
 mod data_choice;
+mod embed_api;
 mod export_import;
 mod fit_drawing;
 mod fit_export;
@@ -46,6 +49,7 @@ use super::panels::status_line::StatusLine;
 use super::panels::tools::ToolsPanel;
 use super::plots::Plots;
 use crate::experiments::kick_response::KickResponse;
+use crate::lab::embed_link::EmbedLink;
 use crate::lab::session::Session;
 use crate::lab::url_state::PageState;
 use background::Background;
@@ -131,6 +135,8 @@ struct Link {
     /// The hash last written to (or read from) the address bar, and when it was written (ms).
     last_hash: String,
     last_hash_ms: f64,
+    /// The embedding keys (`embed=1`, `origins=`), kept in the hash as the page rewrites it.
+    embed: EmbedLink,
 }
 
 /// The session, the page's parts and the page's own state. Event handlers reach the page's parts
@@ -211,6 +217,7 @@ impl Lab {
                 linked_projection: None,
                 last_hash: String::new(),
                 last_hash_ms: f64::NEG_INFINITY,
+                embed: EmbedLink::default(),
             },
             timing: FrameTiming::default(),
             last_stats_ms: f64::NEG_INFINITY,
