@@ -186,7 +186,8 @@ impl Lab {
     /// Whether the verdict has settled: this draw's training has finished (converged or
     /// stalled) and the ensemble, where there is one, is complete (or has failed).
     pub(super) fn verdict_settled(&self) -> bool {
-        self.session.trainer().is_finished()
+        self.pending.is_none()
+            && self.session.trainer().is_finished()
             && self.session.diverged().is_none()
             && !self.background.is_working()
     }

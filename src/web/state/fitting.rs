@@ -164,7 +164,11 @@ impl Lab {
     /// The session's config, with the rates and initial state from before the fit when a fit
     /// is the target: the state a link describes (the fit is redone from it).
     pub(super) fn linked_config(&self) -> Config {
-        let mut config = self.session.config().clone();
+        // A change being computed is the state the page is in (the link, `getState`).
+        let mut config = match &self.pending {
+            Some(change) => change.config().clone(),
+            None => self.session.config().clone(),
+        };
         if let (Some(base), true) = (&self.fit.base, self.fit.result.is_some()) {
             if base.system == config.system {
                 config.system_values = base.system_values.clone();

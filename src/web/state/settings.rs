@@ -101,6 +101,7 @@ impl Lab {
         ));
         // The view must fit the session's system, whatever the rejected link asked for.
         self.link.linked_projection = None;
+        self.dirty.hash = true; // the address bar may show the refused setting
         let phase = &mut self.plots.phase;
         if !projection_fits(phase.projection, self.session.dim()) {
             phase.projection = self.session.config().system.run_defaults().projection;
