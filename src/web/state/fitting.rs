@@ -166,7 +166,7 @@ impl Lab {
     pub(super) fn linked_config(&self) -> Config {
         // A change being computed is the state the page is in (the link, `getState`).
         let mut config = match &self.pending {
-            Some(change) => change.config().clone(),
+            Some(pending) => pending.change.config().clone(),
             None => self.session.config().clone(),
         };
         if let (Some(base), true) = (&self.fit.base, self.fit.result.is_some()) {

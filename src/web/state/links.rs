@@ -96,7 +96,7 @@ impl Lab {
         self.apply_page_state(state);
         self.requests.controls_changed = false; // the session has (or is computing) this config
         if let Some(change) = pending {
-            self.begin_change(change);
+            self.begin_change(change, true);
         }
         self.fit_to_session();
         self.link.linked_projection = None;

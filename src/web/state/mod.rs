@@ -172,7 +172,7 @@ pub struct Lab {
     /// The data the lab analyses and the fit of the system to them, with their panels.
     pub fit: FitState,
     /// A change of setting being computed over frames (a long orbit, its FTLE).
-    pending: Option<crate::lab::session_change::SessionChange>,
+    pending: Option<pending_change::PendingChange>,
 }
 
 impl Lab {

@@ -15,15 +15,23 @@ pub const CHANGE_BUDGET_MS: f64 = 15.0;
 /// small).
 const CLOCK_EVERY_UNITS: u32 = 8;
 
+/// A change being computed over frames, and where it came from.
+pub(super) struct PendingChange {
+    pub(super) change: SessionChange,
+    /// The link the page opened with: its notices (what in the link was changed) stay up when
+    /// it is applied, where a control's change clears old notices.
+    pub(super) from_link: bool,
+}
+
 impl Lab {
     /// Starts computing `change` over the next frames, or applies it now when it is cheap.
-    pub(super) fn begin_change(&mut self, change: SessionChange) {
+    pub(super) fn begin_change(&mut self, change: SessionChange, from_link: bool) {
         if change.is_quick() {
             self.pending = None;
-            self.finish_change(change);
+            self.finish_change(change, from_link);
         } else {
             self.status.computing(change.doing(), change.progress());
-            self.pending = Some(change);
+            self.pending = Some(PendingChange { change, from_link });
         }
     }
 
@@ -31,7 +39,7 @@ impl Lab {
     /// Returns whether this frame worked on a change (then training and the ensemble wait:
     /// the frame that applies a change also redraws every layer).
     pub(super) fn work_pending_change(&mut self, frame_start_ms: f64) -> bool {
-        let Some(change) = self.pending.as_mut() else {
+        let Some(PendingChange { change, .. }) = self.pending.as_mut() else {
             return false;
         };
         let deadline = frame_start_ms + CHANGE_BUDGET_MS;
@@ -44,8 +52,8 @@ impl Lab {
             self.status.computing(change.doing(), change.progress());
             return true;
         }
-        if let Some(change) = self.pending.take() {
-            self.finish_change(change);
+        if let Some(pending) = self.pending.take() {
+            self.finish_change(pending.change, pending.from_link);
         }
         true
     }

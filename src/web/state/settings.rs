@@ -43,7 +43,7 @@ impl Lab {
                 self.session.prepare(config).map_err(|e| e.to_string())
             });
         match result {
-            Ok(change) => self.begin_change(change),
+            Ok(change) => self.begin_change(change, false),
             Err(message) => {
                 self.pending = None;
                 self.controls_rejected(&message)
@@ -51,8 +51,13 @@ impl Lab {
         }
     }
 
-    /// Applies a prepared change (its expensive work done) to the session.
-    pub(super) fn finish_change(&mut self, change: crate::lab::session_change::SessionChange) {
+    /// Applies a prepared change (its expensive work done) to the session; a change from a
+    /// control clears the notices of earlier ones, the link's (`from_link`) keeps its own.
+    pub(super) fn finish_change(
+        &mut self,
+        change: crate::lab::session_change::SessionChange,
+        from_link: bool,
+    ) {
         let before = self.session.config().system;
         match self.session.apply(change).map_err(|e| e.to_string()) {
             Ok(done) => {
@@ -62,7 +67,9 @@ impl Lab {
                 }
                 self.controls_applied(self.session.config().system != before);
                 self.recomputed(done);
-                if self.notice.has_no_action() {
+                if from_link {
+                    // the link's notices stay
+                } else if self.notice.has_no_action() {
                     self.notice.hide();
                 } else if self.session.diverged().is_none() {
                     self.notice.hide_offer();
