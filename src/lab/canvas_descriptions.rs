@@ -48,12 +48,13 @@ pub fn phase_label(system: SystemKind) -> String {
     )
 }
 
-/// The legend's name of `measure` on the time plot, with its horizon τ where it has one.
+/// The legend's name of `measure` on the time plot, with its horizon τ (positive) where it has
+/// one.
 pub fn measure_legend(measure: Measure, tau: f64) -> String {
     match measure {
         Measure::NormalDerivative => "∂V/∂n (steepness of V)".to_string(),
-        Measure::Ftle => format!("FTLE over τ = {}", readable(tau, 2)),
-        Measure::NormalGrowth => format!("normal growth over τ = {}", readable(tau, 2)),
+        Measure::Ftle => format!("FTLE over τ = {tau}"),
+        Measure::NormalGrowth => format!("normal growth over τ = {tau}"),
         Measure::PhaseResponse => "|Z|, the phase response (shift per unit kick)".to_string(),
     }
 }

@@ -12,8 +12,11 @@
 //!   import, the pointer on the phase portrait, "Kick the clock";
 //! - `clock_text`: the words of "Kick the clock" (the phase response explained, and computed
 //!   sentences about the run);
-//! - `file_io`: downloads and uploads without a server.
+//! - `file_io`: downloads and uploads without a server;
+//! - `accessibility`: live canvas descriptions, the keyboard cursor, the audio trace and the
+//!   reduced-motion preference.
 
+mod accessibility;
 mod app;
 mod clock_text;
 mod elements;

@@ -8,6 +8,8 @@
 //! - `export_import`: downloads and uploaded observations;
 //! - `pointer`: the phase portrait under the pointer (tooltip, click to kick), the perturbation
 //!   experiments and the phase-plane aids;
+//! - `accessible_view`: the canvases' descriptions and captions, the keyboard cursor, the audio
+//!   trace and reduced motion;
 //! - `background`: the ensemble over noise draws, computed in the frames' spare time, and the
 //!   verdict it gives;
 //! - `readings`: what the page says about the run beyond the stats (the status line, the
@@ -19,6 +21,7 @@
 //!   fit as the target, attention-weighted refitting, and exports that describe the analysed
 //!   data.
 
+mod accessible_view;
 mod background;
 mod clock_input;
 mod clock_kick;
@@ -36,6 +39,7 @@ mod settings;
 
 pub use links::session_for_link;
 
+use super::accessibility::Accessibility;
 use super::notice::Notice;
 use super::page::{Explain, Page};
 use super::panels::controls::Controls;
@@ -163,6 +167,8 @@ pub struct Lab {
     pub clock: ClockKick,
     /// The data the lab analyses and the fit of the system to them, with their panels.
     pub fit: FitState,
+    /// Canvas descriptions, the keyboard cursor, the audio trace, reduced motion.
+    pub access: Accessibility,
 }
 
 impl Lab {
@@ -214,6 +220,7 @@ impl Lab {
             kicks: None,
             clock: ClockKick::new(page.clock),
             fit: FitState::new(page.fit, page.data),
+            access: page.access,
         }
     }
 }
