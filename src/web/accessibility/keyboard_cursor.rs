@@ -57,6 +57,13 @@ impl KeyboardCursor {
         })
     }
 
+    /// The sliders run over `n` samples.
+    pub fn set_count(&self, n: usize) {
+        for c in &self.canvases {
+            let _ = c.set_attribute("aria-valuemax", &n.max(1).to_string());
+        }
+    }
+
     /// Shows sample `index` (of `n`), read as `text` (one fact per line) and named `short` on
     /// the sliders; `None` hides the cursor.
     pub fn show(&mut self, index: Option<usize>, n: usize, short: &str, text: &str) {

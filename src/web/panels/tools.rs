@@ -494,7 +494,7 @@ impl ToolsPanel {
 
     pub fn show_readouts(&self) {
         self.epsilon_readout
-            .set_text_content(Some(&format!("{:.0e}", self.epsilon())));
+            .set_text_content(Some(&crate::number_text::sci(self.epsilon(), 0)));
         // The input holds log10(ε): screen readers would announce "−3" without this.
         let _ = self
             .epsilon

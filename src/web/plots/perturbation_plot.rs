@@ -189,7 +189,7 @@ impl PerturbationPlot {
             10.0,
             &|v| {
                 if (v - v.round()).abs() < 1e-9 {
-                    format!("1e{}", v.round())
+                    crate::number_text::true_minus(format!("1e{}", v.round()))
                 } else {
                     String::new()
                 }

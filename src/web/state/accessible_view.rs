@@ -36,6 +36,7 @@ impl Lab {
             let time = time_plot_description(&self.session);
             let loss = loss_description(&self.session);
             self.access.descriptions.show(stamp_ms, phase, time, loss);
+            self.access.cursor.set_count(self.session.attention().len());
         }
         self.access.audio.poll(now_ms());
     }
