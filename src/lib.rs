@@ -6,6 +6,7 @@
 //!
 //! The folders, lowest layer first (each imports only from the ones above it):
 //! - [`naming`]: one macro for the kinds spelled as CLI flags, URL values and JSON keys;
+//! - [`number_text`]: how numbers are written for people (the true minus sign everywhere);
 //! - [`systems`]: the vector fields, one file per system with all of its facts, and the catalogue;
 //! - [`dynamics`]: integration, periods, phase-plane aids and level sets;
 //! - [`measures`]: the sensitivity measures attention is compared against (∂V/∂n, FTLE, …);
@@ -32,6 +33,7 @@ pub mod lab;
 pub mod measures;
 pub mod models;
 pub mod naming;
+pub mod number_text;
 pub mod observations;
 pub mod systems;
 pub mod training;

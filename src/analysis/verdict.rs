@@ -12,6 +12,7 @@
 use crate::analysis::metrics::{FlatMeasure, Metrics};
 use crate::analysis::sign_test::SignEvidence;
 use crate::measures::measure::Measure;
+use crate::number_text::signed;
 
 /// Attention whose max/min is below this is called nearly uniform.
 pub const NEARLY_UNIFORM: f64 = 1.05;
@@ -33,7 +34,7 @@ pub fn verdict(m: &Metrics, measure: Measure) -> String {
         };
     };
     let rho = m.spearman.unwrap_or(r);
-    let numbers = format!("r = {r:+.2}, ρ = {rho:+.2}").replace('-', "−");
+    let numbers = format!("r = {}, ρ = {}", signed(r, 2), signed(rho, 2));
     let side = |x: f64| {
         if x < 0.0 {
             measure.low_means()

@@ -74,3 +74,28 @@ pub fn reason_hint(document: &Document, target: &HtmlElement) -> Result<HtmlElem
     target.set_attribute("aria-describedby", &id)?;
     Ok(why)
 }
+
+/// Disables `input` with `reason` (the tooltip of the input and its label, and the description
+/// `why_id`, a visible hint the caller fills with the reason), or enables it with its help
+/// `title` and no description.
+pub fn disable_input_with_reason(
+    input: &web_sys::HtmlInputElement,
+    reason: Option<&str>,
+    title: &str,
+    why_id: &str,
+) {
+    input.set_disabled(reason.is_some());
+    let shown = reason.unwrap_or(title);
+    input.set_title(shown);
+    let label = input
+        .parent_element()
+        .and_then(|row| row.query_selector("label").ok().flatten());
+    if let Some(label) = label {
+        let _ = label.set_attribute("title", shown);
+    }
+    let _ = input.set_attribute("data-disabled-why", reason.unwrap_or(""));
+    let _ = match reason {
+        Some(_) => input.set_attribute("aria-describedby", why_id),
+        None => input.remove_attribute("aria-describedby"),
+    };
+}

@@ -155,7 +155,27 @@ fn wire_phase_portrait(wiring: &mut Wiring, l: &Lab) -> Result<(), JsValue> {
             lab.phase_click(m);
         }
     })?;
-    wiring.listen(hot, "mouseleave", |lab, _| lab.pointer_left())
+    wiring.listen(hot, "mouseleave", |lab, _| lab.pointer_left())?;
+    wire_keyboard_cursor(wiring, l)
+}
+
+/// The keyboard cursor on the phase portrait and the time plot (keys it uses do not reach the
+/// window's shortcuts), and the audio trace's button.
+fn wire_keyboard_cursor(wiring: &mut Wiring, l: &Lab) -> Result<(), JsValue> {
+    for hot in [&l.plots.phase.canvas.hot, &l.plots.fig5.canvas.hot] {
+        wiring.listen(hot, "keydown", |lab, e| {
+            if let Some(k) = e.dyn_ref::<KeyboardEvent>() {
+                if !(k.ctrl_key() || k.meta_key() || k.alt_key()) && lab.cursor_key(k) {
+                    e.prevent_default();
+                    e.stop_propagation();
+                }
+            }
+        })?;
+    }
+    wiring.listen(&l.plots.phase.canvas.hot, "blur", |lab, _| {
+        lab.plots.tooltip.set_hidden(true)
+    })?;
+    wiring.listen(&l.access.audio.button, "click", |lab, _| lab.toggle_audio())
 }
 
 /// "Kick the clock": opening the panel, a click or keys on the PRC, the Kick button, and the

@@ -1,24 +1,46 @@
-//! The "What am I looking at?" panel: what the system, V, the normal derivative, the model and
-//! the claim are, without hype; and, for the paper's linear models, a paragraph computed from
-//! the run that says why the sign is what it is ([`why_text`]).
+//! The "What am I looking at?" panel: what the system, V (or its absence), the measure, the model
+//! and the claim are, without hype. The first paragraphs follow the chosen system and measure
+//! ([`show_system_explanation`], from `lab::system_explanation`); for the paper's linear models a
+//! paragraph computed from the run says why the sign is what it is ([`why_text`]).
 
 use crate::analysis::mechanism::linear_score_mechanism;
 use crate::lab::session::Session;
+use crate::lab::system_explanation::system_paragraphs;
+use crate::measures::measure::Measure;
 use crate::measures::measure::MeasureAt;
 use crate::models::kind::ModelKind;
+use crate::systems::catalogue::SystemKind;
+use web_sys::{Document, HtmlDetailsElement};
+
+/// Rewrites the panel's first paragraphs (`#explain-system` in `details`) for `system` compared
+/// with `measure`: headings and text as DOM text, never parsed as HTML.
+pub fn show_system_explanation(
+    document: &Document,
+    details: &HtmlDetailsElement,
+    system: SystemKind,
+    measure: Measure,
+) {
+    let Ok(Some(container)) = details.query_selector("#explain-system") else {
+        return;
+    };
+    container.set_inner_html("");
+    let _ = container.set_attribute("data-system", system.name());
+    for (heading, text) in system_paragraphs(system, measure) {
+        let (Ok(p), Ok(strong)) = (
+            document.create_element("p"),
+            document.create_element("strong"),
+        ) else {
+            return;
+        };
+        strong.set_text_content(Some(heading));
+        let _ = p.append_child(&strong);
+        let _ = p.append_with_str_1(&format!(" {text}"));
+        let _ = container.append_child(&p);
+    }
+}
 
 pub const HTML: &str = r#"<summary>What am I looking at?</summary>
-<p><strong>The system.</strong> Prey x multiply at rate α and are eaten at rate βxy; predators y
-grow by δxy and die at rate γ: dx/dt = αx − βxy, dy/dt = δxy − γy (Lotka–Volterra). Every orbit is
-a closed loop around the equilibrium (γ/δ, α/β). The populations cycle forever, and the starting
-point fixes how large the cycle is.</p>
-<p><strong>The conserved quantity V.</strong> V = δx − γ ln x + βy − α ln y does not change along an
-orbit (dV/dt = 0), so each orbit is a level set of V, and V is smallest at the equilibrium. The
-faint bands behind the dots are level sets of V. The paper calls it a Lyapunov function.</p>
-<p><strong>The normal derivative ∂V/∂n.</strong> It is the slope of V straight across the orbit,
-along the normal n = Jf/|f| (the velocity turned by a right angle). Where it is small, V is flat:
-a nudge across the orbit changes V only a little. For this system ∂V/∂n = |∇V|. It is largest near
-the axes, where a population is close to zero.</p>
+<div id="explain-system"></div>
 <p><strong>The data and the model.</strong> N points are sampled along one orbit and noise of size
 σ is added: Gaussian (x̃ = x + σε, the paper's setting, which can make a population zero or
 negative) or lognormal (x̃ = x·exp(σε), always positive, the usual error model for counts). The
@@ -29,10 +51,10 @@ loss stops falling, then a convergence test. The status line says which. Uniform
 (every a_t = 1/N) simply returns the noisy data.</p>
 <p><strong>The claim being tested.</strong> The paper reports that training puts high attention
 where V is flat and low attention where it is steep. The lab measures this on the current run.
-Spearman ρ (the primary reading) and Pearson r between attention and ∂V/∂n are negative when the
-claim holds. The peak offset is how far apart in time the attention peak and the ∂V/∂n minimum
-are. By default ∂V/∂n is taken at the clean states; "measured at" can take it at the observed
-ones instead.</p>
+Spearman ρ (the primary reading) and Pearson r between attention and the measure (∂V/∂n in the
+paper) are negative when the claim holds. The peak offset is how far apart in time the attention
+peak and the measure's minimum are. By default the measure is taken at the clean states;
+"measured at" can take ∂V/∂n at the observed ones instead.</p>
 <p><strong>One draw or the setting.</strong> One noise draw is one sample. In the background the lab
 trains the same setting on 20 other noise draws (seeds 0–19) to convergence; the strip under the
 verdict shows where the draw on screen sits among them. Once all are read, the verdict speaks for
@@ -70,7 +92,7 @@ read FINDINGS.md for the claim over many seeds and noise levels.</p>"#;
 
 /// How a number is shown in the paragraph: signed, with a true minus sign.
 fn signed(v: f64, digits: usize) -> String {
-    format!("{v:+.digits$}").replace('-', "−")
+    crate::number_text::signed(v, digits)
 }
 
 /// Why the sign is what it is, for the paper's linear models, computed from `session`: the
@@ -136,7 +158,12 @@ fn weights_sentence(session: &Session, w: &[f64], names: &[&str]) -> String {
     let values: Vec<String> = w
         .iter()
         .zip(names)
-        .map(|(v, name)| format!("{} on {name}", format!("{v:+.2e}").replace('-', "−")))
+        .map(|(v, name)| {
+            format!(
+                "{} on {name}",
+                crate::number_text::true_minus(format!("{v:+.2e}"))
+            )
+        })
         .collect();
     let favours: Vec<String> = w
         .iter()

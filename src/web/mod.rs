@@ -16,7 +16,10 @@
 //!   sentences about the run);
 //! - `file_io`: downloads and uploads without a server;
 //! - `message_bridge`: the JavaScript API's values and its `postMessage` side.
+//! - `accessibility`: live canvas descriptions, the keyboard cursor, the audio trace and the
+//!   reduced-motion preference.
 
+mod accessibility;
 mod app;
 mod clock_text;
 mod elements;

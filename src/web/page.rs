@@ -3,6 +3,7 @@
 //! ensemble strip, stats, notice, plots and "Kick the clock"). Nothing here listens to events or
 //! draws.
 
+use super::accessibility::Accessibility;
 use super::elements::element;
 use super::explanations;
 use super::notice::Notice;
@@ -40,6 +41,8 @@ pub struct Page {
     /// The data select (in the controls) and the Fit panel (above the plots).
     pub data: DataPanel,
     pub fit: FitPanel,
+    /// Canvas descriptions, the keyboard cursor, the audio trace, reduced motion.
+    pub access: Accessibility,
 }
 
 impl Page {
@@ -79,6 +82,7 @@ impl Page {
         let fit = FitPanel::new(document)?;
         figures.append_child(&fit.section)?;
         append_plot_rows(document, &figures, &plots)?;
+        let access = Accessibility::attach(document, &figures, &plots)?;
         let clock = ClockPanel::new(document, &explain)?;
         figures.append_child(&clock.details)?;
         layout.append_child(&figures)?;
@@ -94,6 +98,7 @@ impl Page {
             clock,
             data,
             fit,
+            access,
         })
     }
 }

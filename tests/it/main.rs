@@ -10,6 +10,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod accessible_text;
 mod architecture;
 mod cli;
 mod cross_system;

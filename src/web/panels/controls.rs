@@ -34,6 +34,7 @@ pub struct Controls {
     pub projection: HtmlSelectElement,
     /// All heads together, or one self-attention head.
     pub head: HtmlSelectElement,
+    head_why: HtmlElement,
     pub play: HtmlElement,
     pub step: HtmlElement,
     pub reset: HtmlElement,
@@ -179,6 +180,7 @@ impl Controls {
             data,
             projection: selects.projection,
             head: selects.head,
+            head_why: selects.head_why,
             play: buttons.play,
             step: buttons.step,
             reset: buttons.reset,
@@ -361,15 +363,7 @@ impl Controls {
                 s.input.set_disabled(!attention_heads);
             }
         }
-        self.head.set_disabled(!attention_heads);
-        // Only the model's own heads can be shown.
-        for h in 1..=4u32 {
-            if let Some(option) = self.head.item(h) {
-                if let Some(o) = option.dyn_ref::<HtmlOptionElement>() {
-                    o.set_disabled(h as usize > config.heads);
-                }
-            }
-        }
+        self.fit_heads(attention_heads.then_some(config.heads), config.model);
         if let Some(row) = self.projection.parent_element() {
             let _ = row
                 .dyn_ref::<HtmlElement>()
@@ -378,6 +372,51 @@ impl Controls {
         if let Some(s) = self.slider("tau") {
             s.input.set_disabled(!config.measure.uses_horizon());
         }
+    }
+
+    /// The head select and its options for a model with `heads` heads (`None`: a model without
+    /// heads): a head the model does not have is disabled with its reason, as the option's
+    /// tooltip and in the hint under the select.
+    fn fit_heads(&self, heads: Option<usize>, model: ModelKind) {
+        self.head.set_disabled(heads.is_none());
+        let reason_for = |h: usize| match heads {
+            None => Some(format!(
+                "only the self-attention model has heads, and {model} has none"
+            )),
+            Some(k) if h > k => Some(format!(
+                "the model has {k} head{} (the \"heads\" slider sets how many)",
+                if k == 1 { "" } else { "s" }
+            )),
+            Some(_) => None,
+        };
+        for h in 1..=4usize {
+            if let Some(o) = self
+                .head
+                .item(h as u32)
+                .and_then(|o| o.dyn_into::<HtmlOptionElement>().ok())
+            {
+                let reason = reason_for(h);
+                o.set_disabled(reason.is_some());
+                o.set_title(
+                    &reason.unwrap_or_else(|| "attention received from this head alone".into()),
+                );
+            }
+        }
+        let why = match heads {
+            None => reason_for(1).map(|r| format!("Colour by one head: {r}.")),
+            Some(k) if k < 4 => Some(format!(
+                "Head {} to 4: the model has {k} head{}; the \"heads\" slider sets how many.",
+                k + 1,
+                if k == 1 { "" } else { "s" }
+            )),
+            Some(_) => None,
+        };
+        self.head_why.set_text_content(why.as_deref());
+        self.head_why.set_hidden(why.is_none());
+        let title = why.unwrap_or_else(|| {
+            "Colour the phase portrait by all heads together or by one head (self-attention)".into()
+        });
+        self.head.set_title(&title);
     }
 
     /// New noise: enabled, or disabled with the reason there is no noise to redraw.

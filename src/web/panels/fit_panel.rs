@@ -301,8 +301,8 @@ pub fn significant(v: f64) -> String {
         v.abs().log10().floor() as i32
     };
     if !(-4..6).contains(&magnitude) {
-        return format!("{v:.3e}");
+        return crate::number_text::sci(v, 3);
     }
     let decimals = (3 - magnitude).max(0) as usize;
-    format!("{v:.decimals$}")
+    crate::number_text::fixed(v, decimals)
 }

@@ -11,4 +11,5 @@ pub mod selects;
 pub mod slider;
 pub mod stats;
 pub mod status_line;
+pub mod tool_inputs;
 pub mod tools;

@@ -83,6 +83,8 @@ pub struct Selects {
     pub measure_at_why: HtmlElement,
     pub projection: HtmlSelectElement,
     pub head: HtmlSelectElement,
+    /// Why heads (or the whole select) are disabled.
+    pub head_why: HtmlElement,
 }
 
 /// A select for the noise model with its row and the hint saying why an option is disabled, not
@@ -182,7 +184,7 @@ impl Selects {
         let measure_at_why = reason_hint(document, &measure_at)?;
         panel.append_child(&measure_at_why)?;
 
-        let (projection, head) = view_selects(document, panel)?;
+        let (projection, head, head_why) = view_selects(document, panel)?;
         Ok(Selects {
             system,
             description,
@@ -192,6 +194,7 @@ impl Selects {
             measure_at_why,
             projection,
             head,
+            head_why,
         })
     }
 }
@@ -201,7 +204,7 @@ impl Selects {
 fn view_selects(
     document: &Document,
     panel: &HtmlElement,
-) -> Result<(HtmlSelectElement, HtmlSelectElement), JsValue> {
+) -> Result<(HtmlSelectElement, HtmlSelectElement, HtmlElement), JsValue> {
     let projection = select(
         document,
         "projection",
@@ -230,5 +233,7 @@ fn view_selects(
     )?;
     let head_help = ("colour by", "All heads or one self-attention head");
     append_select_row(document, panel, &head, head_help)?;
-    Ok((projection, head))
+    let head_why = reason_hint(document, &head)?;
+    panel.append_child(&head_why)?;
+    Ok((projection, head, head_why))
 }

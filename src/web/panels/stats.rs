@@ -89,7 +89,7 @@ fn opt(v: Option<f64>) -> String {
 }
 
 fn shown(v: Option<f64>, digits: usize) -> String {
-    v.map_or("–".into(), |v| format!("{v:+.digits$}").replace('-', "−"))
+    v.map_or("–".into(), |v| crate::number_text::signed(v, digits))
 }
 
 impl StatsPanel {
@@ -163,9 +163,9 @@ impl StatsPanel {
         set("data-n", n.to_string());
         set("data-diverged", session.diverged().is_some().to_string());
         let text = format!(
-            "step {} · loss {:.5} · Pearson r {} · Spearman ρ {} · peak offset {} periods · ESS {:.1} of {n} · {fps:.0} fps · frame work {frame_ms:.2} ms (p95) · {steps_per_second:.0} training units/s",
+            "step {} · loss {} · Pearson r {} · Spearman ρ {} · peak offset {} periods · ESS {:.1} of {n} · {fps:.0} fps · frame work {frame_ms:.2} ms (p95) · {steps_per_second:.0} training units/s",
             session.steps(),
-            m.loss,
+            crate::number_text::fixed(m.loss, 5),
             shown(m.pearson, 3),
             shown(m.spearman, 3),
             shown(m.peak_offset_periods, 3),

@@ -108,5 +108,5 @@ impl StatusLine {
 
 /// A small positive number in scientific notation with a true minus sign: 3.9e−6.
 fn sci(v: f64) -> String {
-    format!("{v:.1e}").replace('-', "−")
+    crate::number_text::sci(v, 1)
 }

@@ -4,59 +4,13 @@
 use crate::lab::presets::PRESETS;
 use crate::systems::catalogue::SystemKind;
 use crate::web::elements::{
-    button, disable_with_reason, element, fieldset, labelled_row, reason_hint,
+    button, disable_input_with_reason, disable_with_reason, element, fieldset, labelled_row,
+    reason_hint,
 };
 use crate::web::panels::slider::plain_number;
+use crate::web::panels::tool_inputs::{checkbox, slider};
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, HtmlElement, HtmlInputElement, HtmlSelectElement};
-
-/// A labelled range input with a readout, like the main sliders.
-fn slider(
-    document: &Document,
-    id: &str,
-    label: &str,
-    help: &str,
-    (min, max, step, value): (f64, f64, f64, f64),
-) -> Result<(HtmlElement, HtmlInputElement, HtmlElement), JsValue> {
-    let row = labelled_row(document, id, label, help)?;
-    let input: HtmlInputElement = element(document, "input", "")?;
-    input.set_type("range");
-    input.set_id(id);
-    input.set_title(help);
-    input.set_min(&min.to_string());
-    input.set_max(&max.to_string());
-    input.set_step(&step.to_string());
-    input.set_value_as_number(value);
-    let readout: HtmlElement = element(document, "output", "")?;
-    readout.set_class_name("readout");
-    readout.set_attribute("for", id)?;
-    row.append_child(&input)?;
-    row.append_child(&readout)?;
-    Ok((row, input, readout))
-}
-
-fn checkbox(
-    document: &Document,
-    id: &str,
-    label: &str,
-    help: &str,
-    checked: bool,
-) -> Result<(HtmlElement, HtmlInputElement), JsValue> {
-    let row: HtmlElement = element(document, "div", "")?;
-    row.set_class_name("check");
-    let input: HtmlInputElement = element(document, "input", "")?;
-    input.set_type("checkbox");
-    input.set_id(id);
-    input.set_checked(checked);
-    input.set_title(help);
-    let l: web_sys::HtmlLabelElement = element(document, "label", "")?;
-    l.set_html_for(id);
-    l.set_text_content(Some(label));
-    l.set_title(help);
-    row.append_child(&input)?;
-    row.append_child(&l)?;
-    Ok((row, input))
-}
 
 pub struct ToolsPanel {
     pub preset: HtmlSelectElement,
@@ -67,6 +21,11 @@ pub struct ToolsPanel {
     horizon_readout: HtmlElement,
     pub perturb: HtmlElement,
     perturb_why: HtmlElement,
+    /// "Or click a dot…": hidden where clicks cannot kick (3-D).
+    click_hint: HtmlElement,
+    /// Why a phase-plane aid is disabled, and why CSV import is.
+    aids_why: HtmlElement,
+    import_why: HtmlElement,
     /// Kicks every sample and sorts the growth by attention decile (any system).
     pub kick_all: HtmlElement,
     pub direction_field: HtmlInputElement,
@@ -127,8 +86,19 @@ struct PerturbationTools {
     horizon_readout: HtmlElement,
     perturb: HtmlElement,
     perturb_why: HtmlElement,
+    click_hint: HtmlElement,
     kick_all: HtmlElement,
 }
+
+/// The tooltips of the kick size, the horizon, the direction field, the nullclines and CSV
+/// import when they apply (when they do not, their reason replaces them).
+const EPSILON_TITLE: &str =
+    "Size of the kick along the orbit normal (log scale). Small kicks measure the linear response.";
+const HORIZON_TITLE: &str = "How long to follow the kicked orbit, in measured periods.";
+const FIELD_TITLE: &str = "Arrows showing which way the flow goes at each point";
+const NULLCLINES_TITLE: &str =
+    "Lines where one population stops changing: x = γ/δ (dy/dt = 0) and y = α/β (dx/dt = 0)";
+const IMPORT_TITLE: &str = "Train on your own data: time, prey, predator. A header and the delimiter are detected; # starts a comment.";
 
 /// The Perturb button's tooltip when it applies.
 const PERTURB_TITLE: &str = "Kick the clean state by ε along the orbit normal at the highest- and the lowest-attention time and compare how far the orbits drift apart";
@@ -141,7 +111,7 @@ impl PerturbationTools {
             document,
             "epsilon",
             "ε kick size",
-            "Size of the kick along the orbit normal (log scale). Small kicks measure the linear response.",
+            EPSILON_TITLE,
             (-4.0, -1.0, 0.1, -3.0),
         )?;
         pert.append_child(&row)?;
@@ -149,7 +119,7 @@ impl PerturbationTools {
             document,
             "horizon",
             "horizon (periods)",
-            "How long to follow the kicked orbit, in measured periods.",
+            HORIZON_TITLE,
             (0.25, 4.0, 0.25, 1.0),
         )?;
         pert.append_child(&row)?;
@@ -164,6 +134,7 @@ impl PerturbationTools {
         pert.append_child(&perturb_why)?;
         let hint: HtmlElement = element(document, "p", "")?;
         hint.set_class_name("hint");
+        hint.set_id("perturb-click-hint");
         hint.set_text_content(Some("Or click a dot on the phase portrait to kick there."));
         pert.append_child(&hint)?;
         let kick_all = button(
@@ -181,6 +152,7 @@ impl PerturbationTools {
             horizon_readout,
             perturb,
             perturb_why,
+            click_hint: hint,
             kick_all,
         })
     }
@@ -188,6 +160,7 @@ impl PerturbationTools {
 
 /// The phase-plane checkboxes.
 struct AidTools {
+    aids_why: HtmlElement,
     direction_field: HtmlInputElement,
     nullclines: HtmlInputElement,
     equilibrium: HtmlInputElement,
@@ -202,11 +175,17 @@ impl AidTools {
             document,
             "show-direction-field",
             "direction field",
-            "Arrows showing which way the flow goes at each point",
+            FIELD_TITLE,
             false,
         )?;
         aids.append_child(&row)?;
-        let (row, nullclines) = checkbox(document, "show-nullclines", "nullclines", "Lines where one population stops changing: x = γ/δ (dy/dt = 0) and y = α/β (dx/dt = 0)", false)?;
+        let (row, nullclines) = checkbox(
+            document,
+            "show-nullclines",
+            "nullclines",
+            NULLCLINES_TITLE,
+            false,
+        )?;
         aids.append_child(&row)?;
         let (row, equilibrium) = checkbox(
             document,
@@ -224,8 +203,13 @@ impl AidTools {
             false,
         )?;
         aids.append_child(&row)?;
+        let aids_why: HtmlElement = element(document, "p", "hint why")?;
+        aids_why.set_id("phase-aids-why");
+        aids_why.set_hidden(true);
+        aids.append_child(&aids_why)?;
         panel.append_child(&aids)?;
         Ok(AidTools {
+            aids_why,
             direction_field,
             nullclines,
             equilibrium,
@@ -243,6 +227,7 @@ struct DataTools {
     export_json: HtmlElement,
     import_csv: HtmlInputElement,
     clear_import: HtmlElement,
+    import_why: HtmlElement,
 }
 
 impl DataTools {
@@ -286,7 +271,7 @@ impl DataTools {
             buttons.append_child(b)?;
         }
         data.append_child(&buttons)?;
-        let (import_csv, clear_import) = import_tools(document, &data)?;
+        let (import_csv, clear_import, import_why) = import_tools(document, &data)?;
         panel.append_child(&data)?;
         Ok(DataTools {
             export_png,
@@ -296,6 +281,7 @@ impl DataTools {
             export_json,
             import_csv,
             clear_import,
+            import_why,
         })
     }
 }
@@ -304,7 +290,7 @@ impl DataTools {
 fn import_tools(
     document: &Document,
     data: &HtmlElement,
-) -> Result<(HtmlInputElement, HtmlElement), JsValue> {
+) -> Result<(HtmlInputElement, HtmlElement, HtmlElement), JsValue> {
     let row: HtmlElement = element(document, "div", "")?;
     row.set_class_name("import");
     let l: web_sys::HtmlLabelElement = element(document, "label", "")?;
@@ -314,9 +300,13 @@ fn import_tools(
     import_csv.set_type("file");
     import_csv.set_id("import-csv");
     import_csv.set_accept(".csv,.tsv,.txt,text/csv,text/plain");
-    import_csv.set_title("Train on your own data: time, prey, predator. A header and the delimiter are detected; # starts a comment.");
+    import_csv.set_title(IMPORT_TITLE);
     row.append_child(&l)?;
     row.append_child(&import_csv)?;
+    let import_why: HtmlElement = element(document, "p", "hint why")?;
+    import_why.set_id("import-csv-why");
+    import_why.set_hidden(true);
+    row.append_child(&import_why)?;
     data.append_child(&row)?;
     let clear_import = button(
         document,
@@ -326,7 +316,7 @@ fn import_tools(
     )?;
     clear_import.set_hidden(true);
     data.append_child(&clear_import)?;
-    Ok((import_csv, clear_import))
+    Ok((import_csv, clear_import, import_why))
 }
 
 /// The Large text button, in a fieldset appended to `panel`.
@@ -361,6 +351,9 @@ impl ToolsPanel {
             horizon_readout: pert.horizon_readout,
             perturb: pert.perturb,
             perturb_why: pert.perturb_why,
+            click_hint: pert.click_hint,
+            aids_why: aids.aids_why,
+            import_why: data.import_why,
             kick_all: pert.kick_all,
             direction_field: aids.direction_field,
             nullclines: aids.nullclines,
@@ -388,30 +381,73 @@ impl ToolsPanel {
         self.horizon.value_as_number()
     }
 
-    /// Enables what applies to `system`: the phase-plane aids and the normal-kick experiment
-    /// need a 2-D system (the nullclines are drawn for Lotka–Volterra only), and CSV import
-    /// reads 2-variable series.
+    /// Enables what applies to `system`, and gives each control that does not its reason,
+    /// visible under it and as its tooltip and description: the normal kick (the button, ε,
+    /// the horizon and clicking a dot) and the direction field need a 2-D system (an orbit
+    /// normal, a plane), the nullclines are drawn for Lotka–Volterra only, and CSV import reads
+    /// 2-variable series.
     pub fn fit_system(&self, system: SystemKind) {
-        let planar = system.dim() == 2;
-        for input in [
-            &self.direction_field,
-            &self.epsilon,
-            &self.horizon,
-            &self.import_csv,
-        ] {
-            input.set_disabled(!planar);
-        }
-        self.nullclines
-            .set_disabled(system != SystemKind::LotkaVolterra);
-        let why = (!planar).then_some(
-            "This system is 3-D: the normal kick (here and by clicking the portrait), the direction field and CSV import need a 2-D system (an orbit normal). Kick every point works in 3-D, with random kicks.",
+        let (title, dim) = (system.title(), system.dim());
+        let planar = dim == 2;
+        let kick = (!planar).then(|| {
+            format!(
+                "Not for the {title}: it is {dim}-D, and a kick along the orbit normal (here or by clicking a dot) needs a 2-D system, where the orbit has one normal direction. Kick every point works in {dim}-D, with kicks in random directions."
+            )
+        });
+        disable_with_reason(
+            &self.perturb,
+            &self.perturb_why,
+            kick.as_deref(),
+            PERTURB_TITLE,
         );
-        disable_with_reason(&self.perturb, &self.perturb_why, why, PERTURB_TITLE);
+        let why_id = self.perturb_why.id();
+        disable_input_with_reason(&self.epsilon, kick.as_deref(), EPSILON_TITLE, &why_id);
+        disable_input_with_reason(&self.horizon, kick.as_deref(), HORIZON_TITLE, &why_id);
+        self.click_hint.set_hidden(!planar);
+
+        let field = (!planar).then(|| {
+            format!("Direction field: not for the {title}, whose {dim}-D flow has no plane of arrows to draw.")
+        });
+        let nullclines = (system != SystemKind::LotkaVolterra)
+            .then(|| format!("Nullclines: drawn for Lotka–Volterra only, not for the {title}."));
+        let aids_id = self.aids_why.id();
+        disable_input_with_reason(
+            &self.direction_field,
+            field.as_deref(),
+            FIELD_TITLE,
+            &aids_id,
+        );
+        disable_input_with_reason(
+            &self.nullclines,
+            nullclines.as_deref(),
+            NULLCLINES_TITLE,
+            &aids_id,
+        );
+        let reasons: Vec<&str> = field
+            .iter()
+            .chain(&nullclines)
+            .map(String::as_str)
+            .collect();
+        self.aids_why.set_text_content(Some(&reasons.join(" ")));
+        self.aids_why.set_hidden(reasons.is_empty());
+
+        let import = (!planar).then(|| {
+            format!("CSV import reads 2-variable series (t and two columns); the {title} has {dim} variables.")
+        });
+        let import_id = self.import_why.id();
+        disable_input_with_reason(
+            &self.import_csv,
+            import.as_deref(),
+            IMPORT_TITLE,
+            &import_id,
+        );
+        self.import_why.set_text_content(import.as_deref());
+        self.import_why.set_hidden(import.is_none());
     }
 
     pub fn show_readouts(&self) {
         self.epsilon_readout
-            .set_text_content(Some(&format!("{:.0e}", self.epsilon())));
+            .set_text_content(Some(&crate::number_text::sci(self.epsilon(), 0)));
         // The input holds log10(ε): screen readers would announce "−3" without this.
         let _ = self
             .epsilon

@@ -195,7 +195,7 @@ impl EnsembleStrip {
 
 /// A correlation with a sign and a true minus sign, or "undefined".
 fn signed(v: Option<f64>) -> String {
-    v.map_or("undefined".into(), |v| format!("{v:+.2}").replace('-', "−"))
+    v.map_or("undefined".into(), |v| crate::number_text::signed(v, 2))
 }
 
 /// The sentence under the strip: how many seeds are read, how their ρ falls, and which mark is

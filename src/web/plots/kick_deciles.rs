@@ -71,8 +71,11 @@ fn horizon_label(multiple: f64, unit: &str) -> String {
 }
 
 fn signed(v: Option<f64>) -> String {
-    v.map_or("–".into(), |v| format!("{v:+.2}").replace('-', "−"))
+    v.map_or("–".into(), |v| crate::number_text::signed(v, 2))
 }
+
+/// What the result line says before an experiment.
+const INVITATION: &str = "Press \"Kick every point\" to kick every sample of the orbit and sort the growth by attention.";
 
 pub struct KickDecilesPlot {
     pub canvas: LayeredCanvas,
@@ -96,14 +99,25 @@ impl KickDecilesPlot {
         let result: HtmlElement = document.create_element("p")?.dyn_into()?;
         result.set_id("kick-deciles-result");
         result.set_class_name("result");
-        result.set_text_content(Some(
-            "Press \"Kick every point\" to kick every sample of the orbit and sort the growth by attention.",
-        ));
+        result.set_text_content(Some(INVITATION));
         Ok(KickDecilesPlot {
             canvas,
             result,
             reading: None,
         })
+    }
+
+    /// Forgets the experiment (its orbit is gone: a new system or new data).
+    pub fn clear(&mut self) {
+        if self.reading.is_none() {
+            return;
+        }
+        for k in ["data-slope", "data-spearman", "data-kind"] {
+            let _ = self.result.remove_attribute(k);
+        }
+        self.result.set_text_content(Some(INVITATION));
+        self.reading = None;
+        self.redraw();
     }
 
     /// Shows a new experiment, or why there is none.
@@ -224,7 +238,7 @@ fn result_text(r: &DecileReading) -> String {
         };
         text.push_str(&format!(
             " The median growth against the horizon has a log–log slope of {}: {reading}.",
-            format!("{s:.2}").replace('-', "−")
+            crate::number_text::fixed(s, 2)
         ));
     }
     text

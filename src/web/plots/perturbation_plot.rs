@@ -5,6 +5,7 @@
 
 use super::layered_canvas::{polyline, LayeredCanvas};
 use crate::experiments::perturbation::{Perturbation, PerturbationExperiment};
+use crate::number_text::{fixed, readable};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlElement};
@@ -19,11 +20,16 @@ pub struct PerturbationPlot {
     pub result: HtmlElement,
     experiment: Option<PerturbationExperiment>,
     clicked: Option<Perturbation>,
+    /// The reason shown after [`PerturbationPlot::clear`], if any.
+    shown_why: Option<String>,
 }
 
 fn sci(v: f64) -> String {
-    format!("{v:.3e}")
+    crate::number_text::sci(v, 3)
 }
+
+/// What the result line says before any experiment on a 2-D system.
+const INVITATION: &str = "Press \"Perturb\" to kick the clean state by ε along the orbit normal at the highest- and lowest-attention points, or click a dot on the phase portrait.";
 
 impl PerturbationPlot {
     pub fn new(document: &Document) -> Result<Self, JsValue> {
@@ -37,20 +43,36 @@ impl PerturbationPlot {
         canvas.hot.set_attribute("data-low-color", LOW_COLOR)?;
         let result: HtmlElement = document.create_element("p")?.dyn_into()?;
         result.set_id("perturbation-result");
-        result.set_text_content(Some(
-            "Press \"Perturb\" to kick the clean state by ε along the orbit normal at the highest- and lowest-attention points, or click a dot on the phase portrait.",
-        ));
+        result.set_text_content(Some(INVITATION));
         Ok(PerturbationPlot {
             canvas,
             result,
             experiment: None,
             clicked: None,
+            shown_why: None,
         })
     }
 
-    /// Shows a new experiment (or why there is none), replacing any clicked point.
-    pub fn show(&mut self, experiment: Result<PerturbationExperiment, String>) {
+    /// Forgets the experiment and any clicked point (their orbit is gone: a new system or new
+    /// data) and says what applies now: `why_not`, the reason there is no normal kick, or the
+    /// invitation to make one.
+    pub fn clear(&mut self, why_not: Option<&str>) {
+        if self.experiment.is_none()
+            && self.clicked.is_none()
+            && self.shown_why == why_not.map(str::to_string)
+        {
+            return;
+        }
+        self.experiment = None;
         self.clicked = None;
+        self.remove_readings();
+        self.result
+            .set_text_content(Some(why_not.unwrap_or(INVITATION)));
+        self.shown_why = why_not.map(str::to_string);
+        self.redraw();
+    }
+
+    fn remove_readings(&self) {
         for k in [
             "data-skipped",
             "data-ratio",
@@ -61,6 +83,13 @@ impl PerturbationPlot {
         ] {
             let _ = self.result.remove_attribute(k);
         }
+    }
+
+    /// Shows a new experiment (or why there is none), replacing any clicked point.
+    pub fn show(&mut self, experiment: Result<PerturbationExperiment, String>) {
+        self.clicked = None;
+        self.shown_why = None;
+        self.remove_readings();
         match experiment {
             Ok(e) => {
                 let set = |k: &str, v: Option<f64>| {
@@ -99,17 +128,18 @@ impl PerturbationPlot {
 
     /// Adds the curve of a kick at a clicked point; `n` is the number of observations.
     pub fn show_clicked(&mut self, p: Result<Perturbation, String>, n: usize) {
+        self.shown_why = None;
         match p {
             Ok(p) => {
                 let dv = p
                     .delta_v
                     .map_or(String::new(), |v| format!(", ΔV = {}", sci(v)));
                 self.result.set_text_content(Some(&format!(
-                    "Clicked point (t = {:.2}, attention × N = {:.4}): deviation {} after {:.2} time units{dv}.",
-                    p.t,
-                    p.attention * n as f64,
+                    "Clicked point (t = {}, attention × N = {}): deviation {} after {} time units{dv}.",
+                    fixed(p.t, 2),
+                    fixed(p.attention * n as f64, 4),
                     sci(p.final_deviation()),
-                    p.times.last().copied().unwrap_or(0.0)
+                    fixed(p.times.last().copied().unwrap_or(0.0), 2)
                 )));
                 self.clicked = Some(p);
             }
@@ -159,7 +189,7 @@ impl PerturbationPlot {
             10.0,
             &|v| {
                 if (v - v.round()).abs() < 1e-9 {
-                    format!("1e{}", v.round())
+                    crate::number_text::true_minus(format!("1e{}", v.round()))
                 } else {
                     String::new()
                 }
@@ -192,14 +222,15 @@ fn experiment_text(
         _ => String::new(),
     };
     let mut parts = vec![format!(
-        "Kick ε = {} along n, followed for {:.2} time units.",
-        e.epsilon, e.horizon
+        "Kick ε = {} along n, followed for {} time units.",
+        readable(e.epsilon, 4),
+        fixed(e.horizon, 2)
     )];
     for (label, p) in [("Highest attention", hi), ("Lowest attention", lo)] {
         if let Some(p) = p {
             parts.push(format!(
-                "{label} (t = {:.2}): deviation {}{}.",
-                p.t,
+                "{label} (t = {}): deviation {}{}.",
+                fixed(p.t, 2),
                 sci(p.final_deviation()),
                 dv(p)
             ));
@@ -211,7 +242,11 @@ fn experiment_text(
             "low-attention" => "Lowest attention",
             other => other,
         };
-        parts.push(format!("{label} (t = {:.2}): skipped, {}.", s.t, s.reason));
+        parts.push(format!(
+            "{label} (t = {}): skipped, {}.",
+            fixed(s.t, 2),
+            s.reason
+        ));
     }
     if let Some(ratio) = e.ratio_low_over_high {
         let reading = if ratio > 1.0 {
@@ -219,7 +254,7 @@ fn experiment_text(
         } else {
             "the kick where attention is highest grew more"
         };
-        parts.push(format!("Ratio low/high = {ratio:.3}: {reading}."));
+        parts.push(format!("Ratio low/high = {}: {reading}.", fixed(ratio, 3)));
     }
     parts.join(" ")
 }

@@ -53,7 +53,7 @@ impl PhasePortrait {
             document,
             "phase-portrait",
             0.78,
-            "Phase portrait: noisy observations coloured by attention over the level sets of V",
+            "Phase portrait: noisy observations coloured by attention",
         )?;
         Ok(PhasePortrait {
             canvas,
@@ -324,6 +324,19 @@ impl PhasePortrait {
         ctx.set_text_align("left");
         let _ = ctx.fill_text(&self.colorbar_top, bx + bw + 4.0 * dpr, by + 10.0 * dpr);
         let _ = ctx.fill_text(&self.colorbar_bottom, bx + bw + 4.0 * dpr, by + bh);
+    }
+
+    /// Where observation `i` is drawn, in CSS pixels of the canvas.
+    pub fn point_css(&self, session: &Session, i: usize) -> Option<(f64, f64)> {
+        let area = self.area.as_ref()?;
+        let obs = session.observations();
+        let (ax, ay) = self.axes(obs.ncols());
+        if i >= obs.nrows() {
+            return None;
+        }
+        let (px, py) = area.to_px(obs[[i, ax]], obs[[i, ay]]);
+        let dpr = self.canvas.dpr;
+        Some((px / dpr, py / dpr))
     }
 
     /// The data point under a position in CSS pixels of the canvas.

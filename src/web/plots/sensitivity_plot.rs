@@ -7,9 +7,9 @@
 use super::layered_canvas::{polyline, LayeredCanvas, PlotArea};
 use crate::analysis::metrics::flat_to_rounding;
 use crate::analysis::metrics::{argmax, argmin, is_constant};
+use crate::lab::canvas_descriptions::measure_legend;
 use crate::lab::colormap::normalise_min_max;
 use crate::lab::session::Session;
-use crate::measures::measure::Measure;
 use wasm_bindgen::prelude::*;
 use web_sys::Document;
 
@@ -25,6 +25,8 @@ pub struct SensitivityPlot {
     /// The measure is constant along the run up to rounding: it has no minimum to mark.
     measure_flat: bool,
     dash: js_sys::Array,
+    /// The sample under the keyboard cursor, marked with a line and two dots.
+    pub cursor: Option<usize>,
 }
 
 impl SensitivityPlot {
@@ -33,7 +35,7 @@ impl SensitivityPlot {
             document,
             "normal-derivative",
             0.78,
-            "Attention and the normal derivative of V against time, each min-max normalised",
+            "Attention and the sensitivity measure against time, each min-max normalised",
         )?;
         canvas
             .hot
@@ -46,6 +48,7 @@ impl SensitivityPlot {
             attention_normalised: Vec::new(),
             measure_flat: false,
             dash: js_sys::Array::new(),
+            cursor: None,
         })
     }
 
@@ -69,12 +72,7 @@ impl SensitivityPlot {
         )?;
         normalise_min_max(session.sensitivity(), &mut self.dvdn_normalised);
         let measure = session.config().measure;
-        let legend = match measure {
-            Measure::NormalDerivative => "∂V/∂n (steepness of V)".to_string(),
-            Measure::Ftle => format!("FTLE over τ = {}", session.config().tau),
-            Measure::NormalGrowth => format!("normal growth over τ = {}", session.config().tau),
-            Measure::PhaseResponse => "|Z|, the phase response (shift per unit kick)".to_string(),
-        };
+        let legend = measure_legend(measure, session.config().tau);
         // A measure constant up to rounding is drawn flat at 0.5, and says so.
         let flat = flat_to_rounding(session.sensitivity()).is_some();
         self.measure_flat = flat;
@@ -173,5 +171,38 @@ impl SensitivityPlot {
             }
         }
         let _ = ctx.set_line_dash(&js_sys::Array::new());
+        self.draw_cursor(times);
+    }
+
+    /// The keyboard cursor: a solid line at its time and a dot on each curve.
+    fn draw_cursor(&self, times: &[f64]) {
+        let (Some(area), Some(i)) = (&self.area, self.cursor) else {
+            return;
+        };
+        if i >= times.len() {
+            return;
+        }
+        let ctx = &self.canvas.hot_ctx;
+        let dpr = self.canvas.dpr;
+        let (x, _) = area.to_px(times[i], 0.0);
+        ctx.set_stroke_style_str("#1d1d1f");
+        ctx.set_line_width(1.5 * dpr);
+        ctx.begin_path();
+        ctx.move_to(x, area.py.start as f64);
+        ctx.line_to(x, area.py.end as f64);
+        ctx.stroke();
+        for (values, color) in [
+            (&self.attention_normalised, ATTENTION_COLOR),
+            (&self.dvdn_normalised, DVDN_COLOR),
+        ] {
+            if let Some(v) = values.get(i).filter(|v| v.is_finite()) {
+                let (_, y) = area.to_px(times[i], *v);
+                ctx.set_fill_style_str(color);
+                ctx.begin_path();
+                let _ = ctx.arc(x, y, 4.0 * dpr, 0.0, std::f64::consts::TAU);
+                ctx.fill();
+                ctx.stroke();
+            }
+        }
     }
 }

@@ -44,10 +44,13 @@ impl Lab {
             self.dirty.stats = true;
         }
         self.notice_convergence();
+        let held = self.hold_hot_redraw(stamp_ms); // reduced motion: fewer redraws
         self.draw();
+        self.dirty.hot |= held;
         self.work_clock();
         self.refresh_stats(stamp_ms);
         self.refresh_why();
+        self.refresh_accessibility(stamp_ms);
         if self.dirty.hash && stamp_ms - self.link.last_hash_ms >= HASH_INTERVAL_MS {
             self.write_hash();
             self.link.last_hash_ms = stamp_ms;

@@ -103,11 +103,15 @@ impl Lab {
         let mut notices = notices.to_vec();
         notices.extend(self.open_data(&hash));
         notices.extend(self.open_embedding(&hash));
+        let paused = self.pause_for_reduced_motion(&hash);
+        self.forget_experiments(); // says why there is no normal kick on a 3-D system
         self.link.last_hash = hash;
         self.dirty.hash = false;
         if !notices.is_empty() {
             self.notice.show(&changed_settings_notice(&notices));
             self.dirty.hash = true; // show the corrected state in the address bar
+        } else if let Some(why) = paused {
+            self.notice.show(why);
         }
     }
 

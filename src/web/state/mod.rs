@@ -9,6 +9,8 @@
 //! - `export_import`: downloads and uploaded observations;
 //! - `pointer`: the phase portrait under the pointer (tooltip, click to kick), the perturbation
 //!   experiments and the phase-plane aids;
+//! - `accessible_view`: the canvases' descriptions and captions, the keyboard cursor, the audio
+//!   trace and reduced motion;
 //! - `background`: the ensemble over noise draws, computed in the frames' spare time, and the
 //!   verdict it gives;
 //! - `readings`: what the page says about the run beyond the stats (the status line, the
@@ -22,6 +24,7 @@
 //!   fit as the target, attention-weighted refitting, and exports that describe the analysed
 //!   data.
 
+mod accessible_view;
 mod background;
 mod clock_input;
 mod clock_kick;
@@ -41,6 +44,7 @@ mod settings;
 
 pub use links::session_for_link;
 
+use super::accessibility::Accessibility;
 use super::notice::Notice;
 use super::page::{Explain, Page};
 use super::panels::controls::Controls;
@@ -173,6 +177,8 @@ pub struct Lab {
     pub fit: FitState,
     /// A change of setting being computed over frames (a long orbit, its FTLE).
     pending: Option<pending_change::PendingChange>,
+    /// Canvas descriptions, the keyboard cursor, the audio trace, reduced motion.
+    pub access: Accessibility,
 }
 
 impl Lab {
@@ -226,6 +232,7 @@ impl Lab {
             clock: ClockKick::new(page.clock),
             fit: FitState::new(page.fit, page.data),
             pending: None,
+            access: page.access,
         }
     }
 }

@@ -1,10 +1,12 @@
-//! The phase portrait under the pointer: the tooltip with the hovered observation's numbers, a
+//! The phase portrait under the pointer: the tooltip with the hovered observation's numbers (the
+//! read-out the keyboard cursor reads too, `lab::readout_text`), a
 //! click that sets the initial state or kicks the orbit there, the perturbation experiment of the
 //! tools panel, and the phase-plane aids.
 
 use super::Lab;
 use crate::experiments::kick_response::{by_attention_decile, KickResponse};
 use crate::experiments::perturbation::{attention_perturbation, perturb_at};
+use crate::lab::readout_text::sample_readout;
 use crate::web::plots::kick_deciles::DecileReading;
 use web_sys::MouseEvent;
 
@@ -21,48 +23,28 @@ impl Lab {
             self.plots.phase.hovered = index;
             self.dirty.hot = true;
         }
-        let tooltip = &self.plots.tooltip;
-        match index {
-            Some(i) => {
-                tooltip.set_text_content(Some(&self.tooltip_text(i)));
-                let style = tooltip.style();
-                let _ = style.set_property("left", &format!("{}px", event.offset_x() + 14));
-                let _ = style.set_property("top", &format!("{}px", event.offset_y() + 14));
-                tooltip.set_hidden(false);
+        let attention = self.view.shown_attention(&self.session);
+        match index.and_then(|i| sample_readout(&self.session, i, attention)) {
+            Some(text) => {
+                self.place_tooltip(event.offset_x() as f64, event.offset_y() as f64, &text);
             }
-            None => tooltip.set_hidden(true),
+            None => self.plots.tooltip.set_hidden(true),
         }
     }
 
-    /// Observation `i`: its time, observed and clean state, attention and sensitivity.
-    fn tooltip_text(&self, i: usize) -> String {
-        let (obs, clean) = (self.session.observations(), self.session.clean());
-        let n = self.session.attention().len() as f64;
-        let names = self.session.system().state_names();
-        let mut text = format!("t = {:.3}", self.session.times()[i]);
-        for (c, name) in names.iter().enumerate() {
-            text.push_str(&format!(
-                "\n{name}: observed {:.3}, clean {:.3}",
-                obs[[i, c]],
-                clean[[i, c]]
-            ));
-        }
-        text.push_str(&format!(
-            "\nattention × N = {:.5}",
-            self.view.shown_attention(&self.session)[i] * n
-        ));
-        let measure = self.session.config().measure;
-        text.push_str(&format!(
-            "\n{} = {:.4}",
-            measure.symbol(),
-            self.session.sensitivity()[i]
-        ));
-        text
+    /// Shows `text` in the tooltip next to (`x`, `y`), CSS pixels of the portrait.
+    pub(super) fn place_tooltip(&self, x: f64, y: f64, text: &str) {
+        let tooltip = &self.plots.tooltip;
+        tooltip.set_text_content(Some(text));
+        let style = tooltip.style();
+        let _ = style.set_property("left", &format!("{}px", x + 14.0));
+        let _ = style.set_property("top", &format!("{}px", y + 14.0));
+        tooltip.set_hidden(false);
     }
 
     /// The pointer left the phase portrait.
     pub fn pointer_left(&mut self) {
-        self.plots.phase.hovered = None;
+        self.plots.phase.hovered = self.access.cursor.index;
         self.plots.tooltip.set_hidden(true);
         self.dirty.hot = true;
     }
@@ -98,6 +80,22 @@ impl Lab {
     /// period is unknown).
     fn horizon(&self) -> f64 {
         self.session.period().unwrap_or(self.session.config().t_end) * self.tools.horizon_periods()
+    }
+
+    /// The orbit the experiments kicked is gone (a new system, new data): their curves and
+    /// results go, and the perturbation line says what applies now (the reason there is no
+    /// normal kick on a 3-D system).
+    pub(super) fn forget_experiments(&mut self) {
+        let system = self.session.config().system;
+        let why = (system.dim() != 2).then(|| {
+            format!(
+                "No normal kick on the {}: it is {}-D, and a kick along the orbit normal needs a 2-D system. Kick every point works here.",
+                system.title(),
+                system.dim()
+            )
+        });
+        self.plots.perturbation.clear(why.as_deref());
+        self.plots.deciles.clear();
     }
 
     /// The Perturb button: kicks at the highest- and lowest-attention points.

@@ -35,7 +35,11 @@ impl Reweighting {
 
     /// What the rounds did, for the status line and the summary.
     pub(super) fn describe(&self) -> String {
-        let changes: Vec<String> = self.changes.iter().map(|c| format!("{c:.1e}")).collect();
+        let changes: Vec<String> = self
+            .changes
+            .iter()
+            .map(|c| crate::number_text::sci(*c, 1))
+            .collect();
         let state = match (self.done, self.fixed_point()) {
             (true, true) => "the fixed point is reached".to_string(),
             (true, false) => format!("stopped at the cap of {ROUNDS} rounds"),

@@ -23,6 +23,10 @@ impl Lab {
         if done.trajectory || done.measure {
             self.kicks = None; // kick growth follows the orbit and the horizon
         }
+        if done.trajectory || done.observations {
+            self.forget_experiments();
+            self.reset_cursor();
+        }
         self.dirty.hot = true;
         self.dirty.stats_now = true;
         self.dirty.hash = true;
