@@ -46,9 +46,10 @@ test-native:
 test-coverage:
 	cargo test --release --test it estimation::coverage_over_200_data_sets -- --ignored --nocapture 2>&1 | grep -E "coverage|  [a-z_0-9]+ +[0-9.]+%|test result"
 
-# The property tests (tests/it/properties: links, CSV files, sessions, work caps) with many more
-# random and hostile cases than `cargo test` runs (64 per property), in release: about 13 minutes
-# on 2 cores after a 4-minute build. `make fuzz FUZZ_CASES=N` for another count. Not in `make test`.
+# The property tests (tests/it/properties: links, CSV files, sessions, sliced changes, work caps)
+# with many more random and hostile cases than `cargo test` runs (64 per property), in release:
+# FUZZ_CASES per parser property and a tenth of that per session property (each case builds and
+# trains sessions). `make fuzz FUZZ_CASES=N` for another count. Not in `make test`.
 FUZZ_CASES ?= 10000
 fuzz:
 	PROPTEST_CASES=$(FUZZ_CASES) cargo test --release --test it properties::

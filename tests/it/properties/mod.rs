@@ -27,10 +27,15 @@ pub fn cases() -> ProptestConfig {
     cases_or(DEFAULT_CASES)
 }
 
-/// Half of [`DEFAULT_CASES`] unless `PROPTEST_CASES` is set: for properties that build and
-/// train two or three sessions per case (about 0.2 s in debug; a limit cycle takes longest).
+/// Half of [`DEFAULT_CASES`], or a tenth of `PROPTEST_CASES` when it is set (`make fuzz`): for
+/// properties that build and train two or three sessions per case (about 0.2 s in debug; a
+/// limit cycle takes longest), which at the parsers' case count would run for an hour.
 pub fn session_cases() -> ProptestConfig {
-    cases_or(DEFAULT_CASES / 2)
+    let mut config = cases_or(DEFAULT_CASES / 2);
+    if std::env::var_os("PROPTEST_CASES").is_some() {
+        config.cases = (config.cases / 10).max(DEFAULT_CASES / 2);
+    }
+    config
 }
 
 fn cases_or(default: u32) -> ProptestConfig {

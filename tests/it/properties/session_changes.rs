@@ -131,6 +131,49 @@ proptest! {
         }
     }
 
+    /// A change computed a slice at a time (the page's way: `prepare`, `work` until done with
+    /// `units` units per slice, `apply`) gives the bits `set_config` gives in one go, or the
+    /// same refusal, and leaves the session untouched until it is applied.
+    #[test]
+    fn a_sliced_change_equals_one_in_one_go(
+        (start, change) in (valid_config(CHEAP), prop_oneof![valid_config(CHEAP), config(CHEAP)])
+            .prop_flat_map(|(start, other)| (Just(start.clone()), change(start, other))),
+        units in 1..50_usize,
+    ) {
+        let Some(mut whole) = started(start.clone(), 0) else { return Ok(()) };
+        let mut sliced = Session::new(start).unwrap();
+        let before = snapshot(&sliced);
+        let expected = whole.set_config(change.clone());
+        let got = match sliced.prepare(change) {
+            Err(e) => Err(e),
+            Ok(mut pending) => {
+                loop {
+                    let mut left = units;
+                    let done = pending.work(&mut || {
+                        left -= 1;
+                        left == 0
+                    });
+                    prop_assert_eq!(snapshot(&sliced), before.clone(), "changed before applied");
+                    if done {
+                        break;
+                    }
+                }
+                sliced.apply(pending)
+            }
+        };
+        match (expected, got) {
+            (Ok(a), Ok(b)) => {
+                prop_assert_eq!(a, b);
+                prop_assert_eq!(snapshot(&whole), snapshot(&sliced));
+            }
+            (Err(a), Err(b)) => {
+                prop_assert_eq!(a, b);
+                prop_assert_eq!(snapshot(&sliced), before);
+            }
+            (a, b) => prop_assert!(false, "in one go {:?}, sliced {:?}", a.err(), b.err()),
+        }
+    }
+
     #[test]
     fn a_refused_import_leaves_the_session_as_it_was(
         start in valid_config(CHEAP),
