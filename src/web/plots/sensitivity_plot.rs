@@ -49,11 +49,36 @@ impl SensitivityPlot {
         // The times as given: 0 to t_end simulated, the data's own (1900–1920) imported.
         let t_start = session.times().first().copied().unwrap_or(0.0);
         let t_end = session.times().last().copied().unwrap_or(1.0);
+        let y_desc = self.canvas.fitting_y_desc(
+            &[
+                "min–max normalised: (v − min)/(max − min)",
+                "(v − min)/(max − min)",
+                "normalised",
+            ],
+            14.0,
+        );
+        let measure = session.config().measure;
+        let legend = match measure {
+            Measure::NormalDerivative => "∂V/∂n (steepness of V)".to_string(),
+            Measure::Ftle => format!("FTLE over τ = {}", session.config().tau),
+            Measure::NormalGrowth => format!("normal growth over τ = {}", session.config().tau),
+            Measure::PhaseResponse => "|Z|, the phase response (shift per unit kick)".to_string(),
+        };
+        let entries = [
+            (ATTENTION_COLOR, "attention a_t"),
+            (DVDN_COLOR, legend.as_str()),
+        ];
+        let ctx = self.canvas.cold_context()?;
+        let dpr = self.canvas.dpr;
+        let width = |text: &str| 22.0 * dpr + ctx.measure_text(text).map_or(80.0, |m| m.width());
+        let one_line: f64 = entries.iter().map(|(_, t)| width(t) + 16.0 * dpr).sum();
+        // On a narrow plot the legend takes two lines, in more headroom above 1.
+        let two_lines = one_line > self.canvas.data_width(14.0);
         let area = self.canvas.draw_axes(
             t_start..t_end,
-            -0.05..1.25,
+            -0.05..if two_lines { 1.45 } else { 1.25 },
             "time t",
-            "min–max normalised: (v − min)/(max − min)",
+            y_desc,
             14.0,
             &|v| {
                 if *v > 1.001 {
@@ -64,24 +89,21 @@ impl SensitivityPlot {
             },
         )?;
         normalise_min_max(session.sensitivity(), &mut self.dvdn_normalised);
-        let measure = session.config().measure;
-        let legend = match measure {
-            Measure::NormalDerivative => "∂V/∂n (steepness of V)".to_string(),
-            Measure::Ftle => format!("FTLE over τ = {}", session.config().tau),
-            Measure::NormalGrowth => format!("normal growth over τ = {}", session.config().tau),
-            Measure::PhaseResponse => "|Z|, the phase response (shift per unit kick)".to_string(),
-        };
         let label = format!("Attention and {legend} against time, each min-max normalised");
         let _ = self.canvas.hot.set_attribute("aria-label", &label);
-        // Legend, in the headroom above 1.
+        // Legend, in the headroom above 1 (plotters left its own text state on the context).
         let ctx = self.canvas.cold_context()?;
-        let dpr = self.canvas.dpr;
-        let (x0, y0) = area.to_px(t_start, 1.16);
+        let line = self.canvas.font(16.0);
+        let (x0, mut y0) = area.to_px(t_start, 1.16);
+        if two_lines {
+            y0 = area.py.start as f64 + 0.9 * line;
+        }
         let mut x = x0 + 8.0 * dpr;
-        for (color, text) in [
-            (ATTENTION_COLOR, "attention a_t"),
-            (DVDN_COLOR, legend.as_str()),
-        ] {
+        for (k, (color, text)) in entries.into_iter().enumerate() {
+            if two_lines && k > 0 {
+                x = x0 + 8.0 * dpr;
+                y0 += line;
+            }
             ctx.set_stroke_style_str(color);
             ctx.set_line_width(2.5 * dpr);
             ctx.begin_path();

@@ -25,10 +25,8 @@ impl Lab {
         match index {
             Some(i) => {
                 tooltip.set_text_content(Some(&self.tooltip_text(i)));
-                let style = tooltip.style();
-                let _ = style.set_property("left", &format!("{}px", event.offset_x() + 14));
-                let _ = style.set_property("top", &format!("{}px", event.offset_y() + 14));
-                tooltip.set_hidden(false);
+                let (x, y) = (event.offset_x() as f64, event.offset_y() as f64);
+                self.plots.place_tooltip(x, y);
             }
             None => tooltip.set_hidden(true),
         }
