@@ -145,11 +145,11 @@ impl LayeredCanvas {
 
     /// Device pixels per CSS pixel of the axes' margins, labels and text: devicePixelRatio ×
     /// the text scale, reduced so that the margins (`right_margin_css` beyond the usual ones)
-    /// never take more than 40% of the canvas's width or half its height: large text on a
+    /// never take more than 45% of the canvas's width or half its height: large text on a
     /// narrow phone enlarges the text less instead of leaving no room for the data.
     pub fn margin_scale(&self, right_margin_css: f64) -> f64 {
         let (w, h) = self.size();
-        let room_x = 0.4 * w / (MARGINS_X_CSS + right_margin_css);
+        let room_x = 0.45 * w / (MARGINS_X_CSS + right_margin_css);
         let room_y = 0.5 * h / MARGINS_Y_CSS;
         (self.dpr * self.text_scale).min(room_x).min(room_y)
     }

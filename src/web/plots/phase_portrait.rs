@@ -44,6 +44,8 @@ pub struct PhasePortrait {
     /// finite attention): it follows the attention shown, rewritten only when that leaves it or
     /// fills too little of it (see [`BAR_HEADROOM`], [`BAR_SHRINK`]).
     bar_range: Option<(f64, f64)>,
+    /// Whether the hot canvas's `data-colorbar` holds the labels drawn.
+    bar_published: bool,
     /// Colorbar tick labels (attention × N at the ends of the bar), rewritten with the range.
     colorbar_top: String,
     colorbar_bottom: String,
@@ -87,6 +89,7 @@ impl PhasePortrait {
             field: Vec::new(),
             field_canvas: document.create_element("canvas")?.dyn_into()?,
             bar_range: None,
+            bar_published: false,
             colorbar_top: String::new(),
             colorbar_bottom: String::new(),
             label_font: String::new(),
@@ -155,6 +158,13 @@ impl PhasePortrait {
             label_nullclines(&mut placer, &area, eq, dpr);
         }
         self.labels = placer.placed;
+        // The labels' boxes (device pixels) and texts, for tests: "x,y,w,h,text;…".
+        let boxes: Vec<String> = self
+            .labels
+            .iter()
+            .map(|l| format!("{},{},{},{},{}", l.x, l.y, l.w, l.h, l.lines.join(" ")))
+            .collect();
+        let _ = self.canvas.hot.set_attribute("data-labels", &boxes.join(";"));
         self.label_font = format!("{}px {FONT}", 11.0 * self.bar_scale);
         self.draw_colorbar_title(&ctx, &area);
         self.canvas.publish_area(&area);
@@ -281,8 +291,7 @@ impl PhasePortrait {
             None if lo.is_finite() => self.colorbar_top.push_str("uniform"),
             None => self.colorbar_top.push('—'),
         }
-        let text = format!("{},{}", self.colorbar_bottom, self.colorbar_top);
-        let _ = self.canvas.hot.set_attribute("data-colorbar", &text);
+        self.bar_published = false;
     }
 
     /// The observations coloured by `attention` (the session's, or one head's), min–max
@@ -337,7 +346,9 @@ impl PhasePortrait {
             ctx.stroke();
         }
         ctx.restore();
-        self.draw_colorbar(area);
+        // A copy of the area (ranges only, no allocation): the colorbar may update `self`.
+        let area = area.clone();
+        self.draw_colorbar(&area);
     }
 
     /// Counting sort of the points by colour level into `order` (level boundaries in `counts`),
@@ -373,8 +384,14 @@ impl PhasePortrait {
         }
     }
 
-    /// The colorbar on the hot layer, low attention at the bottom, with its tick labels.
-    fn draw_colorbar(&self, area: &PlotArea) {
+    /// The colorbar on the hot layer, low attention at the bottom, with its tick labels; the
+    /// labels drawn go into the hot canvas's `data-colorbar` ("bottom,top") when they change.
+    fn draw_colorbar(&mut self, area: &PlotArea) {
+        if !self.bar_published {
+            let text = format!("{},{}", self.colorbar_bottom, self.colorbar_top);
+            let _ = self.canvas.hot.set_attribute("data-colorbar", &text);
+            self.bar_published = true;
+        }
         let ctx = &self.canvas.hot_ctx;
         let s = self.bar_scale;
         let (bx, by, bw, bh) = self.colorbar_rect(area);
