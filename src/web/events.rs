@@ -147,7 +147,9 @@ fn wire_tools(wiring: &mut Wiring, l: &Lab) -> Result<(), JsValue> {
 fn wire_layout(wiring: &mut Wiring, l: &Lab) -> Result<(), JsValue> {
     wiring.listen(&l.drawer.toggle, "click", |lab, _| lab.drawer.toggle())?;
     wiring.listen(&l.controls.panel, "keydown", |lab, e| {
-        let escape = e.dyn_ref::<KeyboardEvent>().is_some_and(|k| k.key() == "Escape");
+        let escape = e
+            .dyn_ref::<KeyboardEvent>()
+            .is_some_and(|k| k.key() == "Escape");
         if escape && lab.drawer.escape() {
             e.stop_propagation();
         }

@@ -202,8 +202,8 @@ describe('layouts: phone, laptop and projector, normal and large text', { timeou
   });
 
   test('the colour bar spans the attention shown, also after training moved it', { timeout: 60_000 }, async () => {
-    // Slow training, read while it runs (paused at once) and once it has converged: the bar must
-    // show the range of the attention drawn at that moment, not one from a few frames before.
+    // Slow training, read while it runs (paused at once), once it has converged and after a reset:
+    // the bar must show the range of the attention drawn at that moment, not one from before.
     const { context, page, problems } = await openPage('colorbar', SIZES.laptop, '#steps_per_frame=5');
     try {
       const readings = [];
@@ -226,7 +226,13 @@ describe('layouts: phone, laptop and projector, normal and large text', { timeou
         assert.ok(bar[1] - bar[0] <= 1.3 * (hi - lo) + 1e-3, `step ${epoch}: the bar ${bar} is much wider than the attention ${lo}–${hi}`);
         await page.click('#play');
       }
-      assert.notDeepEqual(readings[0].bar, readings[1].bar, 'the bar did not change while training moved the attention');
+      // Reset while paused: the attention is uniform again, and so must the bar say.
+      await page.click('#play');
+      await page.click('#reset');
+      await frames(page, 3);
+      const bar = await page.getAttribute('#phase-portrait', 'data-colorbar');
+      console.log(`colour bar after Reset model (paused): ${bar}`);
+      assert.equal(bar, ',uniform', 'the bar after a reset to uniform attention');
       assert.deepEqual(problems, []);
     } finally {
       await context.close();

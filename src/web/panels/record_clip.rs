@@ -66,8 +66,7 @@ fn unsupported_reason() -> Option<&'static str> {
     let canvas_proto = js_sys::Reflect::get(&window, &JsValue::from_str("HTMLCanvasElement"))
         .and_then(|c| js_sys::Reflect::get(&c, &JsValue::from_str("prototype")))
         .ok()?;
-    if !js_sys::Reflect::has(&canvas_proto, &JsValue::from_str("captureStream")).unwrap_or(false)
-    {
+    if !js_sys::Reflect::has(&canvas_proto, &JsValue::from_str("captureStream")).unwrap_or(false) {
         return Some("This browser cannot record a canvas (it has no captureStream).");
     }
     if !MediaRecorder::is_type_supported(MIME) {
@@ -122,10 +121,8 @@ impl RecordClip {
         if self.is_recording() {
             self.stop();
         } else if let Err(e) = self.start(document, plots, system, now_ms) {
-            self.status.set_text_content(Some(&format!(
-                "Recording failed: {}.",
-                js_error_text(&e)
-            )));
+            self.status
+                .set_text_content(Some(&format!("Recording failed: {}.", js_error_text(&e))));
             self.recording = None;
             self.show_idle();
         }
@@ -146,9 +143,7 @@ impl RecordClip {
         self.canvas.set_width(even(width));
         self.canvas.set_height(even(height));
         self.compose(plots);
-        let stream = self
-            .canvas
-            .capture_stream_with_frame_request_rate(FPS)?;
+        let stream = self.canvas.capture_stream_with_frame_request_rate(FPS)?;
         let options = MediaRecorderOptions::new();
         options.set_mime_type(MIME);
         let recorder =
@@ -195,7 +190,8 @@ impl RecordClip {
             "Recording the phase portrait and the sensitivity plot side by side…",
         ));
         let _ = self.button.set_attribute("aria-pressed", "true");
-        self.button.set_title("Stop recording and download the clip");
+        self.button
+            .set_title("Stop recording and download the clip");
         self.shown_seconds = -1;
         self.show_countdown(now_ms);
         Ok(())
@@ -226,7 +222,9 @@ impl RecordClip {
     /// "Stop (N s left)" when the whole seconds left changed.
     fn show_countdown(&mut self, now_ms: f64) {
         let Some(rec) = &self.recording else { return };
-        let left = (LIMIT_S - (now_ms - rec.started_ms) / 1000.0).ceil().max(0.0) as i64;
+        let left = (LIMIT_S - (now_ms - rec.started_ms) / 1000.0)
+            .ceil()
+            .max(0.0) as i64;
         if left != self.shown_seconds {
             self.shown_seconds = left;
             self.button
@@ -267,15 +265,13 @@ impl RecordClip {
                 continue;
             }
             for layer in [&plot.cold, &plot.hot] {
-                let _ = self
-                    .ctx
-                    .draw_image_with_html_canvas_element_and_dw_and_dh(
-                        layer,
-                        x,
-                        0.0,
-                        pw * scale,
-                        ph * scale,
-                    );
+                let _ = self.ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+                    layer,
+                    x,
+                    0.0,
+                    pw * scale,
+                    ph * scale,
+                );
             }
             x += (pw + GAP) * scale;
         }
@@ -283,7 +279,11 @@ impl RecordClip {
 }
 
 /// Offers the recorded `chunks` as a WebM download named `filename`; returns its size in bytes.
-fn offer_video(document: &Document, chunks: &js_sys::Array, filename: &str) -> Result<f64, JsValue> {
+fn offer_video(
+    document: &Document,
+    chunks: &js_sys::Array,
+    filename: &str,
+) -> Result<f64, JsValue> {
     let options = BlobPropertyBag::new();
     options.set_type(MIME);
     let blob = Blob::new_with_blob_sequence_and_options(chunks, &options)?;

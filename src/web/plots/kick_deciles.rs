@@ -158,14 +158,20 @@ impl KickDecilesPlot {
         let y_desc = self
             .canvas
             .fitting_y_desc(&["median ln growth", "ln growth"], 10.0);
-        let Ok(area) = self.canvas.draw_axes(
-            0.5..10.5,
-            y_lo..y_hi,
-            "attention decile (1 = lowest attention)",
-            y_desc,
+        let x_desc = self.canvas.fitting_x_desc(
+            &[
+                "attention decile (1 = lowest attention)",
+                "attention decile (1 = lowest)",
+                "attention decile",
+            ],
             10.0,
-            &|v| format!("{v:.1}"),
-        ) else {
+        );
+        let Ok(area) = self
+            .canvas
+            .draw_axes(0.5..10.5, y_lo..y_hi, x_desc, y_desc, 10.0, &|v| {
+                format!("{v:.1}")
+            })
+        else {
             return;
         };
         let Some(r) = &self.reading else {

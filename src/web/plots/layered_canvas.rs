@@ -222,7 +222,18 @@ impl LayeredCanvas {
     /// ends on a short plot.
     pub fn fitting_y_desc<'a>(&self, descs: &[&'a str], right_margin_css: f64) -> &'a str {
         let scale = self.margin_scale(right_margin_css);
-        let room = self.size().1 - MARGINS_Y_CSS * scale;
+        self.first_fitting(descs, self.size().1 - MARGINS_Y_CSS * scale, scale)
+    }
+
+    /// The first of `descs` that fits under the x axis (as wide as the data), or the last.
+    pub fn fitting_x_desc<'a>(&self, descs: &[&'a str], right_margin_css: f64) -> &'a str {
+        let scale = self.margin_scale(right_margin_css);
+        self.first_fitting(descs, self.data_width(right_margin_css), scale)
+    }
+
+    /// The first of `descs` at most `room` device pixels long at the axes' font (13 CSS px ×
+    /// `scale`), or the last.
+    fn first_fitting<'a>(&self, descs: &[&'a str], room: f64, scale: f64) -> &'a str {
         let Ok(ctx) = context(&self.cold) else {
             return descs.last().copied().unwrap_or_default();
         };

@@ -164,7 +164,10 @@ impl PhasePortrait {
             .iter()
             .map(|l| format!("{},{},{},{},{}", l.x, l.y, l.w, l.h, l.lines.join(" ")))
             .collect();
-        let _ = self.canvas.hot.set_attribute("data-labels", &boxes.join(";"));
+        let _ = self
+            .canvas
+            .hot
+            .set_attribute("data-labels", &boxes.join(";"));
         self.label_font = format!("{}px {FONT}", 11.0 * self.bar_scale);
         self.draw_colorbar_title(&ctx, &area);
         self.canvas.publish_area(&area);

@@ -129,10 +129,7 @@ impl<'a> LabelPlacer<'a> {
             let lines = *options.last().expect("one option at least");
             let (x, y, w, h) = boxed(lines, corners[0]);
             let (x0, y0, x1, y1) = self.bounds;
-            (
-                lines,
-                (x.min(x1 - w).max(x0), y.min(y1 - h).max(y0), w, h),
-            )
+            (lines, (x.min(x1 - w).max(x0), y.min(y1 - h).max(y0), w, h))
         });
         self.placed.push(PlotLabel {
             lines: lines.iter().map(|l| l.to_string()).collect(),

@@ -165,7 +165,8 @@ impl SensitivityPlot {
                 let (x, _) = area.to_px(times[i], 0.0);
                 ctx.set_stroke_style_str(color);
                 ctx.begin_path();
-                ctx.move_to(x, area.py.start as f64 + 26.0 * dpr);
+                // From just above 1, under the legend.
+                ctx.move_to(x, area.to_px(0.0, 1.08).1);
                 ctx.line_to(x, area.py.end as f64);
                 ctx.stroke();
             }
