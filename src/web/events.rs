@@ -139,7 +139,22 @@ fn wire_tools(wiring: &mut Wiring, l: &Lab) -> Result<(), JsValue> {
         wiring.listen(button, "click", move |lab, _| lab.export(what))?;
     }
     wiring.listen(&tools.clear_import, "click", |lab, _| lab.clear_import())?;
-    wiring.listen(&tools.big_text, "click", |lab, _| lab.toggle_big())
+    wiring.listen(&tools.big_text, "click", |lab, _| lab.toggle_big())?;
+    wire_layout(wiring, l)
+}
+
+/// The phone's controls drawer (its toggle, and Escape inside it) and "Record a clip".
+fn wire_layout(wiring: &mut Wiring, l: &Lab) -> Result<(), JsValue> {
+    wiring.listen(&l.drawer.toggle, "click", |lab, _| lab.drawer.toggle())?;
+    wiring.listen(&l.controls.panel, "keydown", |lab, e| {
+        let escape = e
+            .dyn_ref::<KeyboardEvent>()
+            .is_some_and(|k| k.key() == "Escape");
+        if escape && lab.drawer.escape() {
+            e.stop_propagation();
+        }
+    })?;
+    wiring.listen(&l.record.button, "click", |lab, _| lab.toggle_recording())
 }
 
 /// The phase portrait's hot layer: hover, click and leave.

@@ -9,8 +9,10 @@ use super::explanations;
 use super::notice::Notice;
 use super::panels::clock_panel::ClockPanel;
 use super::panels::controls::Controls;
+use super::panels::controls_drawer::ControlsDrawer;
 use super::panels::data_panel::DataPanel;
 use super::panels::fit_panel::FitPanel;
+use super::panels::record_clip::RecordClip;
 use super::panels::stats::StatsPanel;
 use super::panels::status_line::StatusLine;
 use super::panels::tools::ToolsPanel;
@@ -30,7 +32,11 @@ pub struct Explain {
 /// The page's parts that the lab keeps.
 pub struct Page {
     pub controls: Controls,
+    /// The toggle that makes the control panel a drawer on a phone.
+    pub drawer: ControlsDrawer,
     pub tools: ToolsPanel,
+    /// "Record a clip", at the end of the control panel.
+    pub record: RecordClip,
     pub stats: StatsPanel,
     pub status: StatusLine,
     pub notice: Notice,
@@ -62,6 +68,9 @@ impl Page {
             .parent_element()
             .and_then(|e| e.dyn_into().ok());
         let data = DataPanel::new(document, &controls.panel, import_row)?;
+        let record = RecordClip::new(document, &controls.panel)?;
+        let drawer = ControlsDrawer::new(document, &controls.panel)?;
+        layout.append_child(&drawer.toggle)?;
         layout.append_child(&controls.panel)?;
 
         let figures: HtmlElement = element(document, "section", "figures")?;
@@ -89,7 +98,9 @@ impl Page {
         root.append_child(&layout)?;
         Ok(Page {
             controls,
+            drawer,
             tools,
+            record,
             stats,
             status,
             notice,
@@ -138,7 +149,8 @@ fn append_plot_rows(
     figures: &HtmlElement,
     plots: &Plots,
 ) -> Result<(), JsValue> {
-    let row: HtmlElement = element(document, "div", "plots")?;
+    // The first row comes right after the verdict on a phone (the stylesheet reorders).
+    let row: HtmlElement = element(document, "div", "plots plots-main")?;
     row.append_child(&figure(
         document,
         &plots.phase.canvas.wrapper,

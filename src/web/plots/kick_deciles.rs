@@ -169,14 +169,23 @@ impl KickDecilesPlot {
         } else {
             (-1.0, 1.0)
         };
-        let Ok(area) = self.canvas.draw_axes(
-            0.5..10.5,
-            y_lo..y_hi,
-            "attention decile (1 = lowest attention)",
-            "median ln growth",
+        let y_desc = self
+            .canvas
+            .fitting_y_desc(&["median ln growth", "ln growth"], 10.0);
+        let x_desc = self.canvas.fitting_x_desc(
+            &[
+                "attention decile (1 = lowest attention)",
+                "attention decile (1 = lowest)",
+                "attention decile",
+            ],
             10.0,
-            &|v| format!("{v:.1}"),
-        ) else {
+        );
+        let Ok(area) = self
+            .canvas
+            .draw_axes(0.5..10.5, y_lo..y_hi, x_desc, y_desc, 10.0, &|v| {
+                format!("{v:.1}")
+            })
+        else {
             return;
         };
         let Some(r) = &self.reading else {

@@ -11,6 +11,24 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, Document, HtmlCanvasElement, HtmlElement};
 
 pub const FONT: &str = "system-ui, sans-serif";
+/// The least height of a plot in CSS pixels, whatever its aspect (a wide loss plot on a phone
+/// would otherwise be 90 px tall).
+const MIN_CSS_HEIGHT: f64 = 180.0;
+/// The axes' margins in CSS pixels at text scale 1, beside and above/below the data (the
+/// right margin adds each plot's own).
+const MARGINS_X_CSS: f64 = 6.0 + 58.0 + 6.0;
+const MARGINS_Y_CSS: f64 = 10.0 + 42.0 + 4.0;
+
+/// The message of a JavaScript error (an `Error`'s `message`, or the value as text), on one
+/// line and without the stack trace `{:?}` of a `JsValue` would show the user.
+pub fn js_error_text(e: &JsValue) -> String {
+    let text = e
+        .dyn_ref::<js_sys::Error>()
+        .map(|err| String::from(err.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "an error in the browser".to_string());
+    text.lines().next().unwrap_or_default().to_string()
+}
 
 /// Where the data lands on the canvas, in device pixels.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,7 +113,7 @@ impl LayeredCanvas {
             .map_or(1.0, |w| w.device_pixel_ratio())
             .max(1.0);
         let css_w = (self.wrapper.client_width() as f64).max(200.0);
-        let css_h = (css_w * self.aspect).round();
+        let css_h = (css_w * self.aspect).max(MIN_CSS_HEIGHT).round();
         let (w, h) = ((css_w * dpr).round() as u32, (css_h * dpr).round() as u32);
         if w == self.hot.width() && h == self.hot.height() && dpr == self.dpr {
             return false;
@@ -119,9 +137,21 @@ impl LayeredCanvas {
         (self.hot.width() as f64, self.hot.height() as f64)
     }
 
-    /// Font size in device pixels for a CSS size.
+    /// Font size in device pixels for a CSS size: scaled by the text scale, less on a canvas too
+    /// narrow for the scaled axes (see [`LayeredCanvas::margin_scale`]).
     pub fn font(&self, css_px: f64) -> f64 {
-        css_px * self.dpr * self.text_scale
+        css_px * self.margin_scale(0.0)
+    }
+
+    /// Device pixels per CSS pixel of the axes' margins, labels and text: devicePixelRatio ×
+    /// the text scale, reduced so that the margins (`right_margin_css` beyond the usual ones)
+    /// never take more than 45% of the canvas's width or half its height: large text on a
+    /// narrow phone enlarges the text less instead of leaving no room for the data.
+    pub fn margin_scale(&self, right_margin_css: f64) -> f64 {
+        let (w, h) = self.size();
+        let room_x = 0.45 * w / (MARGINS_X_CSS + right_margin_css);
+        let room_y = 0.5 * h / MARGINS_Y_CSS;
+        (self.dpr * self.text_scale).min(room_x).min(room_y)
     }
 
     pub fn clear_hot(&self) {
@@ -144,7 +174,7 @@ impl LayeredCanvas {
             CanvasBackend::with_canvas_object(self.cold.clone()).ok_or("no 2D context")?;
         let root: DrawingArea<CanvasBackend, Shift> = backend.into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let dpr = self.dpr * self.text_scale;
+        let dpr = self.margin_scale(right_margin_css);
         let font = (FONT, 13.0 * dpr).into_font();
         let mut chart = ChartBuilder::on(&root)
             .margin_top((10.0 * dpr) as i32)
@@ -182,6 +212,40 @@ impl LayeredCanvas {
         Ok(PlotArea { px, py, x, y })
     }
 
+    /// The width the data will get between the axes' margins (device pixels), before drawing.
+    pub fn data_width(&self, right_margin_css: f64) -> f64 {
+        self.size().0 - (MARGINS_X_CSS + right_margin_css) * self.margin_scale(right_margin_css)
+    }
+
+    /// The first of `descs` that fits along the y axis at the axes' font (the canvas's height
+    /// less the x axis's margins), or the last: a long axis title would be cut off at both
+    /// ends on a short plot.
+    pub fn fitting_y_desc<'a>(&self, descs: &[&'a str], right_margin_css: f64) -> &'a str {
+        let scale = self.margin_scale(right_margin_css);
+        self.first_fitting(descs, self.size().1 - MARGINS_Y_CSS * scale, scale)
+    }
+
+    /// The first of `descs` that fits under the x axis (as wide as the data), or the last.
+    pub fn fitting_x_desc<'a>(&self, descs: &[&'a str], right_margin_css: f64) -> &'a str {
+        let scale = self.margin_scale(right_margin_css);
+        self.first_fitting(descs, self.data_width(right_margin_css), scale)
+    }
+
+    /// The first of `descs` at most `room` device pixels long at the axes' font (13 CSS px ×
+    /// `scale`), or the last.
+    fn first_fitting<'a>(&self, descs: &[&'a str], room: f64, scale: f64) -> &'a str {
+        let Ok(ctx) = context(&self.cold) else {
+            return descs.last().copied().unwrap_or_default();
+        };
+        ctx.set_font(&format!("{}px {FONT}", 13.0 * scale));
+        descs
+            .iter()
+            .copied()
+            .find(|d| ctx.measure_text(d).is_ok_and(|m| m.width() <= room))
+            .or_else(|| descs.last().copied())
+            .unwrap_or_default()
+    }
+
     /// Writes the plot area into the hot canvas's `data-area` (device pixels x0, x1, y0, y1, then
     /// the data ranges x0, x1, y0, y1), so that tests can map data onto pixels.
     pub fn publish_area(&self, area: &PlotArea) {
@@ -202,7 +266,7 @@ impl LayeredCanvas {
     /// The cold layer's context with text state reset: plotters leaves its own alignment,
     /// baseline and font on the shared context.
     pub fn cold_context(&self) -> Result<CanvasRenderingContext2d, String> {
-        let ctx = context(&self.cold).map_err(|e| format!("{e:?}"))?;
+        let ctx = context(&self.cold).map_err(|e| js_error_text(&e))?;
         ctx.set_text_align("left");
         ctx.set_text_baseline("alphabetic");
         ctx.set_font(&format!("{}px {FONT}", self.font(12.0)));

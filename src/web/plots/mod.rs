@@ -12,6 +12,7 @@ pub mod loss_plot;
 pub mod perturbation_plot;
 pub mod phase_aids;
 pub mod phase_portrait;
+pub mod plot_labels;
 pub mod prc_plot;
 pub mod sensitivity_plot;
 
@@ -59,6 +60,37 @@ impl Plots {
             ensemble,
             tooltip,
         })
+    }
+
+    /// Shows the tooltip (its text already set) near the pointer at (`x`, `y`), CSS pixels in
+    /// the phase portrait: below and right of it, or above or left where it would leave the
+    /// plot (on a phone it would run off the screen).
+    pub fn place_tooltip(&self, x: f64, y: f64) {
+        let tooltip = &self.tooltip;
+        tooltip.set_hidden(false);
+        let (w, h) = (
+            tooltip.offset_width() as f64,
+            tooltip.offset_height() as f64,
+        );
+        let wrapper = &self.phase.canvas.wrapper;
+        let (room_w, room_h) = (
+            wrapper.client_width() as f64,
+            wrapper.client_height() as f64,
+        );
+        let gap = 14.0;
+        let left = if x + gap + w <= room_w {
+            x + gap
+        } else {
+            (x - gap - w).max(0.0)
+        };
+        let top = if y + gap + h <= room_h {
+            y + gap
+        } else {
+            (y - gap - h).max(0.0)
+        };
+        let style = tooltip.style();
+        let _ = style.set_property("left", &format!("{left}px"));
+        let _ = style.set_property("top", &format!("{top}px"));
     }
 
     /// The layered canvases (for resizing and the text scale; the ensemble strip has its own).

@@ -181,11 +181,14 @@ impl PerturbationPlot {
         } else {
             (-4.0, 0.0)
         };
+        let y_desc = self
+            .canvas
+            .fitting_y_desc(&["‖deviation‖ (log)", "‖deviation‖"], 10.0);
         let area = match self.canvas.draw_axes(
             0.0..horizon,
             y_lo..y_hi,
             "time after the kick",
-            "‖deviation‖ (log)",
+            y_desc,
             10.0,
             &|v| {
                 if (v - v.round()).abs() < 1e-9 {

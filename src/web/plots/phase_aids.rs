@@ -3,9 +3,15 @@
 //! type.
 
 use super::layered_canvas::PlotArea;
+use super::plot_labels::{Corner, LabelPlacer};
 use crate::dynamics::phase_plane::{classify, direction_field};
 use crate::systems::system::System;
 use web_sys::CanvasRenderingContext2d;
+
+/// The nullclines' colour (dashed lines and labels).
+const NULLCLINE_COLOR: &str = "#7a5195";
+/// The equilibrium's colour (cross and label).
+const EQUILIBRIUM_COLOR: &str = "#b4003c";
 
 /// Phase-plane aids drawn on the cold layer, each toggled from the tools panel.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -71,15 +77,14 @@ pub fn draw_direction_field(
     }
 }
 
-/// The Lotka–Volterra nullclines through the equilibrium `eq`, dashed and labelled.
+/// The Lotka–Volterra nullclines through the equilibrium `eq`, dashed (labelled by
+/// [`label_nullclines`]).
 pub fn draw_nullclines(ctx: &CanvasRenderingContext2d, area: &PlotArea, eq: [f64; 2], dpr: f64) {
     let dash = js_sys::Array::of2(&(6.0 * dpr).into(), &(4.0 * dpr).into());
     let _ = ctx.set_line_dash(&dash);
     ctx.set_line_width(1.5 * dpr);
-    ctx.set_stroke_style_str("#7a5195");
-    ctx.set_fill_style_str("#7a5195");
-    let (nx, _) = area.to_px(eq[0], 0.0);
-    let (_, ny) = area.to_px(0.0, eq[1]);
+    ctx.set_stroke_style_str(NULLCLINE_COLOR);
+    let (nx, ny) = area.to_px(eq[0], eq[1]);
     ctx.begin_path();
     ctx.move_to(nx, area.py.start as f64);
     ctx.line_to(nx, area.py.end as f64);
@@ -87,32 +92,54 @@ pub fn draw_nullclines(ctx: &CanvasRenderingContext2d, area: &PlotArea, eq: [f64
     ctx.line_to(area.px.end as f64, ny);
     ctx.stroke();
     let _ = ctx.set_line_dash(&js_sys::Array::new());
-    let _ = ctx.fill_text(
+}
+
+/// The nullclines' labels: at the top of the vertical one, at the right end of the horizontal
+/// one (or the left end where that is taken).
+pub fn label_nullclines(placer: &mut LabelPlacer, area: &PlotArea, eq: [f64; 2], dpr: f64) {
+    let (nx, ny) = area.to_px(eq[0], eq[1]);
+    let gap = 4.0 * dpr;
+    let corners = [Corner::BelowRight, Corner::BelowLeft];
+    placer.place(
         "x = γ/δ: dy/dt = 0",
-        nx + 4.0 * dpr,
-        area.py.start as f64 + 14.0 * dpr,
+        (nx, area.py.start as f64),
+        gap,
+        &corners,
+        NULLCLINE_COLOR,
     );
-    ctx.set_text_align("right");
-    let _ = ctx.fill_text(
+    placer.place(
         "y = α/β: dx/dt = 0",
-        area.px.end as f64 - 4.0 * dpr,
-        ny - 4.0 * dpr,
+        (area.px.end as f64, ny),
+        gap,
+        &[Corner::AboveLeft, Corner::BelowLeft],
+        NULLCLINE_COLOR,
     );
-    ctx.set_text_align("left");
+    if placer.placed.last().is_some_and(|l| l.lines.len() > 1) {
+        // Crowded at the right end: try the left end of the line.
+        placer.placed.pop();
+        placer.place(
+            "y = α/β: dx/dt = 0",
+            (area.px.start as f64, ny),
+            gap,
+            &[Corner::AboveRight, Corner::BelowRight],
+            NULLCLINE_COLOR,
+        );
+    }
 }
 
 /// A cross at the equilibrium `eq`, labelled with its coordinates and, on the phase plane of a
-/// 2-D system (`planar`), its type.
+/// 2-D system (`planar`), its type; the label goes where `placer` finds room.
 pub fn draw_equilibrium(
     ctx: &CanvasRenderingContext2d,
     area: &PlotArea,
     system: &dyn System,
     (eq, planar): ([f64; 2], bool),
     dpr: f64,
+    placer: &mut LabelPlacer,
 ) {
     let (ex, ey) = area.to_px(eq[0], eq[1]);
     let r = 6.0 * dpr;
-    ctx.set_stroke_style_str("#b4003c");
+    ctx.set_stroke_style_str(EQUILIBRIUM_COLOR);
     ctx.set_line_width(2.0 * dpr);
     ctx.begin_path();
     ctx.move_to(ex - r, ey);
@@ -130,9 +157,16 @@ pub fn draw_equilibrium(
     } else {
         format!("equilibrium ({:.2}, {:.2})", eq[0], eq[1])
     };
-    ctx.set_stroke_style_str("rgba(255, 255, 255, 0.85)");
-    ctx.set_line_width(3.0 * dpr);
-    let _ = ctx.stroke_text(&label, ex + r + 3.0 * dpr, ey - r);
-    ctx.set_fill_style_str("#b4003c");
-    let _ = ctx.fill_text(&label, ex + r + 3.0 * dpr, ey - r);
+    placer.place(
+        &label,
+        (ex, ey),
+        r,
+        &[
+            Corner::BelowRight,
+            Corner::AboveRight,
+            Corner::BelowLeft,
+            Corner::AboveLeft,
+        ],
+        EQUILIBRIUM_COLOR,
+    );
 }

@@ -2,14 +2,20 @@
 //! shaded ImageData field, the clean orbit and the equilibrium. Hot layer: every noisy
 //! observation as a dot coloured by its attention (viridis), and the colorbar.
 
-use super::layered_canvas::{context, padded, polyline, LayeredCanvas, PlotArea, FONT};
-use super::phase_aids::{draw_direction_field, draw_equilibrium, draw_nullclines, Aids};
+use super::layered_canvas::{
+    context, js_error_text, padded, polyline, LayeredCanvas, PlotArea, FONT,
+};
+use super::phase_aids::{
+    draw_direction_field, draw_equilibrium, draw_nullclines, label_nullclines, Aids,
+};
+use super::plot_labels::{draw_labels, LabelPlacer, PlotLabel};
 use crate::dynamics::level_sets::shade_level_sets;
 use crate::lab::colormap::{css_hex, level, level_colors, LEVELS};
 use crate::lab::session::{DataSource, Session};
 use crate::lab::url_state::projection_fits;
 use crate::systems::catalogue::SystemKind;
 use crate::systems::system::LyapunovFunction;
+use std::fmt::Write;
 use std::ops::Range;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
@@ -17,6 +23,12 @@ use web_sys::{CanvasRenderingContext2d, Document, HtmlCanvasElement, ImageData};
 
 /// Right margin (CSS px) that holds the colorbar.
 const COLORBAR_MARGIN: f64 = 78.0;
+/// The colour bar's range is widened by this share of the attention's span on each side when
+/// the attention leaves it, so that it is not rewritten every frame while training spreads it.
+const BAR_HEADROOM: f64 = 0.02;
+/// The colour bar's range is narrowed to the attention's when that spans less than this share
+/// of the bar.
+const BAR_SHRINK: f64 = 0.8;
 
 pub struct PhasePortrait {
     pub canvas: LayeredCanvas,
@@ -28,11 +40,23 @@ pub struct PhasePortrait {
     counts: [usize; LEVELS + 1],
     field: Vec<u8>,
     field_canvas: HtmlCanvasElement,
-    /// Colorbar tick labels, refreshed at the stats rate rather than every frame.
+    /// The attention range the colour bar spans and the colours map (None: uniform, or no
+    /// finite attention): it follows the attention shown, rewritten only when that leaves it or
+    /// fills too little of it (see [`BAR_HEADROOM`], [`BAR_SHRINK`]).
+    bar_range: Option<(f64, f64)>,
+    /// Whether the hot canvas's `data-colorbar` holds the labels drawn.
+    bar_published: bool,
+    /// Colorbar tick labels (attention × N at the ends of the bar), rewritten with the range.
     colorbar_top: String,
     colorbar_bottom: String,
-    /// CSS font for the colorbar labels, rebuilt with the cold layer.
+    /// CSS font for the colorbar labels, and for the labels over the data, rebuilt with the
+    /// cold layer, with the device pixels per CSS pixel of the colour bar's margin.
     label_font: String,
+    aid_font: String,
+    aid_font_px: f64,
+    bar_scale: f64,
+    /// Labels of the phase-plane aids, placed with the cold layer and drawn over the dots.
+    labels: Vec<PlotLabel>,
     pub hovered: Option<usize>,
     pub aids: Aids,
     /// The state coordinates on the (x, y) axes.
@@ -64,9 +88,15 @@ impl PhasePortrait {
             counts: [0; LEVELS + 1],
             field: Vec::new(),
             field_canvas: document.create_element("canvas")?.dyn_into()?,
+            bar_range: None,
+            bar_published: false,
             colorbar_top: String::new(),
             colorbar_bottom: String::new(),
             label_font: String::new(),
+            aid_font: String::new(),
+            aid_font_px: 12.0,
+            bar_scale: 1.0,
+            labels: Vec::new(),
             hovered: None,
             aids: Aids::default(),
             projection: (0, 1),
@@ -112,14 +142,34 @@ impl PhasePortrait {
             draw_direction_field(&ctx, &area, system, dpr);
         }
         let lotka_volterra = session.config().system == SystemKind::LotkaVolterra;
-        if let (true, true, Some(eq)) = (self.aids.nullclines, lotka_volterra && planar, eq) {
+        let nullclines = self.aids.nullclines && lotka_volterra && planar;
+        self.bar_scale = self.canvas.margin_scale(COLORBAR_MARGIN);
+        self.aid_font_px = self.canvas.font(12.0);
+        self.aid_font = format!("{}px {FONT}", self.aid_font_px);
+        ctx.set_font(&self.aid_font);
+        let mut placer = LabelPlacer::new(&ctx, &area, self.aid_font_px);
+        if let (true, Some(eq)) = (nullclines, eq) {
             draw_nullclines(&ctx, &area, eq, dpr);
         }
         if let (true, Some(eq)) = (self.aids.equilibrium, eq) {
-            draw_equilibrium(&ctx, &area, system, (eq, planar), dpr);
+            draw_equilibrium(&ctx, &area, system, (eq, planar), dpr, &mut placer);
         }
+        if let (true, Some(eq)) = (nullclines, eq) {
+            label_nullclines(&mut placer, &area, eq, dpr);
+        }
+        self.labels = placer.placed;
+        // The labels' boxes (device pixels) and texts, for tests: "x,y,w,h,text;…".
+        let boxes: Vec<String> = self
+            .labels
+            .iter()
+            .map(|l| format!("{},{},{},{},{}", l.x, l.y, l.w, l.h, l.lines.join(" ")))
+            .collect();
+        let _ = self
+            .canvas
+            .hot
+            .set_attribute("data-labels", &boxes.join(";"));
+        self.label_font = format!("{}px {FONT}", 11.0 * self.bar_scale);
         self.draw_colorbar_title(&ctx, &area);
-        self.label_font = format!("{}px {FONT}", self.canvas.font(11.0));
         self.canvas.publish_area(&area);
         self.area = Some(area);
         Ok(())
@@ -139,6 +189,10 @@ impl PhasePortrait {
             (area.width() / scale).ceil() as usize,
             (area.height() / scale).ceil() as usize,
         );
+        if fw == 0 || fh == 0 {
+            // No room on screen (a collapsed or hidden plot): ImageData cannot be empty.
+            return Ok(());
+        }
         let v_eq = v.value(&eq);
         let start = session.clean().row(0);
         let v_orbit = v.value(start.as_slice().expect("contiguous rows"));
@@ -156,11 +210,11 @@ impl PhasePortrait {
         self.field_canvas.set_height(fh as u32);
         let image =
             ImageData::new_with_u8_clamped_array_and_sh(Clamped(&self.field), fw as u32, fh as u32)
-                .map_err(|e| format!("{e:?}"))?;
-        let field_ctx = context(&self.field_canvas).map_err(|e| format!("{e:?}"))?;
+                .map_err(|e| js_error_text(&e))?;
+        let field_ctx = context(&self.field_canvas).map_err(|e| js_error_text(&e))?;
         field_ctx
             .put_image_data(&image, 0.0, 0.0)
-            .map_err(|e| format!("{e:?}"))?;
+            .map_err(|e| js_error_text(&e))?;
         ctx.set_image_smoothing_enabled(true);
         ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
             &self.field_canvas,
@@ -169,16 +223,18 @@ impl PhasePortrait {
             area.width(),
             area.height(),
         )
-        .map_err(|e| format!("{e:?}"))
+        .map_err(|e| js_error_text(&e))
     }
 
-    /// The colorbar's title, rotated along it (static: it changes with the head only).
+    /// The colorbar's title, rotated along it, right of its numbers (static: it changes with
+    /// the head only).
     fn draw_colorbar_title(&self, ctx: &CanvasRenderingContext2d, area: &PlotArea) {
-        let dpr = self.canvas.dpr;
+        let s = self.bar_scale;
         let (bx, _, _, _) = self.colorbar_rect(area);
         ctx.set_fill_style_str("#1e1e23");
+        ctx.set_font(&format!("{}px {FONT}", 12.0 * s));
         ctx.save();
-        let _ = ctx.translate(bx + 44.0 * dpr, (area.py.start + area.py.end) as f64 / 2.0);
+        let _ = ctx.translate(bx + 66.0 * s, (area.py.start + area.py.end) as f64 / 2.0);
         let _ = ctx.rotate(-std::f64::consts::FRAC_PI_2);
         ctx.set_text_align("center");
         let label = match self.head {
@@ -200,27 +256,45 @@ impl PhasePortrait {
     }
 
     fn colorbar_rect(&self, area: &PlotArea) -> (f64, f64, f64, f64) {
-        let dpr = self.canvas.dpr;
-        let x = area.px.end as f64 + 10.0 * dpr;
-        (x, area.py.start as f64, 14.0 * dpr, area.height())
+        let s = self.bar_scale;
+        let x = area.px.end as f64 + 8.0 * s;
+        (x, area.py.start as f64, 12.0 * s, area.height())
     }
 
-    /// Updates the colorbar's tick labels (N·a at the ends of the scale).
-    pub fn update_labels(&mut self, a: &[f64]) {
-        let n = a.len() as f64;
-        let (lo, hi) = a
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-                (lo.min(v), hi.max(v))
-            });
+    /// Keeps the colour bar's range in step with the attention shown, whose finite values
+    /// span `lo..hi` over `n` points: widened (with headroom) when the attention leaves it,
+    /// narrowed when the attention fills less than [`BAR_SHRINK`] of it, and then its labels
+    /// (attention × N) and the hot canvas's `data-colorbar` rewritten; otherwise untouched.
+    fn follow_range(&mut self, lo: f64, hi: f64, n: usize) {
+        let wanted = (lo.is_finite() && hi > lo).then_some((lo, hi));
+        let keep = match (self.bar_range, wanted) {
+            (Some((b_lo, b_hi)), Some((lo, hi))) => {
+                lo >= b_lo && hi <= b_hi && hi - lo >= BAR_SHRINK * (b_hi - b_lo)
+            }
+            (None, None) => !self.colorbar_top.is_empty(),
+            _ => false,
+        };
+        if keep {
+            return;
+        }
+        self.bar_range = wanted.map(|(lo, hi)| {
+            let pad = BAR_HEADROOM * (hi - lo);
+            (lo - pad, hi + pad)
+        });
         self.colorbar_top.clear();
         self.colorbar_bottom.clear();
-        if hi > lo {
-            self.colorbar_top.push_str(&format!("{:.4}", hi * n));
-            self.colorbar_bottom.push_str(&format!("{:.4}", lo * n));
-        } else {
-            self.colorbar_top.push_str("uniform");
+        let n = n as f64;
+        match self.bar_range {
+            Some((lo, hi)) => {
+                // Enough decimals to tell the ends apart, four at least.
+                let digits = (2.0 - ((hi - lo) * n).log10().floor()).clamp(4.0, 9.0) as usize;
+                let _ = write!(self.colorbar_top, "{:.*}", digits, hi * n);
+                let _ = write!(self.colorbar_bottom, "{:.*}", digits, lo * n);
+            }
+            None if lo.is_finite() => self.colorbar_top.push_str("uniform"),
+            None => self.colorbar_top.push('—'),
         }
+        self.bar_published = false;
     }
 
     /// The observations coloured by `attention` (the session's, or one head's), min–max
@@ -264,6 +338,8 @@ impl PhasePortrait {
             ctx.set_line_width(2.0 * dpr);
             polyline(ctx, area, self.overlay.iter().copied(), FIT_COLOR);
         }
+        ctx.set_font(&self.aid_font);
+        draw_labels(ctx, &self.labels, self.aid_font_px);
         if let Some(i) = self.hovered.filter(|&i| i < n) {
             let (px, py) = area.to_px(obs[[i, cx]], obs[[i, cy]]);
             ctx.set_stroke_style_str("#000");
@@ -273,26 +349,28 @@ impl PhasePortrait {
             ctx.stroke();
         }
         ctx.restore();
-        self.draw_colorbar(area);
+        // A copy of the area (ranges only, no allocation): the colorbar may update `self`.
+        let area = area.clone();
+        self.draw_colorbar(&area);
     }
 
     /// Counting sort of the points by colour level into `order` (level boundaries in `counts`),
-    /// so that each level is one fill and high attention is drawn last (on top). Reuses its
-    /// buffers: no allocation once they have grown to the data.
+    /// so that each level is one fill and high attention is drawn last (on top); the levels
+    /// map the colour bar's range, which first follows the attention. Reuses its buffers: no
+    /// allocation once they have grown to the data (and none while the bar's range holds).
     fn order_by_level(&mut self, attention: &[f64]) {
         let (lo, hi) = attention
             .iter()
+            .filter(|v| v.is_finite())
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
                 (lo.min(v), hi.max(v))
             });
-        let span = hi - lo;
+        self.follow_range(lo, hi, attention.len());
+        let range = self.bar_range;
         self.levels.clear();
-        self.levels.extend(attention.iter().map(|&a| {
-            if span > 0.0 {
-                level((a - lo) / span) as u8
-            } else {
-                (LEVELS / 2) as u8
-            }
+        self.levels.extend(attention.iter().map(|&a| match range {
+            Some((lo, hi)) if a.is_finite() => level((a - lo) / (hi - lo)) as u8,
+            _ => (LEVELS / 2) as u8,
         }));
         self.counts = [0; LEVELS + 1];
         for &l in &self.levels {
@@ -309,10 +387,16 @@ impl PhasePortrait {
         }
     }
 
-    /// The colorbar on the hot layer, low attention at the bottom, with its tick labels.
-    fn draw_colorbar(&self, area: &PlotArea) {
+    /// The colorbar on the hot layer, low attention at the bottom, with its tick labels; the
+    /// labels drawn go into the hot canvas's `data-colorbar` ("bottom,top") when they change.
+    fn draw_colorbar(&mut self, area: &PlotArea) {
+        if !self.bar_published {
+            let text = format!("{},{}", self.colorbar_bottom, self.colorbar_top);
+            let _ = self.canvas.hot.set_attribute("data-colorbar", &text);
+            self.bar_published = true;
+        }
         let ctx = &self.canvas.hot_ctx;
-        let dpr = self.canvas.dpr;
+        let s = self.bar_scale;
         let (bx, by, bw, bh) = self.colorbar_rect(area);
         let cell = bh / LEVELS as f64;
         for l in 0..LEVELS {
@@ -322,8 +406,8 @@ impl PhasePortrait {
         ctx.set_fill_style_str("#3c3c43");
         ctx.set_font(&self.label_font);
         ctx.set_text_align("left");
-        let _ = ctx.fill_text(&self.colorbar_top, bx + bw + 4.0 * dpr, by + 10.0 * dpr);
-        let _ = ctx.fill_text(&self.colorbar_bottom, bx + bw + 4.0 * dpr, by + bh);
+        let _ = ctx.fill_text(&self.colorbar_top, bx + bw + 3.0 * s, by + 10.0 * s);
+        let _ = ctx.fill_text(&self.colorbar_bottom, bx + bw + 3.0 * s, by + bh);
     }
 
     /// Where observation `i` is drawn, in CSS pixels of the canvas.

@@ -56,21 +56,14 @@ impl SensitivityPlot {
         // The times as given: 0 to t_end simulated, the data's own (1900–1920) imported.
         let t_start = session.times().first().copied().unwrap_or(0.0);
         let t_end = session.times().last().copied().unwrap_or(1.0);
-        let area = self.canvas.draw_axes(
-            t_start..t_end,
-            -0.05..1.25,
-            "time t",
-            "min–max normalised: (v − min)/(max − min)",
+        let y_desc = self.canvas.fitting_y_desc(
+            &[
+                "min–max normalised: (v − min)/(max − min)",
+                "(v − min)/(max − min)",
+                "normalised",
+            ],
             14.0,
-            &|v| {
-                if *v > 1.001 {
-                    String::new()
-                } else {
-                    format!("{v:.1}")
-                }
-            },
-        )?;
-        normalise_min_max(session.sensitivity(), &mut self.dvdn_normalised);
+        );
         let measure = session.config().measure;
         let legend = measure_legend(measure, session.config().tau);
         // A measure constant up to rounding is drawn flat at 0.5, and says so.
@@ -85,17 +78,46 @@ impl SensitivityPlot {
             .canvas
             .hot
             .set_attribute("data-measure-flat", if flat { "true" } else { "false" });
-        let label = format!("Attention and {legend} against time, each min-max normalised");
-        let _ = self.canvas.hot.set_attribute("aria-label", &label);
-        // Legend, in the headroom above 1.
-        let ctx = self.canvas.cold_context()?;
-        let dpr = self.canvas.dpr;
-        let (x0, y0) = area.to_px(t_start, 1.16);
-        let mut x = x0 + 8.0 * dpr;
-        for (color, text) in [
+        let entries = [
             (ATTENTION_COLOR, "attention a_t"),
             (DVDN_COLOR, legend.as_str()),
-        ] {
+        ];
+        let ctx = self.canvas.cold_context()?;
+        let dpr = self.canvas.dpr;
+        let width = |text: &str| 22.0 * dpr + ctx.measure_text(text).map_or(80.0, |m| m.width());
+        let one_line: f64 = entries.iter().map(|(_, t)| width(t) + 16.0 * dpr).sum();
+        // On a narrow plot the legend takes two lines, in more headroom above 1.
+        let two_lines = one_line > self.canvas.data_width(14.0);
+        let area = self.canvas.draw_axes(
+            t_start..t_end,
+            -0.05..if two_lines { 1.45 } else { 1.25 },
+            "time t",
+            y_desc,
+            14.0,
+            &|v| {
+                if *v > 1.001 {
+                    String::new()
+                } else {
+                    format!("{v:.1}")
+                }
+            },
+        )?;
+        normalise_min_max(session.sensitivity(), &mut self.dvdn_normalised);
+        let label = format!("Attention and {legend} against time, each min-max normalised");
+        let _ = self.canvas.hot.set_attribute("aria-label", &label);
+        // Legend, in the headroom above 1 (plotters left its own text state on the context).
+        let ctx = self.canvas.cold_context()?;
+        let line = self.canvas.font(16.0);
+        let (x0, mut y0) = area.to_px(t_start, 1.16);
+        if two_lines {
+            y0 = area.py.start as f64 + 0.9 * line;
+        }
+        let mut x = x0 + 8.0 * dpr;
+        for (k, (color, text)) in entries.into_iter().enumerate() {
+            if two_lines && k > 0 {
+                x = x0 + 8.0 * dpr;
+                y0 += line;
+            }
             ctx.set_stroke_style_str(color);
             ctx.set_line_width(2.5 * dpr);
             ctx.begin_path();
@@ -165,7 +187,8 @@ impl SensitivityPlot {
                 let (x, _) = area.to_px(times[i], 0.0);
                 ctx.set_stroke_style_str(color);
                 ctx.begin_path();
-                ctx.move_to(x, area.py.start as f64 + 26.0 * dpr);
+                // From just above 1, under the legend.
+                ctx.move_to(x, area.to_px(0.0, 1.08).1);
                 ctx.line_to(x, area.py.end as f64);
                 ctx.stroke();
             }

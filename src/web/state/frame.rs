@@ -47,6 +47,7 @@ impl Lab {
         let held = self.hold_hot_redraw(stamp_ms); // reduced motion: fewer redraws
         self.draw();
         self.dirty.hot |= held;
+        self.record_frame();
         self.work_clock();
         self.refresh_stats(stamp_ms);
         self.refresh_why();
@@ -170,8 +171,6 @@ impl Lab {
         }
         if std::mem::take(&mut self.dirty.phase_cold) {
             plots.phase.head = self.view.head;
-            let attention = self.view.shown_attention(&self.session);
-            plots.phase.update_labels(attention);
             errors.extend(plots.phase.draw_cold(&self.session).err());
             self.dirty.hot = true;
         }
@@ -197,7 +196,7 @@ impl Lab {
         }
     }
 
-    /// Rewrites the stats and the colorbar labels after a deliberate action at once, and after
+    /// Rewrites the stats after a deliberate action at once, and after
     /// training at most every STATS_INTERVAL_MS while playing.
     fn refresh_stats(&mut self, stamp_ms: f64) {
         let due = stamp_ms - self.last_stats_ms >= STATS_INTERVAL_MS;
@@ -208,8 +207,6 @@ impl Lab {
             self.stats
                 .update(&self.session, fps, frame_ms, steps_per_second);
             self.refresh_readings();
-            let attention = self.view.shown_attention(&self.session);
-            self.plots.phase.update_labels(attention);
             self.last_stats_ms = stamp_ms;
             self.dirty.stats = false;
         } else if self.dirty.ensemble {

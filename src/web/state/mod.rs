@@ -39,6 +39,7 @@ mod links;
 mod pending_change;
 mod pointer;
 mod readings;
+mod record_frame;
 mod reweighting;
 mod settings;
 
@@ -48,6 +49,8 @@ use super::accessibility::Accessibility;
 use super::notice::Notice;
 use super::page::{Explain, Page};
 use super::panels::controls::Controls;
+use super::panels::controls_drawer::ControlsDrawer;
+use super::panels::record_clip::RecordClip;
 use super::panels::stats::{FrameTiming, StatsPanel};
 use super::panels::status_line::StatusLine;
 use super::panels::tools::ToolsPanel;
@@ -155,7 +158,11 @@ pub struct Lab {
     requests: Requests,
     dirty: Dirty,
     pub controls: Controls,
+    /// The control panel as a drawer on a phone.
+    pub drawer: ControlsDrawer,
     pub tools: ToolsPanel,
+    /// "Record a clip": the figure as a WebM video.
+    pub record: RecordClip,
     stats: StatsPanel,
     status: StatusLine,
     pub plots: Plots,
@@ -210,7 +217,9 @@ impl Lab {
                 ..Dirty::default()
             },
             controls: page.controls,
+            drawer: page.drawer,
             tools: page.tools,
+            record: page.record,
             stats: page.stats,
             status: page.status,
             plots: page.plots,

@@ -34,12 +34,9 @@ impl Lab {
 
     /// Shows `text` in the tooltip next to (`x`, `y`), CSS pixels of the portrait.
     pub(super) fn place_tooltip(&self, x: f64, y: f64, text: &str) {
-        let tooltip = &self.plots.tooltip;
-        tooltip.set_text_content(Some(text));
-        let style = tooltip.style();
-        let _ = style.set_property("left", &format!("{}px", x + 14.0));
-        let _ = style.set_property("top", &format!("{}px", y + 14.0));
-        tooltip.set_hidden(false);
+        self.plots.tooltip.set_text_content(Some(text));
+        // Beside (x, y), flipped to the other side where it would leave the plot.
+        self.plots.place_tooltip(x, y);
     }
 
     /// The pointer left the phase portrait.
