@@ -1,9 +1,9 @@
-//! Building the clean side of a session ([`CleanData`]) a slice at a time, so that the page can
+//! Building the clean side of a session (`CleanData`) a slice at a time, so that the page can
 //! spread a long orbit and its FTLE over animation frames: the transient and the start, the
-//! trajectory (one output interval per unit), ∂V/∂n and the period (one unit), then the
-//! sensitivity measure (one sampling interval per unit for the FTLE and normal growth). The
-//! result is bit-identical however the work is sliced: [`CleanData::build`] is this build run in
-//! one go.
+//! trajectory (one output interval per unit), ∂V/∂n (one unit), the period (one grid interval of
+//! its scan per unit), then the sensitivity measure (one sampling interval per unit for the FTLE
+//! and normal growth). The result is bit-identical however the work is sliced: [`build_clean`]
+//! is this build run in one go.
 
 use crate::dynamics::orbit_period::PeriodScan;
 use crate::dynamics::resumable_integration::IntegrationRun;
@@ -276,4 +276,10 @@ fn build_system(config: &Config) -> Result<Box<dyn System>, SessionError> {
         .system
         .build(config.system_values())
         .map_err(SessionError::Integration)
+}
+
+/// Builds `config`'s clean side from `source` in one go ([`CleanBuild`] sliced over frames gives
+/// the same bits).
+pub(crate) fn build_clean(config: &Config, source: &DataSource) -> Result<CleanData, SessionError> {
+    CleanBuild::new(config, source)?.finish()
 }

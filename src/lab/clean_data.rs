@@ -4,7 +4,6 @@
 
 use crate::dynamics::orbit_period::measure_period;
 use crate::dynamics::rk4::{integrate, Trajectory};
-use crate::lab::clean_build::CleanBuild;
 use crate::lab::config::Config;
 use crate::lab::session_error::SessionError;
 use crate::measures::measure::{normal_derivative_at_observed, Measure, MeasureAt};
@@ -23,11 +22,6 @@ pub(crate) struct CleanData {
 }
 
 impl CleanData {
-    /// Builds the clean side in one go ([`CleanBuild`] sliced over frames gives the same bits).
-    pub(crate) fn build(config: &Config, source: &DataSource) -> Result<Self, SessionError> {
-        CleanBuild::new(config, source)?.finish()
-    }
-
     /// A copy (the system rebuilt from `config`, which must be the config this was built from
     /// up to the noise).
     pub(crate) fn duplicate(&self, config: &Config) -> Result<Self, SessionError> {

@@ -10,11 +10,10 @@ use crate::analysis::metrics::{Metrics, MetricsWorkspace};
 use crate::analysis::sign_test::SignEvidence;
 use crate::analysis::verdict::{setting_verdict, VerdictContext};
 use crate::dynamics::rk4::Trajectory;
-use crate::lab::clean_build::CleanBuild;
+use crate::lab::clean_build::build_clean;
 use crate::lab::clean_data::CleanData;
 pub use crate::lab::clean_data::DataSource;
 use crate::lab::config::Config;
-use crate::lab::session_change::{CleanChange, SessionChange};
 pub use crate::lab::session_error::SessionError;
 use crate::measures::measure::MeasureAt;
 use crate::models::attention_model::{AttentionModel, TrainingData};
@@ -48,27 +47,28 @@ impl Recomputed {
 
 /// The lab state. See the module documentation.
 pub struct Session {
-    config: Config,
-    source: DataSource,
-    clean: CleanData,
-    observations: Array2<f64>,
-    model: Box<dyn AttentionModel>,
-    trainer: Trainer,
+    pub(super) config: Config,
+    pub(super) source: DataSource,
+    pub(super) clean: CleanData,
+    pub(super) observations: Array2<f64>,
+    pub(super) model: Box<dyn AttentionModel>,
+    pub(super) trainer: Trainer,
     /// Scratch for the once-per-refresh loss.
-    gradient: Vec<f64>,
-    attention: Vec<f64>,
-    metrics: Metrics,
-    workspace: MetricsWorkspace,
-    /// Counts the changes of config and data: a [`SessionChange`] prepared before the last
+    pub(super) gradient: Vec<f64>,
+    pub(super) attention: Vec<f64>,
+    pub(super) metrics: Metrics,
+    pub(super) workspace: MetricsWorkspace,
+    /// Counts the changes of config and data: a
+    /// [`SessionChange`](crate::lab::session_change::SessionChange) prepared before the last
     /// one is recomputed when applied.
-    generation: u64,
+    pub(super) generation: u64,
 }
 
 impl Session {
     pub fn new(config: Config) -> Result<Self, SessionError> {
         config.validate()?;
         let source = DataSource::Simulated;
-        let clean = CleanData::build(&config, &source)?;
+        let clean = build_clean(&config, &source)?;
         Self::assemble(config, source, clean)
     }
 
@@ -147,102 +147,6 @@ impl Session {
         self.apply(change)
     }
 
-    /// Checks `config` against this session and sets up what it recomputes, without doing the
-    /// expensive part yet ([`SessionChange::work`] does it a slice at a time). The session is
-    /// unchanged until [`Session::apply`].
-    pub fn prepare(&self, config: Config) -> Result<SessionChange, SessionError> {
-        config.validate()?;
-        let imported = matches!(self.source, DataSource::Imported(_));
-        if imported && config.system.dim() != self.observations.ncols() {
-            return Err(SessionError::Integration(format!(
-                "the imported data have {} variables and {} has {}: clear the import first",
-                self.observations.ncols(),
-                config.system,
-                config.system.dim()
-            )));
-        }
-        // Imported data keep their observations; only the rates change the target.
-        let rebuild = if imported {
-            !self.config.same_system(&config)
-        } else {
-            self.config.trajectory_differs(&config)
-        };
-        let clean = if rebuild {
-            CleanChange::Rebuild(CleanBuild::new(&config, &self.source)?)
-        } else if self.config.measure_differs(&config) {
-            match config.measure_at {
-                MeasureAt::Observed => CleanChange::RemeasureAtObservations,
-                MeasureAt::Clean => {
-                    CleanChange::Remeasure(CleanBuild::remeasure(&config, &self.clean)?)
-                }
-            }
-        } else {
-            CleanChange::Keep
-        };
-        Ok(SessionChange {
-            config,
-            generation: self.generation,
-            clean,
-        })
-    }
-
-    /// Applies a prepared change, doing whatever work it has left. On error the session is
-    /// unchanged. A change prepared before the session last changed is recomputed from scratch.
-    pub fn apply(&mut self, change: SessionChange) -> Result<Recomputed, SessionError> {
-        if change.generation != self.generation {
-            let fresh = self.prepare(change.config)?;
-            return self.apply(fresh);
-        }
-        let SessionChange { config, clean, .. } = change;
-        let mut done = Recomputed::default();
-        let imported = matches!(self.source, DataSource::Imported(_));
-        match clean {
-            CleanChange::Rebuild(build) => {
-                self.set_clean(build.finish()?);
-                done.trajectory = true;
-            }
-            CleanChange::Remeasure(build) => {
-                self.clean.sensitivity = build.finish()?.sensitivity;
-                self.workspace.reference_changed();
-                done.measure = true;
-            }
-            CleanChange::RemeasureAtObservations => {
-                self.clean.sensitivity = self.clean.measured(&config, Some(&self.observations))?;
-                self.workspace.reference_changed();
-                done.measure = true;
-            }
-            CleanChange::Keep => {}
-        }
-        self.generation += 1;
-        if !imported && (done.trajectory || self.config.observations_differ(&config)) {
-            self.observations =
-                config
-                    .noise
-                    .observe(&self.clean.trajectory.states, config.sigma, config.seed);
-            done.observations = true;
-        }
-        if imported && done.trajectory {
-            done.observations = true; // the same points, but their target moved: retrain
-        }
-        if config.measure_at == MeasureAt::Observed && done.observations {
-            // Validated: ∂V/∂n at the observations cannot fail here.
-            self.clean.sensitivity = self.clean.measured(&config, Some(&self.observations))?;
-            self.workspace.reference_changed();
-            done.measure = true;
-        }
-        let model_changed = self.config.model_differs(&config);
-        // A new learning rate is the suggested way out of a divergence: it allows training again.
-        self.trainer.set_lr(config.lr);
-        self.config = config;
-        if done.observations || model_changed {
-            self.reset_model();
-            done.model = true;
-        } else {
-            self.refresh();
-        }
-        Ok(done)
-    }
-
     /// Trains on an imported series from now on. On error (e.g. the first observation is not a
     /// valid starting state for the Lotka–Volterra target) the session is unchanged.
     pub fn import(&mut self, series: ImportedSeries) -> Result<Recomputed, SessionError> {
@@ -256,7 +160,7 @@ impl Session {
             )));
         }
         let source = DataSource::Imported(Box::new(series));
-        let clean = CleanData::build(&self.config, &source)?;
+        let clean = build_clean(&self.config, &source)?;
         if let DataSource::Imported(series) = &source {
             self.observations = series.observations.clone();
         }
@@ -270,7 +174,7 @@ impl Session {
 
     /// Goes back to simulated data from the current config.
     pub fn clear_import(&mut self) -> Result<Recomputed, SessionError> {
-        let clean = CleanData::build(&self.config, &DataSource::Simulated)?;
+        let clean = build_clean(&self.config, &DataSource::Simulated)?;
         self.observations = self.config.noise.observe(
             &clean.trajectory.states,
             self.config.sigma,
@@ -285,7 +189,7 @@ impl Session {
     }
 
     /// Replaces the clean side; the metrics' cached ranks of ∂V/∂n go with it.
-    fn set_clean(&mut self, clean: CleanData) {
+    pub(super) fn set_clean(&mut self, clean: CleanData) {
         self.clean = clean;
         self.workspace.reference_changed();
     }
@@ -400,7 +304,7 @@ impl Session {
     }
 
     /// Recomputes attention, loss and metrics for the current parameters.
-    fn refresh(&mut self) {
+    pub(super) fn refresh(&mut self) {
         let data = TrainingData {
             noisy: &self.observations,
             clean: &self.clean.trajectory.states,

@@ -10,8 +10,10 @@
 //! where V is flat) reads as a negative correlation between attention and the measure.
 
 use crate::dynamics::rk4::Trajectory;
-use crate::measures::measure_run::MeasureRun;
-use crate::measures::normal_derivative::normal_derivative;
+use crate::measures::ftle::ftle_series;
+use crate::measures::normal_derivative::{normal_derivative, normal_derivative_along};
+use crate::measures::normal_growth::normal_growth_series;
+use crate::measures::phase_response_along::phase_response_along;
 use crate::systems::catalogue::SystemKind;
 use crate::systems::system::System;
 
@@ -139,17 +141,28 @@ impl Measure {
         matches!(self, Measure::Ftle | Measure::NormalGrowth)
     }
 
-    /// The measure at every sample of `trajectory`.
+    /// The measure at every sample of `trajectory` (in one go; [`MeasureRun`] computes the same
+    /// values a slice at a time).
+    ///
+    /// [`MeasureRun`]: crate::measures::measure_run::MeasureRun
     pub fn along<S: System + ?Sized>(
         self,
         system: &S,
         trajectory: &Trajectory,
         tau: f64,
     ) -> Result<Vec<f64>, String> {
-        // |∇V·n|: n = Jf/|f| points to increasing V on counter-clockwise orbits (Lotka–Volterra)
-        // and to decreasing V on clockwise ones (the pendulum); the magnitude is the steepness
-        // the paper's claim is about, with one orientation for every system.
-        MeasureRun::new(self, system, trajectory, tau).finish(system, trajectory)
+        match self {
+            // |∇V·n|: n = Jf/|f| points to increasing V on counter-clockwise orbits (Lotka–Volterra)
+            // and to decreasing V on clockwise ones (the pendulum); the magnitude is the steepness
+            // the paper's claim is about, with one orientation for every system.
+            Measure::NormalDerivative => normal_derivative_along(system, trajectory)
+                .map(|values| values.into_iter().map(f64::abs).collect())
+                .ok_or_else(|| "∂V/∂n is not defined for this system".to_string()),
+            Measure::Ftle => ftle_series(system, trajectory, tau)
+                .map_err(|e| format!("FTLE over τ = {tau}: {e}")),
+            Measure::NormalGrowth => normal_growth_series(system, trajectory, tau),
+            Measure::PhaseResponse => phase_response_along(system, trajectory),
+        }
     }
 }
 

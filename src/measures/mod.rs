@@ -12,5 +12,7 @@ pub mod normal_derivative;
 pub mod normal_growth;
 pub mod phase_response;
 pub mod phase_response_along;
+pub mod propagators;
+pub mod tangent;
 
 pub use measure::Measure;
