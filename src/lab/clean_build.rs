@@ -2,7 +2,7 @@
 //! spread a long orbit and its FTLE over animation frames: the transient and the start, the
 //! trajectory (one output interval per unit), ∂V/∂n (one unit), the period (one grid interval of
 //! its scan per unit), then the sensitivity measure (one sampling interval per unit for the FTLE
-//! and normal growth). The result is bit-identical however the work is sliced: [`build_clean`]
+//! and normal growth). The result is bit-identical however the work is sliced: `build_clean`
 //! is this build run in one go.
 
 use crate::dynamics::orbit_period::PeriodScan;
