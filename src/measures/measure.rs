@@ -152,16 +152,42 @@ impl Measure {
         tau: f64,
     ) -> Result<Vec<f64>, String> {
         match self {
+            Measure::Ftle => {
+                ftle_series(system, trajectory, tau).map_err(|e| self.horizon_error(tau, e))
+            }
+            Measure::NormalGrowth => normal_growth_series(system, trajectory, tau),
+            Measure::NormalDerivative | Measure::PhaseResponse => self
+                .at_once(system, trajectory)
+                .expect("a one-pass measure"),
+        }
+    }
+
+    /// The measures computed in one pass along the trajectory (∂V/∂n, the phase response);
+    /// `None` for those that integrate the tangent system over a horizon.
+    pub(crate) fn at_once<S: System + ?Sized>(
+        self,
+        system: &S,
+        trajectory: &Trajectory,
+    ) -> Option<Result<Vec<f64>, String>> {
+        match self {
             // |∇V·n|: n = Jf/|f| points to increasing V on counter-clockwise orbits (Lotka–Volterra)
             // and to decreasing V on clockwise ones (the pendulum); the magnitude is the steepness
             // the paper's claim is about, with one orientation for every system.
-            Measure::NormalDerivative => normal_derivative_along(system, trajectory)
-                .map(|values| values.into_iter().map(f64::abs).collect())
-                .ok_or_else(|| "∂V/∂n is not defined for this system".to_string()),
-            Measure::Ftle => ftle_series(system, trajectory, tau)
-                .map_err(|e| format!("FTLE over τ = {tau}: {e}")),
-            Measure::NormalGrowth => normal_growth_series(system, trajectory, tau),
-            Measure::PhaseResponse => phase_response_along(system, trajectory),
+            Measure::NormalDerivative => Some(
+                normal_derivative_along(system, trajectory)
+                    .map(|values| values.into_iter().map(f64::abs).collect())
+                    .ok_or_else(|| "∂V/∂n is not defined for this system".to_string()),
+            ),
+            Measure::PhaseResponse => Some(phase_response_along(system, trajectory)),
+            Measure::Ftle | Measure::NormalGrowth => None,
+        }
+    }
+
+    /// The message for a failure integrating the tangent system over the horizon `tau`.
+    pub(crate) fn horizon_error(self, tau: f64, e: impl std::fmt::Display) -> String {
+        match self {
+            Measure::NormalGrowth => format!("normal growth over τ = {tau}: {e}"),
+            _ => format!("FTLE over τ = {tau}: {e}"),
         }
     }
 }

@@ -7,9 +7,7 @@
 use crate::dynamics::rk4::Trajectory;
 use crate::measures::ftle::{ftle_from, PropagatorRun};
 use crate::measures::measure::Measure;
-use crate::measures::normal_derivative::normal_derivative_along;
 use crate::measures::normal_growth::normal_growth_from;
-use crate::measures::phase_response_along::phase_response_along;
 use crate::systems::system::System;
 
 /// A measure along a trajectory, in progress.
@@ -44,7 +42,7 @@ impl MeasureRun {
             Measure::Ftle | Measure::NormalGrowth => {
                 match PropagatorRun::new(system, trajectory, tau) {
                     Ok(run) => Stage::Propagating(run),
-                    Err(e) => Stage::Done(Err(Self::integration_error(measure, tau, e))),
+                    Err(e) => Stage::Done(Err(measure.horizon_error(tau, e))),
                 }
             }
             Measure::NormalDerivative | Measure::PhaseResponse => Stage::Waiting,
@@ -53,13 +51,6 @@ impl MeasureRun {
             measure,
             tau,
             stage,
-        }
-    }
-
-    fn integration_error(measure: Measure, tau: f64, e: impl std::fmt::Display) -> String {
-        match measure {
-            Measure::NormalGrowth => format!("normal growth over τ = {tau}: {e}"),
-            _ => format!("FTLE over τ = {tau}: {e}"),
         }
     }
 
@@ -73,19 +64,15 @@ impl MeasureRun {
     ) -> bool {
         let stage = std::mem::replace(&mut self.stage, Stage::Waiting);
         self.stage = match stage {
-            Stage::Waiting => Stage::Done(match self.measure {
-                Measure::NormalDerivative => normal_derivative_along(system, trajectory)
-                    .map(|values| values.into_iter().map(f64::abs).collect())
-                    .ok_or_else(|| "∂V/∂n is not defined for this system".to_string()),
-                Measure::PhaseResponse => phase_response_along(system, trajectory),
-                Measure::Ftle | Measure::NormalGrowth => {
-                    unreachable!("set up with its propagators")
-                }
-            }),
+            Stage::Waiting => Stage::Done(
+                self.measure
+                    .at_once(system, trajectory)
+                    .expect("set up with its propagators otherwise"),
+            ),
             Stage::Propagating(mut run) => match run.work(system, out_of_time) {
                 Ok(true) => Stage::Integrated(run),
                 Ok(false) => Stage::Propagating(run),
-                Err(e) => Stage::Done(Err(Self::integration_error(self.measure, self.tau, e))),
+                Err(e) => Stage::Done(Err(self.measure.horizon_error(self.tau, e))),
             },
             done => done,
         };
@@ -115,7 +102,7 @@ impl MeasureRun {
                 let propagators = run.finish();
                 match self.measure {
                     Measure::Ftle => ftle_from(&propagators, trajectory, self.tau)
-                        .map_err(|e| Self::integration_error(self.measure, self.tau, e)),
+                        .map_err(|e| self.measure.horizon_error(self.tau, e)),
                     _ => normal_growth_from(system, &propagators, trajectory, self.tau),
                 }
             }
