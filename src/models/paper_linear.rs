@@ -55,8 +55,7 @@ impl PaperLinear {
             .as_slice()
             .expect("observations are contiguous row-major");
         let max = by_dimension!(noisy.ncols(), scores(&self.theta, xs, &mut self.exps));
-        exp_shifted_in_place(&mut self.exps, max);
-        self.exps.iter().sum()
+        exp_shifted_in_place(&mut self.exps, max)
     }
 
     fn scale(&self, n: usize) -> f64 {

@@ -152,8 +152,7 @@ pub(super) fn forward<const D: usize>(theta: &[f64], layout: &Layout, ws: &mut W
                 *a = dot(&mz, zs) + bias;
                 max = max.max(*a);
             }
-            exp_shifted_in_place(row, max);
-            let inv = 1.0 / row.iter().sum::<f64>();
+            let inv = 1.0 / exp_shifted_in_place(row, max);
             let mut zh = [0.0; D];
             for (a, zs) in row.iter_mut().zip(&z[lo..=hi]) {
                 *a *= inv;
