@@ -167,6 +167,55 @@ fn click(id: &str) {
         .click();
 }
 
+/// The model's training step alone (loss, gradient, Adam update) on the session's data, timed
+/// exactly as `benches/training_step.rs` times it natively: the wasm-versus-native figure of
+/// the issue (the page's own per-step figure below also carries the page's work per step).
+#[wasm_bindgen_test]
+fn model_step_as_the_native_bench_times_it() {
+    use lyapunov_lens::lab::config::Config;
+    use lyapunov_lens::lab::session::Session;
+    use lyapunov_lens::models::attention_model::TrainingData;
+    use lyapunov_lens::training::adam::Adam;
+    for n in [1000, 10000] {
+        let session = Session::new(Config {
+            n,
+            ..Config::default()
+        })
+        .unwrap();
+        let data = TrainingData {
+            noisy: session.observations(),
+            clean: session.clean(),
+        };
+        let mut model = Config::default()
+            .model
+            .build(&session.config().model_setup());
+        let mut adam = Adam::new(session.config().lr, model.parameters().len());
+        let mut gradient = vec![0.0; model.parameters().len()];
+        let iters = 2_000_000 / n;
+        // Warm-up: V8 compiles the module once quickly, then again optimised, while it runs.
+        for _ in 0..5 * iters {
+            std::hint::black_box(model.loss_and_gradient(&data, &mut gradient));
+            adam.update(model.parameters_mut(), &gradient);
+        }
+        let mut samples: Vec<f64> = (0..31)
+            .map(|_| {
+                let start = now();
+                for _ in 0..iters {
+                    std::hint::black_box(model.loss_and_gradient(&data, &mut gradient));
+                    adam.update(model.parameters_mut(), &gradient);
+                }
+                (now() - start) * 1000.0 / iters as f64
+            })
+            .collect();
+        samples.sort_by(f64::total_cmp);
+        console_log!(
+            "browser model N={n} us/step={:.2} (loss + gradient + Adam update, median of 31 samples; min {:.2})",
+            samples[15],
+            samples[0]
+        );
+    }
+}
+
 #[wasm_bindgen_test]
 fn per_frame_and_per_step_timings() {
     let app = mount("bench-root");
