@@ -48,7 +48,7 @@ impl Lab {
         self.draw();
         self.dirty.hot |= held;
         self.record_frame();
-        self.work_clock();
+        self.work_clock(start);
         self.refresh_stats(stamp_ms);
         self.refresh_why();
         self.refresh_accessibility(stamp_ms);

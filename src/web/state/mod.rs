@@ -28,6 +28,7 @@ mod accessible_view;
 mod background;
 mod clock_input;
 mod clock_kick;
+mod clock_kicking;
 mod data_choice;
 mod embed_api;
 mod export_import;
