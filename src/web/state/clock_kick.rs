@@ -198,7 +198,10 @@ impl Lab {
                 .map_or_else(|| format!("{system} has no limit cycle"), |e| e.message);
             self.clock_refused(why);
         }
-        self.draw_clock();
+        // A closed panel is drawn when it opens (`fit_clock`).
+        if self.clock.open {
+            self.draw_clock();
+        }
     }
 
     /// No PRC for this system: everything disabled, with the reason.
