@@ -10,7 +10,7 @@
 use super::Lab;
 
 /// The steps of the first draw, one per frame; the frame after the last is an ordinary one.
-const LAST_STEP: u8 = 6;
+const LAST_STEP: u8 = 7;
 
 impl Lab {
     /// This frame's step of the first draw; returns whether the first draw is still under way
@@ -55,8 +55,12 @@ impl Lab {
                 plots.loss.draw_hot(session);
                 drawn
             }
-            6 if std::mem::take(&mut self.dirty.side_plots) => {
+            // The plots below: one each (their own axes and text are the costly part).
+            6 if self.dirty.side_plots => {
                 plots.perturbation.redraw();
+                Ok(())
+            }
+            7 if std::mem::take(&mut self.dirty.side_plots) => {
                 plots.deciles.redraw();
                 Ok(())
             }
