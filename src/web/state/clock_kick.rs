@@ -151,7 +151,7 @@ impl Lab {
 
     /// A new setting (system, rates or initial state) starts the panel over; the measure
     /// becoming the phase response opens it.
-    fn follow_clock_setting(&mut self) {
+    pub(super) fn follow_clock_setting(&mut self) {
         let config = self.session.config();
         let prc = config.measure == Measure::PhaseResponse;
         if prc != self.clock.was_prc {
@@ -198,10 +198,7 @@ impl Lab {
                 .map_or_else(|| format!("{system} has no limit cycle"), |e| e.message);
             self.clock_refused(why);
         }
-        // A closed panel is drawn when it opens (`fit_clock`).
-        if self.clock.open {
-            self.draw_clock();
-        }
+        self.draw_clock();
     }
 
     /// No PRC for this system: everything disabled, with the reason.

@@ -2,15 +2,15 @@
 //! ones (the page's first layout, the canvases' buffers, the fonts): done in one frame they took
 //! 70–150 ms in headless Chromium. Instead, the frame that fits the canvases (the first layout)
 //! draws nothing else, and each following frame draws one layer, in reading order: the phase
-//! portrait's axes, then its orbit, the right-hand plot's, the loss, the plots below. Training,
-//! a change computed over frames, the clock panel and the stats wait for these few frames
-//! (under 10 at 60 fps); the plots appear one after the other where their canvases already
-//! stand, so nothing moves.
+//! portrait's axes, then its orbit, the right-hand plot's, the loss, the plots below, the clock
+//! panel. Training, a change computed over frames and the clock's work wait for these few frames
+//! (under 10 at 60 fps; the stats are written meanwhile); the plots appear one after the other
+//! where their canvases already stand, so nothing moves.
 
 use super::Lab;
 
 /// The steps of the first draw, one per frame; the frame after the last is an ordinary one.
-const LAST_STEP: u8 = 7;
+const LAST_STEP: u8 = 8;
 
 impl Lab {
     /// This frame's step of the first draw; returns whether the first draw is still under way
@@ -62,6 +62,11 @@ impl Lab {
             }
             7 if std::mem::take(&mut self.dirty.side_plots) => {
                 plots.deciles.redraw();
+                Ok(())
+            }
+            // "Kick the clock": its controls and empty plots for this setting.
+            8 => {
+                self.follow_clock_setting();
                 Ok(())
             }
             _ => Ok(()),

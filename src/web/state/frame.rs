@@ -24,6 +24,7 @@ impl Lab {
         }
         // The first frames after load draw a layer each, and nothing else.
         if self.draw_first_frames() {
+            self.refresh_stats(stamp_ms);
             self.timing.record(stamp_ms, now_ms() - start, 0);
             return;
         }
