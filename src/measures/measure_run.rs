@@ -23,7 +23,7 @@ enum Stage {
     /// Nothing computed yet: the one-unit measure (∂V/∂n) waits for the first call to `work`.
     Waiting,
     /// The phase response's cycle and adjoint, in progress.
-    Phase(PhaseResponseRun),
+    Phase(Box<PhaseResponseRun>),
     Propagating(PropagatorRun),
     /// The propagators are done; the values follow in `finish`.
     Integrated(PropagatorRun),
@@ -49,7 +49,9 @@ impl MeasureRun {
                     Err(e) => Stage::Done(Err(measure.horizon_error(tau, e))),
                 }
             }
-            Measure::PhaseResponse => Stage::Phase(PhaseResponseRun::new(system, trajectory)),
+            Measure::PhaseResponse => {
+                Stage::Phase(Box::new(PhaseResponseRun::new(system, trajectory)))
+            }
             Measure::NormalDerivative => Stage::Waiting,
         };
         MeasureRun {
