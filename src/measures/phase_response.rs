@@ -157,7 +157,7 @@ pub fn adjoint_prc<S: System + ?Sized>(
 }
 
 /// Cycle steps per unit of work (Jacobians, or backward adjoint steps).
-const ADJOINT_CHUNK: usize = 256;
+pub const ADJOINT_CHUNK: usize = 256;
 
 /// [`adjoint_prc`] a bounded unit at a time: the Jacobians along the cycle, then the backward
 /// sweeps, [`ADJOINT_CHUNK`] cycle steps per unit, so the page can spread it over frames. Z at
