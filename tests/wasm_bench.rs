@@ -1,8 +1,10 @@
 //! In-browser benchmark: per-frame work and per-step time of the real page, at N = 1000 and
 //! N = 5000, the frame work while the ensemble over noise draws runs in the background, and the
-//! self-attention step time at N = 1000, in headless Chromium. Prints medians; run with `make
-//! bench-browser` (`cargo test --target wasm32-unknown-unknown --release --test wasm_bench --
-//! --nocapture`). It asserts nothing about speed: numbers are for reading, not for passing.
+//! self-attention step time at N = 1000, in headless Chromium; the worst frame while dragging
+//! every slider, and after loading a heavy link, choosing `prc` and kicking the clock. Prints
+//! medians and worst frames; run with `make bench-browser` (`cargo test --target
+//! wasm32-unknown-unknown --release --test wasm_bench -- --nocapture`). It asserts nothing about
+//! speed: numbers are for reading, not for passing.
 //!
 //! Training converges (paper-linear in about 200 steps) and the ensemble fills what a frame's
 //! training budget leaves, so the step timings are taken paused, after the ensemble has
@@ -447,3 +449,7 @@ fn wasm_memory_over_a_long_soak() {
         (now() - start) / 1000.0
     );
 }
+
+/// The first frames after load, choosing `prc`, a kick of the clock.
+#[path = "browser_bench/load_frames.rs"]
+mod load_frames;

@@ -104,94 +104,183 @@ fn resting(previous: &[f64], x: &[f64], window_size: Option<f64>) -> bool {
     moved <= 1e-13 * magnitude || window_size.is_some_and(|s| s <= 1e-9 * magnitude)
 }
 
-/// Integrates from `initial` until the upward crossings of the section (`coordinate` at
-/// `level`) repeat.
-pub fn transient<S: System + ?Sized>(
-    system: &S,
-    initial: &[f64],
+/// The transient in progress, a sample at a time (a unit of work: a few RK4 steps), so the
+/// page can spread it over frames; [`transient`] runs it to the end. The same samples in the
+/// same order however the work is sliced, so the same bits.
+pub struct TransientRun {
     coordinate: usize,
     level: f64,
-) -> Result<Settled, CycleError> {
-    let failed = |e: crate::dynamics::rk4::IntegrationError| {
-        CycleError::new(CycleErrorKind::Failed, e.to_string())
-    };
-    let mut rk4 = Rk4::new(system.dim());
-    let (mut x, mut previous) = (initial.to_vec(), initial.to_vec());
-    let mut t = 0.0;
-    let mut last: Option<(f64, Vec<f64>)> = None;
-    let mut last_period: Option<f64> = None;
-    let mut window = Window::new(&x);
-    let (mut returns, mut change) = (0, f64::INFINITY);
-    let (mut changes, mut sizes) = (Vec::new(), Vec::new());
-    for _ in 0..MAX_TRANSIENT_SAMPLES {
-        let norm = scaled_jacobian_norm(system, &x);
+    rk4: Rk4,
+    x: Vec<f64>,
+    previous: Vec<f64>,
+    t: f64,
+    last: Option<(f64, Vec<f64>)>,
+    last_period: Option<f64>,
+    window: Window,
+    returns: usize,
+    change: f64,
+    changes: Vec<f64>,
+    sizes: Vec<f64>,
+    samples: usize,
+    outcome: Option<Result<Settled, CycleError>>,
+}
+
+impl TransientRun {
+    /// Starts at `initial`, watching the section `coordinate` = `level`; nothing is integrated.
+    pub fn new<S: System + ?Sized>(
+        system: &S,
+        initial: &[f64],
+        coordinate: usize,
+        level: f64,
+    ) -> Self {
+        TransientRun {
+            coordinate,
+            level,
+            rk4: Rk4::new(system.dim()),
+            x: initial.to_vec(),
+            previous: initial.to_vec(),
+            t: 0.0,
+            last: None,
+            last_period: None,
+            window: Window::new(initial),
+            returns: 0,
+            change: f64::INFINITY,
+            changes: Vec::new(),
+            sizes: Vec::new(),
+            samples: 0,
+            outcome: None,
+        }
+    }
+
+    /// Samples until settled (or refused) or until `out_of_time` (asked between samples, after
+    /// at least one) says to stop. Returns whether it is done.
+    pub fn work<S: System + ?Sized>(
+        &mut self,
+        system: &S,
+        out_of_time: &mut dyn FnMut() -> bool,
+    ) -> bool {
+        let mut first = true;
+        while self.outcome.is_none() {
+            if !first && out_of_time() {
+                return false;
+            }
+            first = false;
+            self.outcome = if self.samples < MAX_TRANSIENT_SAMPLES {
+                self.samples += 1;
+                self.sample(system)
+            } else {
+                Some(Err(self.unsettled(system)))
+            };
+        }
+        true
+    }
+
+    /// The returns to the section taken so far.
+    pub fn returns(&self) -> usize {
+        self.returns
+    }
+
+    /// The settled orbit, or why there is none (call once [`TransientRun::work`] returned
+    /// `true`; runs to the end otherwise).
+    pub fn finish<S: System + ?Sized>(mut self, system: &S) -> Result<Settled, CycleError> {
+        while !self.work(system, &mut || false) {}
+        self.outcome.expect("worked to the end above")
+    }
+
+    /// One sample; `Some` when the transient is over.
+    fn sample<S: System + ?Sized>(&mut self, system: &S) -> Option<Result<Settled, CycleError>> {
+        let (coordinate, level) = (self.coordinate, self.level);
+        let (x, previous) = (&mut self.x, &mut self.previous);
+        let norm = scaled_jacobian_norm(system, x);
         let dt = SAMPLE_SCALE / norm.max(1e-12);
-        previous.copy_from_slice(&x);
-        rk4.advance(system, &mut x, t, t + dt).map_err(failed)?;
-        window.add(&x, norm);
+        previous.copy_from_slice(x);
+        if let Err(e) = self.rk4.advance(system, x, self.t, self.t + dt) {
+            return Some(Err(CycleError::new(CycleErrorKind::Failed, e.to_string())));
+        }
+        self.window.add(x, norm);
         let (before, after) = (previous[coordinate] - level, x[coordinate] - level);
-        t += dt;
+        self.t += dt;
+        let t = self.t;
         let crossed = before < 0.0 && after >= 0.0;
-        if resting(&previous, &x, crossed.then(|| window.size())) {
-            return Err(at_rest(system, t));
+        if resting(previous, x, crossed.then(|| self.window.size())) {
+            return Some(Err(at_rest(system, t)));
         }
         if !crossed {
-            continue;
+            return None;
         }
         let frac = before / (before - after);
         let crossing_time = t - dt + frac * dt;
         let point: Vec<f64> = (0..x.len())
             .map(|i| previous[i] + frac * (x[i] - previous[i]))
             .collect();
-        if let Some((t_prev, p_prev)) = &last {
-            returns += 1;
+        if let Some((t_prev, p_prev)) = &self.last {
+            self.returns += 1;
             let period = crossing_time - t_prev;
             let moved = (0..x.len())
                 .map(|i| (point[i] - p_prev[i]).abs())
                 .fold(0.0, f64::max);
-            if let Some(lp) = last_period {
-                change = ((period - lp).abs() / period).max(moved / window.size());
-                if change <= SETTLE {
-                    return Ok(Settled {
+            if let Some(lp) = self.last_period {
+                self.change = ((period - lp).abs() / period).max(moved / self.window.size());
+                if self.change <= SETTLE {
+                    return Some(Ok(Settled {
                         period,
-                        start: window.best.clone(),
-                        max_norm: window.max_norm,
-                        returns,
-                    });
+                        start: self.window.best.clone(),
+                        max_norm: self.window.max_norm,
+                        returns: self.returns,
+                    }));
                 }
             }
-            last_period = Some(period);
-            changes.push(change);
-            sizes.push(window.size());
+            self.last_period = Some(period);
+            self.changes.push(self.change);
+            self.sizes.push(self.window.size());
+            let returns = self.returns;
             if returns >= MAX_RETURNS
-                || returns_needed(&changes).is_some_and(|n| n > (MAX_RETURNS - returns) as f64)
+                || returns_needed(&self.changes).is_some_and(|n| n > (MAX_RETURNS - returns) as f64)
             {
-                break;
+                return Some(Err(self.unsettled(system)));
             }
         }
-        last = Some((crossing_time, point));
-        window = Window::new(&x);
+        self.last = Some((crossing_time, point));
+        self.window = Window::new(&self.x);
+        None
     }
-    if let Some(ratio) = spiralling(&sizes) {
-        return Err(CycleError::new(
+
+    /// The refusal when the returns do not settle: a spiral into an equilibrium, or no trend
+    /// towards settling.
+    fn unsettled<S: System + ?Sized>(&self, system: &S) -> CycleError {
+        let (returns, change, t) = (self.returns, self.change, self.t);
+        if let Some(ratio) = spiralling(&self.sizes) {
+            return CycleError::new(
+                CycleErrorKind::NoLimitCycle,
+                format!(
+                    "{} spirals into an equilibrium (its oscillation shrinks by a factor {ratio:.3} per turn), \
+                     not onto a limit cycle: there is no lasting oscillation whose phase a kick could shift",
+                    system.name()
+                ),
+            );
+        }
+        CycleError::new(
             CycleErrorKind::NoLimitCycle,
             format!(
-                "{} spirals into an equilibrium (its oscillation shrinks by a factor {ratio:.3} per turn), \
-                 not onto a limit cycle: there is no lasting oscillation whose phase a kick could shift",
+                "{} did not settle onto a periodic orbit: after {returns} returns to its Poincaré section (t = {t:.4}) \
+                 the return time or the crossing point still changed by {change:.2e} of the period or of the orbit's \
+                 size per return (settled means ≤ {SETTLE:.0e}), and at its trend it would not settle within \
+                 {MAX_RETURNS} returns. It may be chaotic, or attracted too slowly (near a Hopf bifurcation)",
                 system.name()
             ),
-        ));
+        )
     }
-    Err(CycleError::new(
-        CycleErrorKind::NoLimitCycle,
-        format!(
-            "{} did not settle onto a periodic orbit: after {returns} returns to its Poincaré section (t = {t:.4}) \
-             the return time or the crossing point still changed by {change:.2e} of the period or of the orbit's \
-             size per return (settled means ≤ {SETTLE:.0e}), and at its trend it would not settle within \
-             {MAX_RETURNS} returns. It may be chaotic, or attracted too slowly (near a Hopf bifurcation)",
-            system.name()
-        ),
-    ))
+}
+
+/// Integrates from `initial` until the upward crossings of the section (`coordinate` at
+/// `level`) repeat: [`TransientRun`] in one go.
+pub fn transient<S: System + ?Sized>(
+    system: &S,
+    initial: &[f64],
+    coordinate: usize,
+    level: f64,
+) -> Result<Settled, CycleError> {
+    TransientRun::new(system, initial, coordinate, level).finish(system)
 }
 
 /// The factor by which the orbit's size shrank per return over the last [`TREND`] returns, if

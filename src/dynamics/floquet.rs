@@ -42,31 +42,80 @@ impl<S: System + ?Sized> System for Variational<'_, S> {
 }
 
 /// The state after `steps` fixed RK4 steps of size `h` from `x0`, and the derivative Φ of that
-/// map with respect to `x0` (row-major d×d, d ≤ 3), or the first inadmissible state's message.
+/// map with respect to `x0` (row-major d×d, d ≤ 3), or the first inadmissible state's message:
+/// [`FlowRun`] in one go.
 pub fn flow_with_derivative<S: System + ?Sized>(
     system: &S,
     x0: &[f64],
     h: f64,
     steps: usize,
 ) -> Result<(Vec<f64>, [f64; 9]), String> {
-    let d = system.dim();
-    let variational = Variational { system };
-    let mut aug = vec![0.0; d + d * d];
-    aug[..d].copy_from_slice(x0);
-    for r in 0..d {
-        aug[d + r * d + r] = 1.0;
+    let mut run = FlowRun::new(system, x0, h, steps);
+    run.advance(system, steps)?;
+    run.result(system)
+}
+
+/// [`flow_with_derivative`] a bounded number of steps at a time (the same steps, so the same
+/// bits however it is sliced).
+pub struct FlowRun {
+    aug: Vec<f64>,
+    rk4: Rk4,
+    h: f64,
+    steps: usize,
+    done: usize,
+}
+
+impl FlowRun {
+    /// (x0, Φ = I) before any step.
+    pub fn new<S: System + ?Sized>(system: &S, x0: &[f64], h: f64, steps: usize) -> Self {
+        let d = system.dim();
+        let mut aug = vec![0.0; d + d * d];
+        aug[..d].copy_from_slice(x0);
+        for r in 0..d {
+            aug[d + r * d + r] = 1.0;
+        }
+        FlowRun {
+            rk4: Rk4::new(aug.len()),
+            aug,
+            h,
+            steps,
+            done: 0,
+        }
     }
-    let mut rk4 = Rk4::new(aug.len());
-    for _ in 0..steps {
-        rk4.step(&variational, &mut aug, h);
-        system.check_state(&aug[..d])?;
+
+    /// Takes at most `n` more steps; returns whether all `steps` are done, or the first
+    /// inadmissible state's message.
+    pub fn advance<S: System + ?Sized>(&mut self, system: &S, n: usize) -> Result<bool, String> {
+        let d = system.dim();
+        let variational = Variational { system };
+        let end = self.steps.min(self.done.saturating_add(n));
+        for _ in self.done..end {
+            self.rk4.step(&variational, &mut self.aug, self.h);
+            system.check_state(&self.aug[..d])?;
+        }
+        self.done = end;
+        Ok(self.done >= self.steps)
     }
-    if aug[d..].iter().any(|v| !v.is_finite()) {
-        return Err("the variational equations overflowed".into());
+
+    /// The share of the steps taken, 0 to 1.
+    pub fn progress(&self) -> f64 {
+        if self.steps == 0 {
+            1.0
+        } else {
+            self.done as f64 / self.steps as f64
+        }
     }
-    let mut phi = [0.0; 9];
-    phi[..d * d].copy_from_slice(&aug[d..]);
-    Ok((aug[..d].to_vec(), phi))
+
+    /// x after the steps and Φ (call once [`FlowRun::advance`] has returned `true`).
+    pub fn result<S: System + ?Sized>(&self, system: &S) -> Result<(Vec<f64>, [f64; 9]), String> {
+        let d = system.dim();
+        if self.aug[d..].iter().any(|v| !v.is_finite()) {
+            return Err("the variational equations overflowed".into());
+        }
+        let mut phi = [0.0; 9];
+        phi[..d * d].copy_from_slice(&self.aug[d..]);
+        Ok((self.aug[..d].to_vec(), phi))
+    }
 }
 
 /// Solves A·x = b for a small dense n×n system (row-major) by Gaussian elimination with

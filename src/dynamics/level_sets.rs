@@ -29,15 +29,59 @@ pub fn shade_level_sets(
     out.clear();
     out.reserve(width * height * 4);
     let scale = BANDS_PER_ORBIT / (v_orbit - v_eq).max(1e-12);
-    let px =
-        |i: usize, n: usize, (lo, hi): (f64, f64)| lo + (hi - lo) * (i as f64 + 0.5) / n as f64;
     // Band index per pixel of the previous row, to draw a thin edge where it changes.
     let mut above = vec![i64::MIN; width];
-    for row in 0..height {
-        let y = px(height - 1 - row, height, y_range);
+    let frame = Frame {
+        x_range,
+        y_range,
+        width,
+        height,
+        v_eq,
+        scale,
+    };
+    // A band of rows per call: in wasm, a long first call runs unoptimised to its end, while
+    // later calls run the optimised code compiled meanwhile (the page's first draw).
+    for first in (0..height).step_by(ROWS_PER_CALL) {
+        shade_rows(
+            v,
+            &frame,
+            first..height.min(first + ROWS_PER_CALL),
+            &mut above,
+            out,
+        );
+    }
+}
+
+/// Rows shaded per call of [`shade_rows`].
+const ROWS_PER_CALL: usize = 16;
+
+/// The picture's geometry and V's scale.
+struct Frame {
+    x_range: (f64, f64),
+    y_range: (f64, f64),
+    width: usize,
+    height: usize,
+    v_eq: f64,
+    /// Bands per unit of V.
+    scale: f64,
+}
+
+/// Shades `rows` (from the top), appending their pixels to `out`.
+#[inline(never)]
+fn shade_rows(
+    v: &dyn LyapunovFunction,
+    frame: &Frame,
+    rows: std::ops::Range<usize>,
+    above: &mut [i64],
+    out: &mut Vec<u8>,
+) {
+    let px =
+        |i: usize, n: usize, (lo, hi): (f64, f64)| lo + (hi - lo) * (i as f64 + 0.5) / n as f64;
+    for row in rows {
+        let y = px(frame.height - 1 - row, frame.height, frame.y_range);
         let mut left = i64::MIN;
         for (col, above_band) in above.iter_mut().enumerate() {
-            let x = px(col, width, x_range);
+            let x = px(col, frame.width, frame.x_range);
             let state = [x, y];
             let value = v.value(&state);
             // Outside V's domain V is not finite (ln x of x ≤ 0 for Lotka–Volterra); the
@@ -47,7 +91,7 @@ pub fn shade_level_sets(
                 *above_band = i64::MIN;
                 OUTSIDE
             } else {
-                let band = ((value - v_eq) * scale).floor() as i64;
+                let band = ((value - frame.v_eq) * frame.scale).floor() as i64;
                 let edge = (left != i64::MIN && band != left)
                     || (*above_band != i64::MIN && band != *above_band);
                 left = band;

@@ -23,18 +23,17 @@
 //! the phase-response code uses.
 
 pub use crate::dynamics::cycle_error::{CycleError, CycleErrorKind};
-use crate::dynamics::cycle_transient::transient;
-use crate::dynamics::floquet::{flow_with_derivative, multipliers, solve};
+use crate::dynamics::cycle_transient::{Settled, TransientRun};
+use crate::dynamics::floquet::multipliers;
 pub use crate::dynamics::phase_event::REFERENCE_EVENT;
 use crate::dynamics::rk4::Rk4;
+use crate::dynamics::shooting::{ShootingRun, Shot};
 use crate::systems::system::System;
 
 /// Largest h·‖D⁻¹JD‖∞ of the fixed steps along the cycle.
 pub const STEP_SCALE: f64 = 0.01;
 /// Most fixed steps per period.
 pub const MAX_STEPS_PER_PERIOD: usize = 200_000;
-/// Most Newton iterations.
-const MAX_NEWTON: usize = 30;
 /// A cycle is attracting when every non-trivial Floquet multiplier has modulus ≤ 1 − this.
 pub const NEUTRAL_MARGIN: f64 = 1e-4;
 
@@ -86,38 +85,230 @@ impl LimitCycle {
 
 /// Locates the limit cycle reached from `initial` (steps 1–4 of the module comment). The number
 /// of grid steps per period is a multiple of `grid_multiple`, so that the phases j/grid_multiple
-/// fall on the grid.
+/// fall on the grid. [`CycleRun`] in one go.
 pub fn locate_limit_cycle<S: System + ?Sized>(
     system: &S,
     initial: &[f64],
     grid_multiple: usize,
 ) -> Result<LimitCycle, CycleError> {
-    let d = system.dim();
-    refuse_without_cycle(system, initial)?;
-    let (coordinate, level) = system.poincare_section(initial).expect("checked above");
-    let settled = transient(system, initial, coordinate, level)?;
-    let multiple = grid_multiple.max(1);
-    let wanted = (settled.period * settled.max_norm / STEP_SCALE).ceil();
-    if !(wanted.is_finite() && wanted <= MAX_STEPS_PER_PERIOD as f64) {
-        return Err(CycleError::new(
-            CycleErrorKind::OverBudget,
-            format!(
-                "one period (T ≈ {:.4}) would need {wanted:.3e} RK4 steps; at most {MAX_STEPS_PER_PERIOD} are allowed",
-                settled.period
-            ),
-        ));
+    CycleRun::new(system, initial, grid_multiple)?.finish(system)
+}
+
+/// Fixed RK4 steps of the stored orbit per unit of work.
+const STORE_CHUNK: usize = 512;
+
+/// [`locate_limit_cycle`] a bounded unit at a time (a transient sample, a chunk of Newton's
+/// variational steps, a chunk of the stored orbit), so the page can spread it over frames. The
+/// same steps in the same order however it is sliced, so the same bits.
+pub struct CycleRun {
+    grid_multiple: usize,
+    stage: Stage,
+}
+
+enum Stage {
+    Transient(TransientRun),
+    Shooting {
+        run: ShootingRun,
+        steps: usize,
+        returns: usize,
+    },
+    Storing {
+        shot: Shot,
+        steps: usize,
+        returns: usize,
+        rk4: Rk4,
+        x: Vec<f64>,
+        states: Vec<f64>,
+    },
+    Done(Result<LimitCycle, CycleError>),
+}
+
+impl CycleRun {
+    /// Refuses a system without a limit cycle (step 1); nothing is integrated yet.
+    pub fn new<S: System + ?Sized>(
+        system: &S,
+        initial: &[f64],
+        grid_multiple: usize,
+    ) -> Result<Self, CycleError> {
+        refuse_without_cycle(system, initial)?;
+        let (coordinate, level) = system.poincare_section(initial).expect("checked above");
+        Ok(CycleRun {
+            grid_multiple: grid_multiple.max(1),
+            stage: Stage::Transient(TransientRun::new(system, initial, coordinate, level)),
+        })
     }
-    let steps = (wanted as usize).div_ceil(multiple).max(1) * multiple;
-    let shot = shoot(system, &settled.start, settled.period, steps)?;
-    let mut states = Vec::with_capacity((steps + 1) * d);
-    let mut x = shot.x0.clone();
-    let mut rk4 = Rk4::new(d);
-    let h = shot.period / steps as f64;
-    states.extend_from_slice(&x);
-    for _ in 0..steps {
-        rk4.step(system, &mut x, h);
-        states.extend_from_slice(&x);
+
+    /// Works until done or until `out_of_time` (asked between units, after at least one) says
+    /// to stop. Returns whether it is done (a failure is done too: [`CycleRun::finish`] says it).
+    pub fn work<S: System + ?Sized>(
+        &mut self,
+        system: &S,
+        out_of_time: &mut dyn FnMut() -> bool,
+    ) -> bool {
+        let mut first = true;
+        loop {
+            if matches!(self.stage, Stage::Done(_)) {
+                return true;
+            }
+            if !first && out_of_time() {
+                return false;
+            }
+            first = false;
+            let stage = std::mem::replace(&mut self.stage, Stage::Done(Err(unfinished())));
+            let (next, completed) = self.advance(system, stage, out_of_time);
+            self.stage = next;
+            if !completed {
+                return false;
+            }
+        }
     }
+
+    /// The share of the work done, 0 to 1 (the transient's length is not known in advance:
+    /// its share grows with the returns taken).
+    pub fn progress(&self) -> f64 {
+        match &self.stage {
+            Stage::Transient(run) => {
+                let returns = run.returns() as f64;
+                0.3 * returns / (returns + 10.0)
+            }
+            Stage::Shooting { run, .. } => 0.3 + 0.5 * run.progress(),
+            Stage::Storing {
+                states, steps, x, ..
+            } => 0.8 + 0.2 * (states.len() / x.len() - 1) as f64 / *steps as f64,
+            Stage::Done(_) => 1.0,
+        }
+    }
+
+    /// The located cycle, or why there is none (runs to the end first if needed).
+    pub fn finish<S: System + ?Sized>(mut self, system: &S) -> Result<LimitCycle, CycleError> {
+        while !self.work(system, &mut || false) {}
+        match self.stage {
+            Stage::Done(result) => result,
+            _ => unreachable!("worked to the end above"),
+        }
+    }
+
+    /// Works on `stage`: the next stage and `true`, or the same stage part done and `false`.
+    fn advance<S: System + ?Sized>(
+        &self,
+        system: &S,
+        stage: Stage,
+        out_of_time: &mut dyn FnMut() -> bool,
+    ) -> (Stage, bool) {
+        let next = match stage {
+            Stage::Transient(mut run) => {
+                if !run.work(system, out_of_time) {
+                    return (Stage::Transient(run), false);
+                }
+                match run.finish(system) {
+                    Ok(settled) => match self.grid_steps(&settled) {
+                        Ok(steps) => Stage::Shooting {
+                            run: ShootingRun::new(system, &settled.start, settled.period, steps),
+                            steps,
+                            returns: settled.returns,
+                        },
+                        Err(e) => Stage::Done(Err(e)),
+                    },
+                    Err(e) => Stage::Done(Err(e)),
+                }
+            }
+            Stage::Shooting {
+                mut run,
+                steps,
+                returns,
+            } => {
+                if !run.work(system, out_of_time) {
+                    return (
+                        Stage::Shooting {
+                            run,
+                            steps,
+                            returns,
+                        },
+                        false,
+                    );
+                }
+                match run.finish(system) {
+                    Ok(shot) => {
+                        let d = system.dim();
+                        let mut states = Vec::with_capacity((steps + 1) * d);
+                        states.extend_from_slice(&shot.x0);
+                        Stage::Storing {
+                            x: shot.x0.clone(),
+                            shot,
+                            steps,
+                            returns,
+                            rk4: Rk4::new(d),
+                            states,
+                        }
+                    }
+                    Err(e) => Stage::Done(Err(e)),
+                }
+            }
+            Stage::Storing {
+                shot,
+                steps,
+                returns,
+                mut rk4,
+                mut x,
+                mut states,
+            } => {
+                let d = x.len();
+                let h = shot.period / steps as f64;
+                let taken = states.len() / d - 1;
+                for _ in taken..steps.min(taken + STORE_CHUNK) {
+                    rk4.step(system, &mut x, h);
+                    states.extend_from_slice(&x);
+                }
+                if states.len() / d - 1 < steps {
+                    Stage::Storing {
+                        shot,
+                        steps,
+                        returns,
+                        rk4,
+                        x,
+                        states,
+                    }
+                } else {
+                    Stage::Done(stored_cycle(system, shot, steps, returns, &x, states))
+                }
+            }
+            done @ Stage::Done(_) => done,
+        };
+        (next, true)
+    }
+
+    /// The fixed steps per period from the settled transient, a multiple of the grid multiple.
+    fn grid_steps(&self, settled: &Settled) -> Result<usize, CycleError> {
+        let multiple = self.grid_multiple;
+        let wanted = (settled.period * settled.max_norm / STEP_SCALE).ceil();
+        if !(wanted.is_finite() && wanted <= MAX_STEPS_PER_PERIOD as f64) {
+            return Err(CycleError::new(
+                CycleErrorKind::OverBudget,
+                format!(
+                    "one period (T ≈ {:.4}) would need {wanted:.3e} RK4 steps; at most {MAX_STEPS_PER_PERIOD} are allowed",
+                    settled.period
+                ),
+            ));
+        }
+        Ok((wanted as usize).div_ceil(multiple).max(1) * multiple)
+    }
+}
+
+/// The placeholder while a stage is worked on (never seen outside [`CycleRun::work`]).
+fn unfinished() -> CycleError {
+    CycleError::new(CycleErrorKind::Failed, "the cycle run was interrupted")
+}
+
+/// The cycle from the stored orbit (x is its last state), checked (step 4).
+fn stored_cycle<S: System + ?Sized>(
+    system: &S,
+    shot: Shot,
+    steps: usize,
+    returns: usize,
+    x: &[f64],
+    states: Vec<f64>,
+) -> Result<LimitCycle, CycleError> {
+    let d = x.len();
     let closure_error = (0..d)
         .map(|i| (x[i] - shot.x0[i]).abs())
         .fold(0.0, f64::max);
@@ -129,7 +320,7 @@ pub fn locate_limit_cycle<S: System + ?Sized>(
         monodromy: shot.phi,
         multipliers: multipliers(&shot.phi, d),
         closure_error,
-        transient_returns: settled.returns,
+        transient_returns: returns,
         newton_iterations: shot.iterations,
     };
     check_cycle(system, &cycle)?;
@@ -172,74 +363,6 @@ fn refuse_without_cycle<S: System + ?Sized>(system: &S, initial: &[f64]) -> Resu
     system
         .check_state(initial)
         .map_err(|m| CycleError::new(CycleErrorKind::Failed, m))
-}
-
-/// The result of the shooting Newton iteration.
-struct Shot {
-    x0: Vec<f64>,
-    period: f64,
-    /// The monodromy matrix at the converged x₀.
-    phi: [f64; 9],
-    iterations: usize,
-}
-
-/// Step 3: Newton on x(T; x₀) − x₀ = 0 and f₁(x₀) = 0 with `steps` fixed steps of T/steps.
-fn shoot<S: System + ?Sized>(
-    system: &S,
-    start: &[f64],
-    period: f64,
-    steps: usize,
-) -> Result<Shot, CycleError> {
-    let d = system.dim();
-    let n = d + 1;
-    let (mut x0, mut period) = (start.to_vec(), period);
-    let (mut f_start, mut f_end, mut jac) = (vec![0.0; d], vec![0.0; d], [0.0; 9]);
-    let mut residual = f64::INFINITY;
-    for iteration in 0..MAX_NEWTON {
-        let (x_end, phi) = flow_with_derivative(system, &x0, period / steps as f64, steps)
-            .map_err(|m| CycleError::new(CycleErrorKind::Failed, m))?;
-        system.vector_field(&x0, &mut f_start);
-        system.vector_field(&x_end, &mut f_end);
-        system.jacobian(&x0, &mut jac[..d * d]);
-        let mut r: Vec<f64> = (0..d).map(|i| x_end[i] - x0[i]).collect();
-        r.push(f_start[0]);
-        residual = r.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
-        let scale = 1.0 + x0.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
-        if residual <= 1e-11 * scale {
-            return Ok(Shot {
-                x0,
-                period,
-                phi,
-                iterations: iteration,
-            });
-        }
-        let mut a = vec![0.0; n * n];
-        for i in 0..d {
-            for j in 0..d {
-                a[i * n + j] = phi[i * d + j] - if i == j { 1.0 } else { 0.0 };
-            }
-            a[i * n + d] = f_end[i];
-            a[d * n + i] = jac[i];
-        }
-        let delta = solve(a, r.iter().map(|v| -v).collect()).ok_or_else(|| {
-            CycleError::new(
-                CycleErrorKind::NoLimitCycle,
-                "the shooting equations are singular: the orbit found is not an isolated periodic orbit \
-                 (an equilibrium, or a family of closed orbits)",
-            )
-        })?;
-        x0.iter_mut().zip(&delta).for_each(|(x, dx)| *x += dx);
-        period += delta[d];
-        if !(period.is_finite() && period > 0.0) {
-            break;
-        }
-    }
-    Err(CycleError::new(
-        CycleErrorKind::Failed,
-        format!(
-            "Newton's method on the periodic orbit did not converge in {MAX_NEWTON} iterations (last residual {residual:.2e})"
-        ),
-    ))
 }
 
 /// Step 4: the located orbit is an attracting, isolated cycle with x₀ at the highest first

@@ -2,7 +2,7 @@
 //! [`resumable_integration`]), periods
 //! ([`orbit_period`]), phase-plane aids ([`phase_plane`]), level sets of V ([`level_sets`]),
 //! and limit cycles ([`limit_cycle`]: the transient onto them in [`cycle_transient`], their
-//! Floquet linear algebra in [`floquet`], their phase reference event in [`phase_event`], and
+//! Floquet linear algebra in [`floquet`], Newton on the period in [`shooting`], their phase reference event in [`phase_event`], and
 //! why there may be none in [`cycle_error`]).
 
 pub mod cycle_error;
@@ -15,3 +15,4 @@ pub mod phase_event;
 pub mod phase_plane;
 pub mod resumable_integration;
 pub mod rk4;
+pub mod shooting;

@@ -2,12 +2,14 @@
 //! equations over every sampling interval ([`PropagatorRun`]), which for a long chaotic orbit
 //! takes far longer than an animation frame; the page spreads that over frames. The values are
 //! bit-identical however the work is sliced, and `Measure::along` is this run done in one go.
-//! ∂V/∂n and the phase response are computed in one unit (the first call to `work`).
+//! The phase response locates the limit cycle and integrates its adjoint in bounded units too
+//! ([`PhaseResponseRun`]); ∂V/∂n is computed in one unit (the first call to `work`).
 
 use crate::dynamics::rk4::Trajectory;
 use crate::measures::ftle::{ftle_from, PropagatorRun};
 use crate::measures::measure::Measure;
 use crate::measures::normal_growth::normal_growth_from;
+use crate::measures::phase_response_along::PhaseResponseRun;
 use crate::systems::system::System;
 
 /// A measure along a trajectory, in progress.
@@ -18,8 +20,10 @@ pub struct MeasureRun {
 }
 
 enum Stage {
-    /// Nothing computed yet: the one-unit measures wait for the first call to `work`.
+    /// Nothing computed yet: the one-unit measure (∂V/∂n) waits for the first call to `work`.
     Waiting,
+    /// The phase response's cycle and adjoint, in progress.
+    Phase(Box<PhaseResponseRun>),
     Propagating(PropagatorRun),
     /// The propagators are done; the values follow in `finish`.
     Integrated(PropagatorRun),
@@ -45,7 +49,10 @@ impl MeasureRun {
                     Err(e) => Stage::Done(Err(measure.horizon_error(tau, e))),
                 }
             }
-            Measure::NormalDerivative | Measure::PhaseResponse => Stage::Waiting,
+            Measure::PhaseResponse => {
+                Stage::Phase(Box::new(PhaseResponseRun::new(system, trajectory)))
+            }
+            Measure::NormalDerivative => Stage::Waiting,
         };
         MeasureRun {
             measure,
@@ -69,6 +76,13 @@ impl MeasureRun {
                     .at_once(system, trajectory)
                     .expect("set up with its propagators otherwise"),
             ),
+            Stage::Phase(mut run) => {
+                if run.work(system, out_of_time) {
+                    Stage::Done(run.finish(system, trajectory))
+                } else {
+                    Stage::Phase(run)
+                }
+            }
             Stage::Propagating(mut run) => match run.work(system, out_of_time) {
                 Ok(true) => Stage::Integrated(run),
                 Ok(false) => Stage::Propagating(run),
@@ -76,7 +90,7 @@ impl MeasureRun {
             },
             done => done,
         };
-        !matches!(self.stage, Stage::Propagating(_))
+        !matches!(self.stage, Stage::Propagating(_) | Stage::Phase(_))
     }
 
     /// The share of the work done, 0 to 1.
@@ -84,6 +98,7 @@ impl MeasureRun {
         match &self.stage {
             Stage::Waiting => 0.0,
             Stage::Propagating(run) => run.progress(),
+            Stage::Phase(run) => run.progress(),
             Stage::Integrated(_) | Stage::Done(_) => 1.0,
         }
     }
@@ -106,7 +121,9 @@ impl MeasureRun {
                     _ => normal_growth_from(system, &propagators, trajectory, self.tau),
                 }
             }
-            Stage::Waiting | Stage::Propagating(_) => unreachable!("worked to the end above"),
+            Stage::Waiting | Stage::Phase(_) | Stage::Propagating(_) => {
+                unreachable!("worked to the end above")
+            }
         }
     }
 }

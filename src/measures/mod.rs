@@ -6,6 +6,7 @@
 
 pub mod direct_prc;
 pub mod ftle;
+pub mod kick_run;
 pub mod measure;
 pub mod measure_run;
 pub mod normal_derivative;

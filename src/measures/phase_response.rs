@@ -79,31 +79,28 @@ fn transposed_jacobian<S: System + ?Sized>(system: &S, x: &[f64]) -> [f64; 9] {
     t
 }
 
-/// Jᵀ at every stored state of the cycle, and at the midpoint of every step. The midpoints are
-/// cubic Hermite interpolants (x_a + x_b)/2 + h(f_a − f_b)/8, accurate to O(h⁴) like the stored
-/// states, so the adjoint can take the cycle's own step.
-fn transposed_jacobians<S: System + ?Sized>(
+/// Jᵀ at the stored state `i` of the cycle and, for i < steps, at the midpoint of step i. The
+/// midpoints are cubic Hermite interpolants (x_a + x_b)/2 + h(f_a − f_b)/8, accurate to O(h⁴)
+/// like the stored states, so the adjoint can take the cycle's own step.
+fn transposed_jacobians_at<S: System + ?Sized>(
     system: &S,
     cycle: &LimitCycle,
-) -> (Vec<[f64; 9]>, Vec<[f64; 9]>) {
+    i: usize,
+) -> ([f64; 9], Option<[f64; 9]>) {
     let d = cycle.dim;
     let h = cycle.step();
-    let at_states = (0..=cycle.steps)
-        .map(|i| transposed_jacobian(system, cycle.state(i)))
-        .collect();
+    let at_state = transposed_jacobian(system, cycle.state(i));
+    if i >= cycle.steps {
+        return (at_state, None);
+    }
     let (mut fa, mut fb, mut mid) = ([0.0; 3], [0.0; 3], [0.0; 3]);
-    let at_midpoints = (0..cycle.steps)
-        .map(|i| {
-            let (a, b) = (cycle.state(i), cycle.state(i + 1));
-            system.vector_field(a, &mut fa[..d]);
-            system.vector_field(b, &mut fb[..d]);
-            for k in 0..d {
-                mid[k] = 0.5 * (a[k] + b[k]) + h / 8.0 * (fa[k] - fb[k]);
-            }
-            transposed_jacobian(system, &mid[..d])
-        })
-        .collect();
-    (at_states, at_midpoints)
+    let (a, b) = (cycle.state(i), cycle.state(i + 1));
+    system.vector_field(a, &mut fa[..d]);
+    system.vector_field(b, &mut fb[..d]);
+    for k in 0..d {
+        mid[k] = 0.5 * (a[k] + b[k]) + h / 8.0 * (fa[k] - fb[k]);
+    }
+    (at_state, Some(transposed_jacobian(system, &mid[..d])))
 }
 
 /// One backward RK4 step of dZ/dt = −A(t)ᵀZ over [t − H, t]: `a` holds Jᵀ at t, t − H/2 and
@@ -147,94 +144,204 @@ fn initial_adjoint<S: System + ?Sized>(system: &S, cycle: &LimitCycle) -> [f64; 
     z.map(|v| v / along)
 }
 
-/// Z at every step of the cycle: backward sweeps from Z(T), each normalised so that
-/// Z(0)·f = 1 and restarted from its own Z(0), until the relative change is at most
-/// [`SWEEP_TOLERANCE`]. Returns the grid, the sweeps taken and the last change.
-fn sweep<S: System + ?Sized>(
-    system: &S,
-    cycle: &LimitCycle,
-) -> Result<(Vec<[f64; 3]>, usize, f64), CycleError> {
-    let (steps, h, d) = (cycle.steps, cycle.step(), cycle.dim);
-    let (a, mid) = transposed_jacobians(system, cycle);
-    let mut grid = vec![[0.0; 3]; steps + 1];
-    let mut next = grid.clone();
-    grid[steps] = initial_adjoint(system, cycle);
-    let (mut change, mut sweeps) = (f64::INFINITY, 0);
-    while sweeps < MAX_SWEEPS && change > SWEEP_TOLERANCE {
-        sweeps += 1;
-        next[steps] = grid[steps];
-        for k in (0..steps).rev() {
-            next[k] = backward_step([&a[k + 1], &mid[k], &a[k]], &next[k + 1], h, d);
-        }
-        let scale = dot_field(system, cycle.state(0), &next[0]);
-        next.iter_mut().flatten().for_each(|v| *v /= scale);
-        next[steps] = next[0];
-        let size = next.iter().flatten().fold(0.0_f64, |m, v| m.max(v.abs()));
-        change = next
-            .iter()
-            .flatten()
-            .zip(grid.iter().flatten())
-            .fold(0.0_f64, |m, (a, b)| m.max((a - b).abs()))
-            / size;
-        std::mem::swap(&mut grid, &mut next);
-    }
-    if change > SWEEP_TOLERANCE {
-        return Err(CycleError::new(
-            CycleErrorKind::Failed,
-            format!("the adjoint did not converge in {MAX_SWEEPS} sweeps (last relative change {change:.2e})"),
-        ));
-    }
-    Ok((grid, sweeps, change))
-}
-
 /// The adjoint PRC of `cycle` at θ_j = j/points. The cycle's steps must be a multiple of
 /// `points` (locate it with `grid_multiple = points`). Cost: at most [`MAX_SWEEPS`] sweeps of
 /// one RK4 step of a d-vector per cycle step, refused up front if the cycle attracts so weakly
-/// that the sweeps would not converge within the cap.
+/// that the sweeps would not converge within the cap. [`AdjointRun`] in one go.
 pub fn adjoint_prc<S: System + ?Sized>(
     system: &S,
     cycle: &LimitCycle,
     points: usize,
 ) -> Result<PhaseResponse, CycleError> {
-    let d = cycle.dim;
-    if points == 0 || !cycle.steps.is_multiple_of(points) {
-        return Err(CycleError::new(
-            CycleErrorKind::Failed,
-            format!(
-                "the cycle's grid ({} steps) is not a multiple of {points} points: locate it for these points",
-                cycle.steps
-            ),
-        ));
+    AdjointRun::new(system, cycle, points)?.finish(system, cycle)
+}
+
+/// Cycle steps per unit of work (Jacobians, or backward adjoint steps).
+pub const ADJOINT_CHUNK: usize = 256;
+
+/// [`adjoint_prc`] a bounded unit at a time: the Jacobians along the cycle, then the backward
+/// sweeps, [`ADJOINT_CHUNK`] cycle steps per unit, so the page can spread it over frames. Z at
+/// every step of the cycle comes from backward sweeps from Z(T), each normalised so that
+/// Z(0)·f = 1 and restarted from its own Z(0), until the relative change is at most
+/// [`SWEEP_TOLERANCE`]. The same arithmetic in the same order however it is sliced, so the
+/// same bits.
+pub struct AdjointRun {
+    points: usize,
+    /// The sweeps expected (for the progress).
+    expected_sweeps: f64,
+    /// Jᵀ at the cycle's states and at the midpoints of its steps.
+    a: Vec<[f64; 9]>,
+    mid: Vec<[f64; 9]>,
+    grid: Vec<[f64; 3]>,
+    next: Vec<[f64; 3]>,
+    /// The next backward step of the current sweep is over [k − 1, k] (0: a sweep ends).
+    k: usize,
+    sweeps: usize,
+    change: f64,
+    outcome: Option<Result<(), CycleError>>,
+}
+
+impl AdjointRun {
+    /// Checks the grid and that the sweeps can converge within [`MAX_SWEEPS`]; nothing is
+    /// integrated yet.
+    pub fn new<S: System + ?Sized>(
+        system: &S,
+        cycle: &LimitCycle,
+        points: usize,
+    ) -> Result<Self, CycleError> {
+        if points == 0 || !cycle.steps.is_multiple_of(points) {
+            return Err(CycleError::new(
+                CycleErrorKind::Failed,
+                format!(
+                    "the cycle's grid ({} steps) is not a multiple of {points} points: locate it for these points",
+                    cycle.steps
+                ),
+            ));
+        }
+        let contraction = cycle.contraction();
+        // From the eigenvector start (assumed off by 1e-9 at worst) down to the tolerance.
+        let needed = libm::log(SWEEP_TOLERANCE / 1e-9) / libm::log(contraction.max(1e-300));
+        if needed > MAX_SWEEPS as f64 {
+            return Err(CycleError::new(
+                CycleErrorKind::OverBudget,
+                format!(
+                    "the cycle attracts too weakly (Floquet multiplier modulus {contraction:.6}) for the adjoint sweeps to \
+                     converge within {MAX_SWEEPS} sweeps (about {needed:.0} needed)"
+                ),
+            ));
+        }
+        let steps = cycle.steps;
+        let mut grid = vec![[0.0; 3]; steps + 1];
+        grid[steps] = initial_adjoint(system, cycle);
+        Ok(AdjointRun {
+            points,
+            expected_sweeps: needed.max(0.0) + 2.0,
+            a: Vec::with_capacity(steps + 1),
+            mid: Vec::with_capacity(steps),
+            next: grid.clone(),
+            grid,
+            k: 0,
+            sweeps: 0,
+            change: f64::INFINITY,
+            outcome: None,
+        })
     }
-    let contraction = cycle.contraction();
-    // From the eigenvector start (assumed off by 1e-9 at worst) down to the tolerance.
-    let needed = libm::log(SWEEP_TOLERANCE / 1e-9) / libm::log(contraction.max(1e-300));
-    if needed > MAX_SWEEPS as f64 {
-        return Err(CycleError::new(
-            CycleErrorKind::OverBudget,
-            format!(
-                "the cycle attracts too weakly (Floquet multiplier modulus {contraction:.6}) for the adjoint sweeps to \
-                 converge within {MAX_SWEEPS} sweeps (about {needed:.0} needed)"
-            ),
-        ));
+
+    /// Works until done or until `out_of_time` (asked between units, after at least one) says
+    /// to stop. Returns whether it is done (a failure too: [`AdjointRun::finish`] says it).
+    pub fn work<S: System + ?Sized>(
+        &mut self,
+        system: &S,
+        cycle: &LimitCycle,
+        out_of_time: &mut dyn FnMut() -> bool,
+    ) -> bool {
+        let mut first = true;
+        while self.outcome.is_none() {
+            if !first && out_of_time() {
+                return false;
+            }
+            first = false;
+            if self.a.len() <= cycle.steps {
+                let end = (self.a.len() + ADJOINT_CHUNK).min(cycle.steps + 1);
+                for i in self.a.len()..end {
+                    let (at_state, at_mid) = transposed_jacobians_at(system, cycle, i);
+                    self.a.push(at_state);
+                    self.mid.extend(at_mid);
+                }
+            } else {
+                self.sweep_chunk(system, cycle);
+            }
+        }
+        true
     }
-    let (grid, sweeps, sweep_change) = sweep(system, cycle)?;
-    let normalisation_error = (0..=cycle.steps)
-        .map(|k| (dot_field(system, cycle.state(k), &grid[k]) - 1.0).abs())
-        .fold(0.0, f64::max);
-    let stride = cycle.steps / points;
-    Ok(PhaseResponse {
-        dim: d,
-        period: cycle.period,
-        theta: (0..points).map(|j| j as f64 / points as f64).collect(),
-        states: (0..points)
-            .map(|j| cycle.state(j * stride).to_vec())
-            .collect(),
-        z: (0..points)
-            .map(|j| grid[j * stride][..d].to_vec())
-            .collect(),
-        sweeps,
-        sweep_change,
-        normalisation_error,
-    })
+
+    /// Up to [`ADJOINT_CHUNK`] backward steps of the current sweep (starting one when none is
+    /// under way, ending it at step 0).
+    fn sweep_chunk<S: System + ?Sized>(&mut self, system: &S, cycle: &LimitCycle) {
+        let (steps, h, d) = (cycle.steps, cycle.step(), cycle.dim);
+        if self.k == 0 {
+            if !(self.sweeps < MAX_SWEEPS && self.change > SWEEP_TOLERANCE) {
+                self.outcome = Some(if self.change > SWEEP_TOLERANCE {
+                    Err(CycleError::new(
+                        CycleErrorKind::Failed,
+                        format!(
+                            "the adjoint did not converge in {MAX_SWEEPS} sweeps (last relative change {:.2e})",
+                            self.change
+                        ),
+                    ))
+                } else {
+                    Ok(())
+                });
+                return;
+            }
+            self.sweeps += 1;
+            self.next[steps] = self.grid[steps];
+            self.k = steps;
+        }
+        let (a, mid, next) = (&self.a, &self.mid, &mut self.next);
+        let end = self.k.saturating_sub(ADJOINT_CHUNK);
+        for k in (end..self.k).rev() {
+            next[k] = backward_step([&a[k + 1], &mid[k], &a[k]], &next[k + 1], h, d);
+        }
+        self.k = end;
+        if end > 0 {
+            return;
+        }
+        let scale = dot_field(system, cycle.state(0), &next[0]);
+        next.iter_mut().flatten().for_each(|v| *v /= scale);
+        next[steps] = next[0];
+        let size = next.iter().flatten().fold(0.0_f64, |m, v| m.max(v.abs()));
+        self.change = next
+            .iter()
+            .flatten()
+            .zip(self.grid.iter().flatten())
+            .fold(0.0_f64, |m, (a, b)| m.max((a - b).abs()))
+            / size;
+        std::mem::swap(&mut self.grid, &mut self.next);
+    }
+
+    /// The share of the work done, 0 to 1: the Jacobians are the first fifth, the sweeps (as
+    /// many as the cycle's contraction suggests) the rest.
+    pub fn progress(&self, cycle: &LimitCycle) -> f64 {
+        if self.outcome.is_some() {
+            return 1.0;
+        }
+        let jacobians = self.a.len() as f64 / (cycle.steps + 1) as f64;
+        let in_sweep = if self.k == 0 {
+            0.0
+        } else {
+            1.0 - self.k as f64 / cycle.steps as f64
+        };
+        let sweeps = ((self.sweeps as f64 - 1.0).max(0.0) + in_sweep) / self.expected_sweeps;
+        0.2 * jacobians + 0.8 * sweeps.min(0.99)
+    }
+
+    /// The PRC, or why there is none (runs to the end first if needed).
+    pub fn finish<S: System + ?Sized>(
+        mut self,
+        system: &S,
+        cycle: &LimitCycle,
+    ) -> Result<PhaseResponse, CycleError> {
+        while !self.work(system, cycle, &mut || false) {}
+        self.outcome.take().expect("worked to the end above")?;
+        let (d, points, grid) = (cycle.dim, self.points, &self.grid);
+        let normalisation_error = (0..=cycle.steps)
+            .map(|k| (dot_field(system, cycle.state(k), &grid[k]) - 1.0).abs())
+            .fold(0.0, f64::max);
+        let stride = cycle.steps / points;
+        Ok(PhaseResponse {
+            dim: d,
+            period: cycle.period,
+            theta: (0..points).map(|j| j as f64 / points as f64).collect(),
+            states: (0..points)
+                .map(|j| cycle.state(j * stride).to_vec())
+                .collect(),
+            z: (0..points)
+                .map(|j| grid[j * stride][..d].to_vec())
+                .collect(),
+            sweeps: self.sweeps,
+            sweep_change: self.change,
+            normalisation_error,
+        })
+    }
 }

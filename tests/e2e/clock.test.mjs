@@ -115,7 +115,10 @@ describe('Kick the clock: the phase response curve and kicks at a phase', { time
     const link = `#system=${system}&measure=prc`;
     const page = await open(label, '/' + link);
     assert.equal(await page.evaluate(() => document.getElementById('measure').value), 'prc', `${label}: the link's measure was not taken`);
-    const fig5 = await page.evaluate(() => document.getElementById('normal-derivative').getAttribute('aria-label'));
+    // The link's measure is computed over frames ("Computing …" meanwhile): wait for it.
+    const fig5Label = () => page.evaluate(() => document.getElementById('normal-derivative').getAttribute('aria-label'));
+    await poll(async () => /\|Z\|/.test(await fig5Label()), { timeout: 10_000 });
+    const fig5 = await fig5Label();
     assert.match(fig5, /\|Z\|/, `${label}: the right-hand plot's label does not name |Z|: ${fig5}`);
     const ready = await state(page, label, ['ready']);
     assert.equal(await page.evaluate(() => document.getElementById('clock-kick').open), true, `${label}: the panel did not open for measure=prc`);

@@ -30,6 +30,7 @@ mod perturbation;
 mod phase_plane;
 mod phase_response;
 mod progressive_change;
+mod progressive_prc;
 mod properties;
 mod readings;
 mod self_attention;

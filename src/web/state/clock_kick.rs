@@ -1,31 +1,32 @@
 //! "Kick the clock" behind the page (issue 13): the limit cycle and its adjoint PRC for the
-//! setting on screen, computed once per setting, when the panel is open, in stages spread over
-//! frames (locate the cycle, then the adjoint), each after its status has been painted; and the
-//! kicks at a chosen phase, measured with the core's `kick_shift` (one per deliberate action,
-//! never per frame). Per frame, when nothing was asked for, this only compares the setting
-//! with the one computed for (no allocation).
+//! setting on screen, computed once per setting, when the panel is open, a bounded unit at a
+//! time spread over frames ([`CycleRun`], then [`AdjointRun`]) within [`CLOCK_BUDGET_MS`] of
+//! each, with the progress in the panel's status; and the kicks at a chosen phase (one per
+//! deliberate action, followed over frames the same way: `clock_kicking`). Per frame, when
+//! nothing was asked for, this only compares the setting with the one computed for (no
+//! allocation).
 //!
 //! The cycle is located from the setting's initial state on a grid of [`POINTS`] phases, as
 //! `lyapunov-lens prc` does by default, so the period and Z equal the CLI's.
 
+use super::clock_kicking::Kicking;
 use super::{now_ms, Lab};
-use crate::dynamics::limit_cycle::{locate_limit_cycle, LimitCycle};
-use crate::dynamics::rk4::Rk4;
-use crate::measures::direct_prc::{kick_shift, DEFAULT_TOLERANCE};
+use crate::dynamics::limit_cycle::{locate_limit_cycle, CycleRun, LimitCycle};
 use crate::measures::measure::Measure;
-use crate::measures::phase_response::{adjoint_prc, PhaseResponse};
+use crate::measures::phase_response::{AdjointRun, PhaseResponse};
 use crate::systems::catalogue::SystemKind;
-use crate::systems::system::System;
 use crate::web::clock_text::{kick_text, num, prc_summary, prediction_text, KickRecord};
 use crate::web::panels::clock_panel::ClockPanel;
-use crate::web::plots::kick_orbit_plot::KickOrbit;
 
 /// Phases on the PRC's grid (the CLI's default for the adjoint method).
 pub(super) const POINTS: usize = 100;
-/// Periods of the kicked and unkicked oscillation shown.
-const SHOWN_PERIODS: usize = 5;
-/// Most samples per curve of the oscillation plot.
-const ORBIT_SAMPLES: usize = 1500;
+/// Most milliseconds of a frame spent on the clock's work (the cycle, the adjoint, a kick)...
+pub const CLOCK_BUDGET_MS: f64 = 12.0;
+/// ...and no later than this after the frame started (a frame that computed a change or
+/// trained leaves the clock less).
+const CLOCK_FRAME_MS: f64 = 30.0;
+/// The clock is read every this many units of the clock's work (each well under a millisecond).
+const CLOCK_EVERY_UNITS: u32 = 4;
 
 /// The cycle and its PRC for one setting, with what the panel needs of the system.
 pub struct Computed {
@@ -42,10 +43,10 @@ pub(super) enum Stage {
     Idle,
     /// The system has no limit cycle (the panel says why).
     Refused,
-    /// The cycle is located at the next armed frame.
-    Locating,
-    /// The adjoint is integrated at the next armed frame.
-    Adjoint(Box<LimitCycle>),
+    /// The cycle is being located (from the next armed frame: `None` until then).
+    Locating(Option<Box<CycleRun>>),
+    /// The adjoint is being integrated on the located cycle.
+    Adjoint(Box<LimitCycle>, Box<AdjointRun>),
     Ready(Box<Computed>),
     /// The computation failed (the panel says why).
     Failed,
@@ -62,6 +63,10 @@ pub struct ClockKick {
     pub(super) armed: bool,
     /// A kick at the chosen phase was asked for.
     pub(super) pending_kick: bool,
+    /// The kick in progress.
+    pub(super) kicking: Option<Box<Kicking>>,
+    /// Milliseconds spent on the stage in progress, over every frame.
+    pub(super) stage_ms: f64,
     /// Whether the measure was the phase response at the last frame (opening the panel when it
     /// becomes so).
     pub(super) was_prc: bool,
@@ -78,6 +83,8 @@ impl ClockKick {
             stage: Stage::Idle,
             armed: false,
             pending_kick: false,
+            kicking: None,
+            stage_ms: 0.0,
             was_prc: false,
             open: false,
             last: None,
@@ -93,7 +100,9 @@ impl ClockKick {
 
     /// Starts the staged computation (its status shows this frame, the work starts next).
     pub(super) fn start(&mut self) {
-        self.stage = Stage::Locating;
+        self.stage = Stage::Locating(None);
+        self.stage_ms = 0.0;
+        self.kicking = None;
         self.armed = false;
         self.panel.set_status(
             "computing",
@@ -108,61 +117,14 @@ fn variable_range(cycle: &LimitCycle, k: usize) -> f64 {
     values.clone().fold(f64::MIN, f64::max) - values.fold(f64::MAX, f64::min)
 }
 
-/// The first variable along the cycle and after a kick `kick` at grid index `index`, from the
-/// cycle's θ = 0 over [`SHOWN_PERIODS`] periods, with the cycle's own RK4 step (the integration
-/// `kick_shift` makes), thinned to at most [`ORBIT_SAMPLES`] samples.
-fn kicked_orbit<S: System + ?Sized>(
-    system: &S,
-    cycle: &LimitCycle,
-    (index, kick): (usize, &[f64]),
-    shift: f64,
-    name: &str,
-) -> KickOrbit {
-    let total = SHOWN_PERIODS * cycle.steps;
-    let stride = total.div_ceil(ORBIT_SAMPLES).max(1);
-    let h = cycle.step();
-    let mut rk4 = Rk4::new(cycle.dim);
-    let mut x: Vec<f64> = cycle
-        .state(index)
-        .iter()
-        .zip(kick)
-        .map(|(a, b)| a + b)
-        .collect();
-    let capacity = total / stride + 2;
-    let (mut times, mut unkicked, mut kicked) = (
-        Vec::with_capacity(capacity),
-        Vec::with_capacity(capacity),
-        Vec::with_capacity(capacity),
-    );
-    for s in 0..=total {
-        if s > index {
-            rk4.step(system, &mut x, h);
-        }
-        if s % stride == 0 || s == index {
-            let on_cycle = cycle.state(s % cycle.steps)[0];
-            times.push(s as f64 * h);
-            unkicked.push(on_cycle);
-            kicked.push(if s < index { on_cycle } else { x[0] });
-        }
-    }
-    KickOrbit {
-        times,
-        unkicked,
-        kicked,
-        kick_time: index as f64 * h,
-        period: cycle.period,
-        shift,
-        name: name.to_string(),
-    }
-}
-
 impl Lab {
-    /// Each frame: follow the setting, then do the waiting stage or kick if its status has been
-    /// painted.
-    pub(super) fn work_clock(&mut self) {
+    /// Each frame (started at `frame_start`): follow the setting, then, once the status of
+    /// what was asked for has been painted, this frame's share of the work waiting.
+    pub(super) fn work_clock(&mut self, frame_start: f64) {
         self.follow_clock_setting();
         let clock = &mut self.clock;
-        let waiting = matches!(clock.stage, Stage::Locating | Stage::Adjoint(_))
+        let waiting = matches!(clock.stage, Stage::Locating(_) | Stage::Adjoint(..))
+            || clock.kicking.is_some()
             || (clock.pending_kick && clock.computed().is_some());
         if !(clock.open && waiting) {
             return;
@@ -171,21 +133,25 @@ impl Lab {
             clock.armed = true;
             return;
         }
-        clock.armed = false;
+        let deadline = (now_ms() + CLOCK_BUDGET_MS).min(frame_start + CLOCK_FRAME_MS);
+        let mut units = 0u32;
+        let mut out_of_time = || {
+            units += 1;
+            units.is_multiple_of(CLOCK_EVERY_UNITS) && now_ms() >= deadline
+        };
         match std::mem::replace(&mut clock.stage, Stage::Idle) {
-            Stage::Locating => self.locate_cycle(),
-            Stage::Adjoint(cycle) => self.integrate_adjoint(*cycle),
+            Stage::Locating(run) => self.locate_cycle(run, &mut out_of_time),
+            Stage::Adjoint(cycle, run) => self.integrate_adjoint(*cycle, run, &mut out_of_time),
             other => {
                 clock.stage = other;
-                clock.pending_kick = false;
-                self.kick_now();
+                self.work_kick(&mut out_of_time);
             }
         }
     }
 
     /// A new setting (system, rates or initial state) starts the panel over; the measure
     /// becoming the phase response opens it.
-    fn follow_clock_setting(&mut self) {
+    pub(super) fn follow_clock_setting(&mut self) {
         let config = self.session.config();
         let prc = config.measure == Measure::PhaseResponse;
         if prc != self.clock.was_prc {
@@ -204,6 +170,7 @@ impl Lab {
         clock.system = Some(system);
         clock.values = values;
         clock.pending_kick = false;
+        clock.kicking = None;
         clock.last = None;
         clock.panel.prc.dots.clear();
         clock.panel.orbit.show(None);
@@ -252,19 +219,43 @@ impl Lab {
         self.clock.stage = Stage::Refused;
     }
 
-    /// Stage 1: the limit cycle from the setting's initial state.
-    fn locate_cycle(&mut self) {
-        let system = self.session.config().system;
-        let initial = &self.clock.values[system.rates().len()..];
+    /// Stage 1: the limit cycle from the setting's initial state, this frame's share.
+    fn locate_cycle(&mut self, run: Option<Box<CycleRun>>, out_of_time: &mut dyn FnMut() -> bool) {
         let t0 = now_ms();
-        let located = locate_limit_cycle(self.session.system(), initial, POINTS);
-        let ms = now_ms() - t0;
+        let system = self.session.system();
+        let mut run = match run {
+            Some(run) => run,
+            None => {
+                let initial = &self.clock.values[self.session.config().system.rates().len()..];
+                match CycleRun::new(system, initial, POINTS) {
+                    Ok(run) => Box::new(run),
+                    Err(e) => return self.clock_failed(e.message),
+                }
+            }
+        };
+        let done = run.work(system, out_of_time);
+        self.clock.stage_ms += now_ms() - t0;
         let panel = &self.clock.panel;
+        if !done {
+            panel.set_status(
+                "computing",
+                &format!(
+                    "Locating the limit cycle (integrating onto it, then Newton on the period): {:.0}%…",
+                    100.0 * run.progress()
+                ),
+            );
+            self.clock.stage = Stage::Locating(Some(run));
+            return;
+        }
+        let ms = std::mem::take(&mut self.clock.stage_ms);
         let _ = panel
             .details
             .set_attribute("data-cycle-ms", &format!("{ms:.1}"));
+        let located = run
+            .finish(system)
+            .and_then(|cycle| AdjointRun::new(system, &cycle, POINTS).map(|a| (cycle, a)));
         match located {
-            Ok(cycle) => {
+            Ok((cycle, adjoint)) => {
                 panel.set_status(
                     "computing",
                     &format!(
@@ -272,17 +263,38 @@ impl Lab {
                         num(cycle.period, 5)
                     ),
                 );
-                self.clock.stage = Stage::Adjoint(Box::new(cycle));
+                self.clock.stage = Stage::Adjoint(Box::new(cycle), Box::new(adjoint));
             }
             Err(e) => self.clock_failed(e.message),
         }
     }
 
-    /// Stage 2: the adjoint PRC on the located cycle.
-    fn integrate_adjoint(&mut self, cycle: LimitCycle) {
+    /// Stage 2: the adjoint PRC on the located cycle, this frame's share.
+    fn integrate_adjoint(
+        &mut self,
+        cycle: LimitCycle,
+        mut run: Box<AdjointRun>,
+        out_of_time: &mut dyn FnMut() -> bool,
+    ) {
         let t0 = now_ms();
-        let prc = adjoint_prc(self.session.system(), &cycle, POINTS);
-        let ms = now_ms() - t0;
+        let system = self.session.system();
+        let done = run.work(system, &cycle, out_of_time);
+        self.clock.stage_ms += now_ms() - t0;
+        if !done {
+            self.clock.panel.set_status(
+                "computing",
+                &format!(
+                    "Cycle located: T = {}. Computing Z by the adjoint method: {:.0}%…",
+                    num(cycle.period, 5),
+                    100.0 * run.progress(&cycle)
+                ),
+            );
+            self.clock.stage = Stage::Adjoint(Box::new(cycle), run);
+            return;
+        }
+        let t0 = now_ms();
+        let prc = run.finish(system, &cycle);
+        let ms = std::mem::take(&mut self.clock.stage_ms) + now_ms() - t0;
         let _ = self
             .clock
             .panel
@@ -290,7 +302,7 @@ impl Lab {
             .set_attribute("data-prc-ms", &format!("{ms:.1}"));
         match prc {
             Ok(prc) => {
-                let names = self.session.system().state_names();
+                let names = system.state_names();
                 let computed = Computed {
                     names: names.iter().map(|s| s.to_string()).collect(),
                     ranges: (0..cycle.dim).map(|k| variable_range(&cycle, k)).collect(),
@@ -388,87 +400,6 @@ impl Lab {
         panel.prc.draw_hot();
         panel.orbit.redraw();
     }
-
-    /// The kick at the chosen phase: the measured shift, the prediction, the oscillations.
-    fn kick_now(&mut self) {
-        let clock = &mut self.clock;
-        let Stage::Ready(c) = &clock.stage else {
-            return;
-        };
-        let panel = &mut clock.panel;
-        let (j, k) = (
-            panel.prc.selected,
-            panel.variable_index().min(c.cycle.dim - 1),
-        );
-        let epsilon = panel.sign() * panel.fraction() * c.ranges[k];
-        let index = j * c.cycle.steps / POINTS;
-        let mut kick = vec![0.0; c.cycle.dim];
-        kick[k] = epsilon;
-        let system = self.session.system();
-        let t0 = now_ms();
-        let measured = kick_shift(system, &c.cycle, index, &kick, DEFAULT_TOLERANCE);
-        let ms = now_ms() - t0;
-        let _ = panel
-            .details
-            .set_attribute("data-kick-ms", &format!("{ms:.1}"));
-        let shift = match measured {
-            Ok(s) => s,
-            Err(e) => {
-                panel.result.set_text_content(Some(&format!(
-                    "No shift measured at θ = {:.2}: {}.",
-                    c.prc.theta[j], e.message
-                )));
-                let _ = panel.result.set_attribute("data-shift", "");
-                let _ = panel
-                    .result
-                    .set_attribute("data-theta", &c.prc.theta[j].to_string());
-                panel.set_status("ready", "The kick could not be followed (see below).");
-                panel.orbit.show(None);
-                return;
-            }
-        };
-        let record = KickRecord {
-            j,
-            theta: c.prc.theta[j],
-            variable: k,
-            name: c.names[k].clone(),
-            epsilon,
-            fraction: panel.fraction(),
-            shift: shift.shift,
-            predicted: epsilon * c.prc.z[j][k] / c.prc.period,
-            period: c.cycle.period,
-            events: shift.estimates.len(),
-        };
-        let orbit = kicked_orbit(system, &c.cycle, (index, &kick), shift.shift, &c.names[0]);
-        panel.orbit.show(Some(orbit));
-        panel.prc.dots.push((record.theta, record.shift / epsilon));
-        show_kick(panel, &record, ms);
-        clock.last = Some(record);
-        self.show_prc();
-    }
-}
-
-/// The result line and its data attributes after a kick.
-fn show_kick(panel: &ClockPanel, record: &KickRecord, ms: f64) {
-    let result = &panel.result;
-    result.set_text_content(Some(&kick_text(record)));
-    for (name, value) in [
-        ("data-theta", record.theta),
-        ("data-epsilon", record.epsilon),
-        ("data-shift", record.shift),
-        ("data-predicted", record.predicted),
-        ("data-events", record.events as f64),
-        ("data-ms", ms),
-    ] {
-        let _ = result.set_attribute(name, &value.to_string());
-    }
-    let _ = result.set_attribute("data-variable", &record.variable.to_string());
-    let kind = if record.shift > 0.0 {
-        "advance"
-    } else {
-        "delay"
-    };
-    let _ = result.set_attribute("data-kind", kind);
 }
 
 /// The PRC's cost in this browser: locating the cycle plus the adjoint (ms, from the panel's

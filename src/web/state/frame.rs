@@ -22,6 +22,12 @@ impl Lab {
         if std::mem::take(&mut self.dirty.resize) {
             self.fit_canvases();
         }
+        // The first frames after load draw a layer each, and nothing else.
+        if self.draw_first_frames() {
+            self.refresh_stats(stamp_ms);
+            self.timing.record(stamp_ms, now_ms() - start, 0);
+            return;
+        }
         // A change being computed over frames takes the frame; training waits for it.
         let changing = self.work_pending_change(start);
         let train_start = now_ms();
@@ -48,7 +54,7 @@ impl Lab {
         self.draw();
         self.dirty.hot |= held;
         self.record_frame();
-        self.work_clock();
+        self.work_clock(start);
         self.refresh_stats(stamp_ms);
         self.refresh_why();
         self.refresh_accessibility(stamp_ms);
@@ -91,8 +97,7 @@ impl Lab {
         self.dirty.phase_cold = true;
         self.dirty.fig5_cold = true;
         self.dirty.loss_cold = true;
-        self.plots.perturbation.redraw();
-        self.plots.deciles.redraw();
+        self.dirty.side_plots = true;
         self.plots.ensemble.fit();
         self.dirty.ensemble = true;
         self.fit_clock();
@@ -168,6 +173,10 @@ impl Lab {
         if self.view.head > 0 && (self.dirty.hot || self.dirty.phase_cold) {
             self.session
                 .head_attention(self.view.head, &mut self.view.head_attention);
+        }
+        if std::mem::take(&mut self.dirty.side_plots) {
+            plots.perturbation.redraw();
+            plots.deciles.redraw();
         }
         if std::mem::take(&mut self.dirty.phase_cold) {
             plots.phase.head = self.view.head;

@@ -2,7 +2,8 @@
 //! state, and changes them only inside an animation frame or an event handler. Its methods are
 //! split by concern:
 //! - `frame`: the frame loop (apply what events asked for, train within a time budget, draw,
-//!   refresh the stats and the URL hash);
+//!   refresh the stats and the URL hash); `first_frames`: the plots' first draw after load,
+//!   a layer per frame;
 //! - `settings`: the controls and the session (applying, showing, playing, new noise);
 //!   `pending_change`: a change too expensive for one frame, computed over frames;
 //! - `links`: the URL hash and presets (the page state a link carries);
@@ -17,8 +18,8 @@
 //!   ensemble strip, the settled verdict, the "why" paragraph, the data controls' reasons);
 //! - `embed_api`: the JavaScript API's side (state, changes, report, play and pause) and the
 //!   embedding keys of the link;
-//! - `clock_kick`, `clock_input`: "Kick the clock", the phase response of a limit cycle and
-//!   kicks at a phase, and the user's side of it;
+//! - `clock_kick`, `clock_kicking`, `clock_input`: "Kick the clock", the phase response of a
+//!   limit cycle, kicks at a phase followed over frames, and the user's side of it;
 //! - `data_choice`, `fitting`, `fit_drawing`, `reweighting`, `fit_export`: the data select
 //!   (simulated, lynx–hare, a file), fitting the system to real data a few steps per frame, the
 //!   fit as the target, attention-weighted refitting, and exports that describe the analysed
@@ -28,9 +29,11 @@ mod accessible_view;
 mod background;
 mod clock_input;
 mod clock_kick;
+mod clock_kicking;
 mod data_choice;
 mod embed_api;
 mod export_import;
+mod first_frames;
 mod fit_drawing;
 mod fit_export;
 mod fitting;
@@ -83,6 +86,10 @@ struct Dirty {
     /// The "why" paragraph is out of date (a new setting, new data, a reset, or training
     /// converged); it is computed when the explanations are open.
     why: bool,
+    /// The plots below the main three (the perturbation and decile plots) need redrawing.
+    side_plots: bool,
+    /// The next step of the first draw after load (`first_frames`), until it is done.
+    first_draw: Option<u8>,
 }
 
 /// What events asked for, done at the start of the next frame.
@@ -214,6 +221,7 @@ impl Lab {
                 stats_now: true,
                 ensemble: true,
                 why: true,
+                first_draw: Some(0),
                 ..Dirty::default()
             },
             controls: page.controls,

@@ -11,9 +11,11 @@ use crate::lab::session_change::SessionChange;
 /// Most milliseconds of a frame spent computing a pending change (the rest is drawing and the
 /// browser, well inside a 50 ms frame).
 pub const CHANGE_BUDGET_MS: f64 = 15.0;
-/// The clock is read every this many units of a change (one output or sampling interval each:
-/// small).
-const CLOCK_EVERY_UNITS: u32 = 8;
+/// The clock is read every this many units of a change. A unit is one output or sampling
+/// interval, or a bounded chunk of a limit cycle's steps: small, but a long orbit's FTLE
+/// interval takes a few milliseconds in a loaded browser, so reading the clock only every 8
+/// units let a frame run 15 ms past its budget; reading it costs well under a microsecond.
+const CLOCK_EVERY_UNITS: u32 = 2;
 
 /// A change being computed over frames, and where it came from.
 pub(super) struct PendingChange {
