@@ -49,7 +49,7 @@ fn dot<const D: usize>(a: &[f64; D], b: &[f64; D]) -> f64 {
 }
 
 /// The scores s_t = b + w·x̃_t into `scores` (cleared first); returns their maximum (a maximum
-/// is exact in any order, so it is taken in [`LANES`] lanes that pipeline).
+/// is exact in any order, so it is taken in two lanes (`LANES`) that pipeline).
 pub fn scores<const D: usize>(theta: &[f64], xs: &[f64], scores: &mut Vec<f64>) -> f64 {
     let w: &[f64; D] = theta[..D].try_into().expect("D weights");
     let b = theta[D];
@@ -105,7 +105,7 @@ fn combine(lanes: f64x2) -> f64 {
     l0 + l1
 }
 
-/// The data's last N mod [`LANES`] rows padded to a whole block with zero rows (numerator 0,
+/// The data's last N mod 2 rows padded to a whole block with zero rows (numerator 0,
 /// state 0, clean state 0), which add exactly 0 to every sum; `None` if N is a multiple.
 #[allow(clippy::type_complexity)]
 fn last_block<const D: usize>(
@@ -124,7 +124,7 @@ fn last_block<const D: usize>(
     })
 }
 
-/// The whole blocks of [`LANES`] rows: LANES·D states, LANES·D clean states, LANES numerators.
+/// The whole blocks of two rows (`LANES`): LANES·D states, LANES·D clean states, LANES numerators.
 fn whole_blocks<'a, const D: usize>(
     xs: &'a [f64],
     cs: &'a [f64],
@@ -169,7 +169,7 @@ impl<const D: usize> LaneSums<D> {
 
 /// The loss's and gradient's sums, from the softmax numerators `exps` and 1/Σ exps, with the
 /// reconstruction scale c and g_t = (2c/N) x̃_t·(c a_t x̃_t − x_t). Rows are taken
-/// [`LANES`] at a time with a running sum per lane, so the arithmetic vectorises.
+/// two at a time (`LANES`) with a running sum per lane, so the arithmetic vectorises.
 pub fn gradient_sums<const D: usize>(
     xs: &[f64],
     cs: &[f64],
