@@ -37,6 +37,7 @@ pub mod number_text;
 pub mod observations;
 pub mod systems;
 pub mod training;
+pub mod work_units;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -7,6 +7,7 @@
 use crate::dynamics::cycle_error::{CycleError, CycleErrorKind};
 use crate::dynamics::rk4::Rk4;
 use crate::systems::system::System;
+use crate::work_units::in_units;
 
 /// The transient is sampled every SAMPLE_SCALE / ‖D⁻¹JD‖∞ time units.
 const SAMPLE_SCALE: f64 = 0.05;
@@ -159,20 +160,15 @@ impl TransientRun {
         system: &S,
         out_of_time: &mut dyn FnMut() -> bool,
     ) -> bool {
-        let mut first = true;
-        while self.outcome.is_none() {
-            if !first && out_of_time() {
-                return false;
-            }
-            first = false;
-            self.outcome = if self.samples < MAX_TRANSIENT_SAMPLES {
-                self.samples += 1;
-                self.sample(system)
+        let pending = |run: &Self| run.outcome.is_none();
+        in_units(self, pending, out_of_time, |run| {
+            run.outcome = if run.samples < MAX_TRANSIENT_SAMPLES {
+                run.samples += 1;
+                run.sample(system)
             } else {
-                Some(Err(self.unsettled(system)))
+                Some(Err(run.unsettled(system)))
             };
-        }
-        true
+        })
     }
 
     /// The returns to the section taken so far.

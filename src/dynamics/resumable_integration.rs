@@ -4,6 +4,7 @@
 
 use super::rk4::{IntegrationError, Rk4, Trajectory};
 use crate::systems::system::System;
+use crate::work_units::try_in_units;
 use ndarray::Array2;
 
 /// An integration through `times` in progress: one unit of work is one output interval.
@@ -61,23 +62,19 @@ impl IntegrationRun {
         system: &S,
         out_of_time: &mut dyn FnMut() -> bool,
     ) -> Result<bool, IntegrationError> {
-        let mut first = true;
-        while self.next < self.times.len() {
-            if !first && out_of_time() {
-                return Ok(false);
-            }
-            first = false;
-            let i = self.next;
-            self.rk4
-                .advance(system, &mut self.state, self.times[i - 1], self.times[i])?;
-            self.states
+        let pending = |run: &Self| run.next < run.times.len();
+        try_in_units(self, pending, out_of_time, |run| {
+            let i = run.next;
+            run.rk4
+                .advance(system, &mut run.state, run.times[i - 1], run.times[i])?;
+            run.states
                 .row_mut(i)
                 .iter_mut()
-                .zip(&self.state)
+                .zip(&run.state)
                 .for_each(|(o, s)| *o = *s);
-            self.next += 1;
-        }
-        Ok(true)
+            run.next += 1;
+            Ok(())
+        })
     }
 
     /// The share of the output intervals integrated, 0 to 1.

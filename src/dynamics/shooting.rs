@@ -8,6 +8,7 @@
 use crate::dynamics::cycle_error::{CycleError, CycleErrorKind};
 use crate::dynamics::floquet::{solve, FlowRun};
 use crate::systems::system::System;
+use crate::work_units::in_units;
 
 /// Most Newton iterations.
 pub const MAX_NEWTON: usize = 30;
@@ -53,19 +54,14 @@ impl ShootingRun {
         system: &S,
         out_of_time: &mut dyn FnMut() -> bool,
     ) -> bool {
-        let mut first = true;
-        while self.outcome.is_none() {
-            if !first && out_of_time() {
-                return false;
-            }
-            first = false;
-            match self.flow.advance(system, SHOOTING_CHUNK) {
-                Ok(true) => self.outcome = self.newton_step(system),
+        let pending = |run: &Self| run.outcome.is_none();
+        in_units(self, pending, out_of_time, |run| {
+            match run.flow.advance(system, SHOOTING_CHUNK) {
+                Ok(true) => run.outcome = run.newton_step(system),
                 Ok(false) => {}
-                Err(m) => self.outcome = Some(Err(CycleError::new(CycleErrorKind::Failed, m))),
+                Err(m) => run.outcome = Some(Err(CycleError::new(CycleErrorKind::Failed, m))),
             }
-        }
-        true
+        })
     }
 
     /// The share of the work done, 0 to 1 (Newton usually converges in a few iterations: each

@@ -9,6 +9,7 @@ use crate::dynamics::limit_cycle::LimitCycle;
 use crate::dynamics::phase_event::reference_event_in_step;
 use crate::dynamics::rk4::Rk4;
 use crate::systems::system::System;
+use crate::work_units::in_units;
 
 /// RK4 steps per unit of work.
 pub const KICK_CHUNK: usize = 64;
@@ -156,29 +157,27 @@ impl KickRun {
         system: &S,
         out_of_time: &mut dyn FnMut() -> bool,
     ) -> bool {
-        let mut first = true;
-        while self.outcome.is_none() {
-            if !first && out_of_time() {
-                return false;
-            }
-            first = false;
-            let end = self.max_steps.min(self.step + KICK_CHUNK);
-            while self.outcome.is_none() && self.step < end {
-                self.outcome = self.one_step(system);
-                self.step += 1;
-            }
-            if self.outcome.is_none() && self.step >= self.max_steps {
-                self.outcome = Some(Err(CycleError::new(
-                    CycleErrorKind::Failed,
-                    format!(
-                        "the phase after the kick at θ = {:.4} had not settled to {:.0e} periods after {MAX_PERIODS} periods",
-                        self.start / self.period,
-                        self.tolerance
-                    ),
-                )));
-            }
+        let pending = |run: &Self| run.outcome.is_none();
+        in_units(self, pending, out_of_time, |run| run.chunk(system))
+    }
+
+    /// Up to [`KICK_CHUNK`] steps, and the failure when the last allowed step is taken unsettled.
+    fn chunk<S: System + ?Sized>(&mut self, system: &S) {
+        let end = self.max_steps.min(self.step + KICK_CHUNK);
+        while self.outcome.is_none() && self.step < end {
+            self.outcome = self.one_step(system);
+            self.step += 1;
         }
-        true
+        if self.outcome.is_none() && self.step >= self.max_steps {
+            self.outcome = Some(Err(CycleError::new(
+                CycleErrorKind::Failed,
+                format!(
+                    "the phase after the kick at θ = {:.4} had not settled to {:.0e} periods after {MAX_PERIODS} periods",
+                    self.start / self.period,
+                    self.tolerance
+                ),
+            )));
+        }
     }
 
     /// The share of the work done, 0 to 1 (against the periods the cycle's contraction

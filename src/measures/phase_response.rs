@@ -19,6 +19,7 @@ use crate::dynamics::cycle_error::{CycleError, CycleErrorKind};
 use crate::dynamics::floquet::left_eigenvector_for_one;
 use crate::dynamics::limit_cycle::LimitCycle;
 use crate::systems::system::System;
+use crate::work_units::in_units;
 
 /// Sweeps stop when the largest change of Z over the grid is at most this times max |Z|.
 pub const SWEEP_TOLERANCE: f64 = 1e-12;
@@ -235,24 +236,19 @@ impl AdjointRun {
         cycle: &LimitCycle,
         out_of_time: &mut dyn FnMut() -> bool,
     ) -> bool {
-        let mut first = true;
-        while self.outcome.is_none() {
-            if !first && out_of_time() {
-                return false;
-            }
-            first = false;
-            if self.a.len() <= cycle.steps {
-                let end = (self.a.len() + ADJOINT_CHUNK).min(cycle.steps + 1);
-                for i in self.a.len()..end {
+        let pending = |run: &Self| run.outcome.is_none();
+        in_units(self, pending, out_of_time, |run| {
+            if run.a.len() <= cycle.steps {
+                let end = (run.a.len() + ADJOINT_CHUNK).min(cycle.steps + 1);
+                for i in run.a.len()..end {
                     let (at_state, at_mid) = transposed_jacobians_at(system, cycle, i);
-                    self.a.push(at_state);
-                    self.mid.extend(at_mid);
+                    run.a.push(at_state);
+                    run.mid.extend(at_mid);
                 }
             } else {
-                self.sweep_chunk(system, cycle);
+                run.sweep_chunk(system, cycle);
             }
-        }
-        true
+        })
     }
 
     /// Up to [`ADJOINT_CHUNK`] backward steps of the current sweep (starting one when none is

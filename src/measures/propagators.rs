@@ -5,6 +5,7 @@
 use crate::dynamics::rk4::{IntegrationError, Rk4, Trajectory};
 use crate::measures::tangent::{advance, Tangent, SUB_INTERVAL};
 use crate::systems::system::System;
+use crate::work_units::try_in_units;
 
 /// Most sub-intervals one set of propagators may take: a series with a huge time gap (an
 /// imported file) is refused at once instead of being cut into 0.05 pieces for hours.
@@ -118,31 +119,30 @@ impl PropagatorRun {
         system: &S,
         out_of_time: &mut dyn FnMut() -> bool,
     ) -> Result<bool, IntegrationError> {
+        let pending = |run: &Self| run.propagators.steps.len() + 1 < run.propagators.times.len();
+        try_in_units(self, pending, out_of_time, |run| run.interval(system))
+    }
+
+    /// The propagator over the next sampling interval.
+    fn interval<S: System + ?Sized>(&mut self, system: &S) -> Result<(), IntegrationError> {
         let p = &mut self.propagators;
         let d = p.dim;
         let tangent = Tangent { system, k: d };
         let aug = &mut self.aug;
-        let mut first = true;
-        while p.steps.len() + 1 < p.times.len() {
-            if !first && out_of_time() {
-                return Ok(false);
-            }
-            first = false;
-            let i = p.steps.len();
-            aug[..d].copy_from_slice(&p.states[i * d..(i + 1) * d]);
-            aug[d..].iter_mut().for_each(|v| *v = 0.0);
-            for r in 0..d {
-                aug[d + r * d + r] = 1.0;
-            }
-            advance(&mut self.rk4, &tangent, aug, p.times[i], p.times[i + 1])?;
-            let mut phi = [0.0; 9];
-            phi[..d * d].copy_from_slice(&aug[d..]);
-            p.steps.push(phi);
-            if i + 1 >= self.n {
-                p.states.extend_from_slice(&aug[..d]);
-            }
+        let i = p.steps.len();
+        aug[..d].copy_from_slice(&p.states[i * d..(i + 1) * d]);
+        aug[d..].iter_mut().for_each(|v| *v = 0.0);
+        for r in 0..d {
+            aug[d + r * d + r] = 1.0;
         }
-        Ok(true)
+        advance(&mut self.rk4, &tangent, aug, p.times[i], p.times[i + 1])?;
+        let mut phi = [0.0; 9];
+        phi[..d * d].copy_from_slice(&aug[d..]);
+        p.steps.push(phi);
+        if i + 1 >= self.n {
+            p.states.extend_from_slice(&aug[..d]);
+        }
+        Ok(())
     }
 
     /// The share of the intervals integrated, 0 to 1.

@@ -13,6 +13,7 @@ use crate::systems::system::System;
 use crate::web::clock_text::{kick_text, KickRecord};
 use crate::web::panels::clock_panel::ClockPanel;
 use crate::web::plots::kick_orbit_plot::KickOrbit;
+use crate::work_units::in_units;
 
 /// Periods of the kicked and unkicked oscillation shown.
 const SHOWN_PERIODS: usize = 5;
@@ -85,27 +86,21 @@ impl OrbitRun {
         out_of_time: &mut dyn FnMut() -> bool,
     ) -> bool {
         let h = cycle.step();
-        let mut first = true;
-        while self.step <= self.total {
-            if !first && out_of_time() {
-                return false;
-            }
-            first = false;
-            for s in self.step..=self.total.min(self.step + ORBIT_CHUNK - 1) {
+        let pending = |run: &Self| run.step <= run.total;
+        in_units(self, pending, out_of_time, |run| {
+            for s in run.step..=run.total.min(run.step + ORBIT_CHUNK - 1) {
                 if s > index {
-                    self.rk4.step(system, &mut self.x, h);
+                    run.rk4.step(system, &mut run.x, h);
                 }
-                if s % self.stride == 0 || s == index {
+                if s % run.stride == 0 || s == index {
                     let on_cycle = cycle.state(s % cycle.steps)[0];
-                    self.times.push(s as f64 * h);
-                    self.unkicked.push(on_cycle);
-                    self.kicked
-                        .push(if s < index { on_cycle } else { self.x[0] });
+                    run.times.push(s as f64 * h);
+                    run.unkicked.push(on_cycle);
+                    run.kicked.push(if s < index { on_cycle } else { run.x[0] });
                 }
-                self.step = s + 1;
+                run.step = s + 1;
             }
-        }
-        true
+        })
     }
 
     fn progress(&self) -> f64 {
