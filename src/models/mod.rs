@@ -3,6 +3,7 @@
 //! from its kind. How they are trained is in [`crate::training`].
 
 pub mod attention_model;
+pub mod exp2_table;
 pub mod kind;
 pub mod oracle_inverse_variance;
 pub mod paper_linear;

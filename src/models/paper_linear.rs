@@ -29,14 +29,14 @@ use crate::models::kind::ModelKind;
 use crate::models::paper_linear_passes::{
     gradient_sums, hessian_sums, scores, squared_error_and_attention, GradientSums,
 };
-use crate::models::softmax_exp::exp_shifted_in_place;
+use crate::models::softmax_exp::exp2_shifted_in_place;
 use ndarray::Array2;
 
 pub struct PaperLinear {
     /// (w_1, .., w_d, b)
     theta: Vec<f64>,
     scaled: bool,
-    /// exp(s_t − max s), reused every step.
+    /// exp(s_t − max s), reused every step (first the scores, in units of ln2/128).
     exps: Vec<f64>,
 }
 
@@ -55,7 +55,7 @@ impl PaperLinear {
             .as_slice()
             .expect("observations are contiguous row-major");
         let max = by_dimension!(noisy.ncols(), scores(&self.theta, xs, &mut self.exps));
-        exp_shifted_in_place(&mut self.exps, max)
+        exp2_shifted_in_place(&mut self.exps, max)
     }
 
     fn scale(&self, n: usize) -> f64 {
@@ -79,16 +79,17 @@ fn flat<'a>(data: &TrainingData<'a>) -> (&'a [f64], &'a [f64]) {
     )
 }
 
-/// ∂L/∂w = Σ a_t g_t x̃_t − ḡ Σ a_t x̃_t and ∂L/∂b = ḡ (1 − Σ a_t) into `gradient`; returns L.
+/// ∂L/∂w = Σ a_t g_t x̃_t − ḡ Σ a_t x̃_t and ∂L/∂b = ḡ (1 − Σ a_t) into `gradient`, with
+/// a_t = e_t/sum; returns L.
 fn write_gradient<const D: usize>(
     xs: &[f64],
     cs: &[f64],
     exps: &[f64],
-    inv_sum: f64,
+    sum: f64,
     c: f64,
     gradient: &mut [f64],
 ) -> f64 {
-    let sums = gradient_sums::<D>(xs, cs, exps, inv_sum, c);
+    let sums = gradient_sums::<D>(xs, cs, exps, sum, c);
     gradient_from(&sums, gradient);
     sums.squared_error / exps.len() as f64
 }
@@ -110,14 +111,14 @@ fn write_gradient_and_hessian<const D: usize>(
     xs: &[f64],
     cs: &[f64],
     exps: &[f64],
-    inv_sum: f64,
+    sum: f64,
     c: f64,
     gradient: &mut [f64],
     hessian: &mut [f64],
 ) -> f64 {
-    let sums = gradient_sums::<D>(xs, cs, exps, inv_sum, c);
+    let sums = gradient_sums::<D>(xs, cs, exps, sum, c);
     gradient_from(&sums, gradient);
-    let block = hessian_sums::<D>(xs, cs, exps, inv_sum, c, &sums);
+    let block = hessian_sums::<D>(xs, cs, exps, 1.0 / sum, c, &sums);
     let p = D + 1;
     hessian[..p * p].iter_mut().for_each(|h| *h = 0.0);
     for j in 0..D {
@@ -182,10 +183,10 @@ impl AttentionModel for PaperLinear {
     fn loss_and_gradient(&mut self, data: &TrainingData, gradient: &mut [f64]) -> f64 {
         let (n, d) = data.noisy.dim();
         let c = self.scale(n);
-        let inv_sum = 1.0 / self.softmax_numerators(data.noisy);
+        let sum = self.softmax_numerators(data.noisy);
         let (xs, cs) = flat(data);
         let exps = &self.exps;
-        by_dimension!(d, write_gradient(xs, cs, exps, inv_sum, c, gradient))
+        by_dimension!(d, write_gradient(xs, cs, exps, sum, c, gradient))
     }
 
     fn has_analytic_hessian(&self) -> bool {
@@ -202,12 +203,12 @@ impl AttentionModel for PaperLinear {
     ) -> Option<f64> {
         let (n, d) = data.noisy.dim();
         let c = self.scale(n);
-        let inv_sum = 1.0 / self.softmax_numerators(data.noisy);
+        let sum = self.softmax_numerators(data.noisy);
         let (xs, cs) = flat(data);
         let exps = &self.exps;
         let loss = by_dimension!(
             d,
-            write_gradient_and_hessian(xs, cs, exps, inv_sum, c, gradient, hessian)
+            write_gradient_and_hessian(xs, cs, exps, sum, c, gradient, hessian)
         );
         Some(loss)
     }

@@ -10,6 +10,7 @@
 /// registers and spill to the stack (seen in `perf annotate`).
 const LANES: usize = 2;
 
+use crate::models::softmax_exp::SCORE_SCALE;
 use wide::f64x2;
 
 /// Calls `$pass::<D>(args…)` with D the runtime dimension `$d` (1 to 8).
@@ -48,26 +49,60 @@ fn dot<const D: usize>(a: &[f64; D], b: &[f64; D]) -> f64 {
     s
 }
 
-/// The scores s_t = b + w·x̃_t into `scores` (cleared first); returns their maximum (a maximum
-/// is exact in any order, so it is taken in two lanes (`LANES`) that pipeline).
-pub fn scores<const D: usize>(theta: &[f64], xs: &[f64], scores: &mut Vec<f64>) -> f64 {
-    let w: &[f64; D] = theta[..D].try_into().expect("D weights");
-    let b = theta[D];
-    scores.clear();
-    scores.extend(rows::<D>(xs).map(|x| b + dot(w, x)));
-    let mut lanes = [f64::NEG_INFINITY; LANES];
-    let mut chunks = scores.chunks_exact(LANES);
-    for chunk in &mut chunks {
-        for (lane, s) in lanes.iter_mut().zip(chunk) {
-            // Not f64::max, whose NaN handling costs three more operations in the chain: a NaN
-            // score fails the test and is skipped, as f64::max would, and reaches the sum of
-            // the numerators through exp(NaN − max) = NaN.
-            *lane = if *s > *lane { *s } else { *lane };
-        }
+/// The running maximum of the scores in `lanes`, by a plain comparison: not f64::max, whose NaN
+/// handling costs three more operations in the chain. A NaN score fails the test and is
+/// skipped, as f64::max would skip it, and reaches the sum of the numerators through
+/// exp(NaN − max) = NaN.
+#[inline(always)]
+fn running_max(lanes: &mut [f64; LANES], scores: f64x2) {
+    for (lane, s) in lanes.iter_mut().zip(scores.to_array()) {
+        *lane = if s > *lane { s } else { *lane };
     }
-    let rest = chunks.remainder().iter().copied();
-    lanes
-        .into_iter()
+}
+
+/// The scores of a block of two rows, b + w·x̃_t, summed in the order of [`dot`].
+#[inline(always)]
+fn block_scores<const D: usize>(w: &[f64; D], b: f64, block: &[f64]) -> f64x2 {
+    let block = &block[..LANES * D];
+    let mut dot = f64x2::splat(w[0]) * component::<D>(block, 0);
+    for (j, wj) in w.iter().enumerate().skip(1) {
+        dot += f64x2::splat(*wj) * component::<D>(block, j);
+    }
+    f64x2::splat(b) + dot
+}
+
+/// The scores s_t = b + w·x̃_t in units of ln2/128, that is b' + w'·x̃_t with b' and w' scaled by
+/// [`SCORE_SCALE`] = 128/ln2, into `scores` (resized to N); returns their maximum. In these units
+/// the softmax's exp is a power of two ([`exp2_shifted_in_place`]), which saves three operations
+/// a value. Four rows at a time, as two blocks of two, with a running maximum per row lane: a
+/// maximum is exact in any order, so it has the same bits as a sequential one, and four
+/// independent chains pipeline.
+///
+/// [`exp2_shifted_in_place`]: crate::models::softmax_exp::exp2_shifted_in_place
+pub fn scores<const D: usize>(theta: &[f64], xs: &[f64], scores: &mut Vec<f64>) -> f64 {
+    let w: [f64; D] = std::array::from_fn(|j| theta[j] * SCORE_SCALE);
+    let (w, b) = (&w, theta[D] * SCORE_SCALE);
+    let n = xs.len() / D;
+    scores.resize(n, 0.0);
+    let (mut low, mut high) = ([f64::NEG_INFINITY; LANES], [f64::NEG_INFINITY; LANES]);
+    let mut blocks = xs.chunks_exact(2 * LANES * D);
+    let mut out = scores.chunks_exact_mut(2 * LANES);
+    for (block, out) in (&mut blocks).zip(&mut out) {
+        let s0 = block_scores::<D>(w, b, block);
+        let s1 = block_scores::<D>(w, b, &block[LANES * D..]);
+        out[..LANES].copy_from_slice(&s0.to_array());
+        out[LANES..].copy_from_slice(&s1.to_array());
+        running_max(&mut low, s0);
+        running_max(&mut high, s1);
+    }
+    let rest = rows::<D>(blocks.remainder())
+        .zip(out.into_remainder())
+        .map(|(x, out)| {
+            *out = b + dot(w, x);
+            *out
+        });
+    low.into_iter()
+        .chain(high)
         .chain(rest)
         .fold(f64::NEG_INFINITY, f64::max)
 }
@@ -86,17 +121,24 @@ pub struct GradientSums<const D: usize> {
     pub a_total: f64,
 }
 
-/// The sums of [`GradientSums`], one running sum per lane (row t in lane t mod 2), each pair of
-/// lanes one `f64x2`: SSE2 natively, `simd128` in wasm, plain arrays elsewhere. Explicit
-/// vectors because the compiler's own vectorisation of this pass mixed scalar and vector
-/// operations and shuffled between them (`perf annotate`); only +, − and × are used, never a
-/// fused multiply-add, so every target rounds the same way.
+/// The sums of [`GradientSums`] before their constant factors, one running sum per lane (row t in
+/// lane t mod 2), each pair of lanes one `f64x2`: SSE2 natively, `simd128` in wasm, plain arrays
+/// elsewhere. Explicit vectors because the compiler's own vectorisation of this pass mixed scalar
+/// and vector operations and shuffled between them (`perf annotate`); only +, − and × are used,
+/// never a fused multiply-add, so every target rounds the same way.
+///
+/// The pass runs on the unnormalised numerators e_t (a_t = e_t/Σe): Σ a_t g_t x̃_t is
+/// (2c/N)(1/Σe) Σ_t e_t (x̃_t·err_t) x̃_t and Σ a_t x̃_t is (1/Σe) Σ_t e_t x̃_t, the factors applied
+/// once at the end, which saves three multiplications a row (the pass is bound by its arithmetic).
 struct LaneSums<const D: usize> {
+    /// Σ ‖err_t‖², err_t = (c/Σe) e_t x̃_t − x_t.
     squared_error: f64x2,
-    weighted_gx: [f64x2; D],
-    weighted_x: [f64x2; D],
-    g_bar: f64x2,
-    a_total: f64x2,
+    /// Σ e_t (x̃_t·err_t) x̃_t.
+    e_xerr_x: [f64x2; D],
+    /// Σ e_t x̃_t.
+    e_x: [f64x2; D],
+    /// Σ e_t (x̃_t·err_t).
+    e_xerr: f64x2,
 }
 
 /// The lanes added, l0 + l1: the same bits on every platform.
@@ -142,85 +184,82 @@ fn component<const D: usize>(block: &[f64], j: usize) -> f64x2 {
     f64x2::new([block[j], block[D + j]])
 }
 
+/// A block's reconstruction errors err_t = (c/Σe) e_t x̃_t − x_t, component by component, summed
+/// the same way by both passes: returns (‖err_t‖², x̃_t·err_t) for the block's two rows.
+#[inline(always)]
+fn block_errors<const D: usize>(
+    xs: &[f64x2; D],
+    xc: &[f64],
+    e: f64x2,
+    c_over_sum: f64,
+) -> (f64x2, f64x2) {
+    let ca = e * f64x2::splat(c_over_sum);
+    let err0 = ca * xs[0] - component::<D>(xc, 0);
+    let (mut squared, mut x_dot_err) = (err0 * err0, xs[0] * err0);
+    for (j, xj) in xs.iter().enumerate().skip(1) {
+        let err = ca * *xj - component::<D>(xc, j);
+        squared += err * err;
+        x_dot_err += *xj * err;
+    }
+    (squared, x_dot_err)
+}
+
 impl<const D: usize> LaneSums<D> {
-    /// One block of two rows into the lanes, with a_t = e_t·(1/Σe) and
-    /// g_t = (2c/N) x̃_t·(c a_t x̃_t − x_t).
+    /// One block of two rows into the lanes.
     #[inline(always)]
-    fn add_block(&mut self, x: &[f64], xc: &[f64], e: &[f64], inv_sum: f64, c: f64, k: f64) {
+    fn add_block(&mut self, x: &[f64], xc: &[f64], e: &[f64], c_over_sum: f64) {
         let (x, xc) = (&x[..LANES * D], &xc[..LANES * D]);
-        let a = f64x2::new([e[0], e[1]]) * f64x2::splat(inv_sum);
-        let ca = f64x2::splat(c) * a;
+        let e = f64x2::new([e[0], e[1]]);
         let xs: [f64x2; D] = std::array::from_fn(|j| component::<D>(x, j));
-        let mut x_dot_err = f64x2::splat(0.0);
+        let (squared, x_dot_err) = block_errors::<D>(&xs, xc, e, c_over_sum);
+        self.squared_error += squared;
+        let e_xerr = e * x_dot_err;
+        self.e_xerr += e_xerr;
         for (j, xj) in xs.iter().enumerate() {
-            let err = ca * *xj - component::<D>(xc, j);
-            self.squared_error += err * err;
-            x_dot_err += *xj * err;
-        }
-        let ag = a * (f64x2::splat(k) * x_dot_err);
-        self.g_bar += ag;
-        self.a_total += a;
-        for (j, xj) in xs.iter().enumerate() {
-            self.weighted_gx[j] += ag * *xj;
-            self.weighted_x[j] += a * *xj;
+            self.e_xerr_x[j] += e_xerr * *xj;
+            self.e_x[j] += e * *xj;
         }
     }
 }
 
-/// The loss's and gradient's sums, from the softmax numerators `exps` and 1/Σ exps, with the
-/// reconstruction scale c and g_t = (2c/N) x̃_t·(c a_t x̃_t − x_t). Rows are taken
-/// two at a time (`LANES`) with a running sum per lane, so the arithmetic vectorises.
+/// The loss's and gradient's sums, from the softmax numerators `exps` and their sum (so
+/// a_t = e_t/sum), with the reconstruction scale c and g_t = (2c/N) x̃_t·(c a_t x̃_t − x_t). Rows
+/// are taken two at a time (`LANES`) with a running sum per lane, so the arithmetic vectorises.
 pub fn gradient_sums<const D: usize>(
     xs: &[f64],
     cs: &[f64],
     exps: &[f64],
-    inv_sum: f64,
+    sum: f64,
     c: f64,
 ) -> GradientSums<D> {
-    let k = 2.0 * c / exps.len() as f64;
+    let inv_sum = 1.0 / sum;
+    let c_over_sum = c * inv_sum;
     let zero = f64x2::splat(0.0);
     let mut lanes = LaneSums::<D> {
         squared_error: zero,
-        weighted_gx: [zero; D],
-        weighted_x: [zero; D],
-        g_bar: zero,
-        a_total: zero,
+        e_xerr_x: [zero; D],
+        e_x: [zero; D],
+        e_xerr: zero,
     };
     for (x, xc, e) in whole_blocks::<D>(xs, cs, exps) {
-        lanes.add_block(x, xc, e, inv_sum, c, k);
+        lanes.add_block(x, xc, e, c_over_sum);
     }
     if let Some((x, xc, e)) = last_block::<D>(xs, cs, exps) {
-        lanes.add_block(&x, &xc, &e, inv_sum, c, k);
+        lanes.add_block(&x, &xc, &e, c_over_sum);
     }
+    // g_t carries 2c/N, and a_t carries 1/Σe.
+    let k = (2.0 * c / exps.len() as f64) * inv_sum;
     GradientSums {
         squared_error: combine(lanes.squared_error),
-        weighted_gx: lanes.weighted_gx.map(combine),
-        weighted_x: lanes.weighted_x.map(combine),
-        g_bar: combine(lanes.g_bar),
-        a_total: combine(lanes.a_total),
+        weighted_gx: lanes.e_xerr_x.map(|l| k * combine(l)),
+        weighted_x: lanes.e_x.map(|l| inv_sum * combine(l)),
+        g_bar: k * combine(lanes.e_xerr),
+        a_total: sum * inv_sum,
     }
 }
 
-/// Σ_t ‖r_t − x_t‖² of one block into `lanes`, as [`LaneSums::add_block`] sums it.
-#[inline(always)]
-fn add_squared_error<const D: usize>(
-    lanes: &mut f64x2,
-    x: &[f64],
-    xc: &[f64],
-    e: &[f64],
-    inv_sum: f64,
-    c: f64,
-) {
-    let (x, xc) = (&x[..LANES * D], &xc[..LANES * D]);
-    let ca = f64x2::splat(c) * (f64x2::new([e[0], e[1]]) * f64x2::splat(inv_sum));
-    for j in 0..D {
-        let err = ca * component::<D>(x, j) - component::<D>(xc, j);
-        *lanes += err * err;
-    }
-}
-
-/// Σ_t ‖r_t − x_t‖² with a_t = e_t·(1/Σe), summed in lanes exactly as [`gradient_sums`] does
-/// (so the two give the same loss), and the attention e_t/Σe into `attention`.
+/// Σ_t ‖r_t − x_t‖² with a_t = e_t/sum, summed in lanes exactly as [`gradient_sums`] does (so the
+/// two give the same loss), and the attention e_t/sum into `attention`.
 pub fn squared_error_and_attention<const D: usize>(
     xs: &[f64],
     cs: &[f64],
@@ -232,13 +271,18 @@ pub fn squared_error_and_attention<const D: usize>(
     for (out, e) in attention.iter_mut().zip(exps) {
         *out = e / sum;
     }
-    let inv_sum = 1.0 / sum;
+    let c_over_sum = c * (1.0 / sum);
+    let add = |lanes: &mut f64x2, x: &[f64], xc: &[f64], e: &[f64]| {
+        let (x, xc) = (&x[..LANES * D], &xc[..LANES * D]);
+        let xs: [f64x2; D] = std::array::from_fn(|j| component::<D>(x, j));
+        *lanes += block_errors::<D>(&xs, xc, f64x2::new([e[0], e[1]]), c_over_sum).0;
+    };
     let mut squared_error = f64x2::splat(0.0);
     for (x, xc, e) in whole_blocks::<D>(xs, cs, exps) {
-        add_squared_error::<D>(&mut squared_error, x, xc, e, inv_sum, c);
+        add(&mut squared_error, x, xc, e);
     }
     if let Some((x, xc, e)) = last_block::<D>(xs, cs, exps) {
-        add_squared_error::<D>(&mut squared_error, &x, &xc, &e, inv_sum, c);
+        add(&mut squared_error, &x, &xc, &e);
     }
     combine(squared_error)
 }
@@ -319,8 +363,7 @@ mod tests {
             let xs: Vec<f64> = (0..3 * n).map(|i| 1.0 + (i as f64 * 0.7).sin()).collect();
             let cs: Vec<f64> = (0..3 * n).map(|i| 1.0 + (i as f64 * 0.3).cos()).collect();
             let exps: Vec<f64> = (0..n).map(|i| 0.1 + (i as f64 * 1.3).sin().abs()).collect();
-            let inv_sum = 1.0 / exps.iter().sum::<f64>();
-            let lanes = gradient_sums::<3>(&xs, &cs, &exps, inv_sum, n as f64);
+            let lanes = gradient_sums::<3>(&xs, &cs, &exps, exps.iter().sum(), n as f64);
             let plain = sequential::<3>(&xs, &cs, &exps, n as f64);
             let got = [
                 lanes.squared_error,
