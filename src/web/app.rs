@@ -43,12 +43,19 @@ impl App {
         let hash = window.location().hash().unwrap_or_default();
         let linked = session_for_link(&hash)?;
         let (state, session) = (linked.state, linked.session);
-        let page = Page::build(&document, &root, session.config(), state.steps_per_frame)?;
+        // The page is built for the link's setting: the session may still be computing it, on
+        // a stand-in of another system (see `session_for_link`).
+        let page = Page::build(&document, &root, &state.config, state.steps_per_frame)?;
         let lab = Rc::new(RefCell::new(Lab::new(
             document, root, session, page, &state,
         )));
-        lab.borrow_mut()
-            .open(&state, hash, &linked.notices, linked.pending);
+        lab.borrow_mut().open(
+            &state,
+            hash,
+            &linked.notices,
+            linked.pending,
+            linked.stand_in,
+        );
         let listeners = events::wire(&lab, &window)?;
         let messages = message_bridge::listen(&lab, &window)?;
         Ok(App {

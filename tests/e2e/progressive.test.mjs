@@ -12,7 +12,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { serveDir, launchBrowser, openLab, poll, cliPath } from './harness.mjs';
+import { serveDir, launchBrowser, openLab, poll, cliPath, canvasPixels } from './harness.mjs';
 
 /** Largest gap between animation frames allowed: generous for a loaded 2-core machine; one
  * frame computing the whole change or the whole kick took seconds or 90–150 ms. */
@@ -98,6 +98,17 @@ describe('work spread over frames: progress on screen, no frozen frames', { time
     }, { timeout: 10_000, interval: 10 });
     assert.ok(!seen.timedOut, `the status line never said "Computing" (${JSON.stringify(await status(page))})`);
     assert.match(seen.value.text, /^Computing .*\d+%/, `status: ${seen.value.text}`);
+    // The page opened on a stand-in (a 3-D system's defaults take too long for one frame):
+    // nothing of it is drawn, and the captions already describe the link's system.
+    const opening = await page.evaluate(() => ({
+      state: document.getElementById('training-status')?.dataset.status,
+      caption: document.getElementById('phase-portrait').closest('figure').querySelector('figcaption').textContent,
+    }));
+    const ink = (await canvasPixels(page, 'phase-portrait'))?.inked ?? null;
+    if (opening.state === 'computing') {
+      assert.equal(ink, 0, 'the phase portrait was drawn before the link\'s setting was computed');
+      assert.match(opening.caption, /Lorenz/, `caption while opening: ${opening.caption}`);
+    }
     const settled = await poll(async () => (await status(page)).state !== 'computing', { timeout: 120_000, interval: 50 });
     assert.ok(!settled.timedOut, 'the change never finished');
     await poll(async () => (await stats(page)).epoch !== undefined, { timeout: 5_000 });

@@ -6,7 +6,9 @@
 use super::{now_ms, Lab};
 use crate::lab::canvas_descriptions::{loss_description, phase_description, time_plot_description};
 use crate::lab::readout_text::{cursor_step, sample_readout};
+use crate::measures::measure::Measure;
 use crate::number_text::fixed;
+use crate::systems::catalogue::SystemKind;
 use crate::web::accessibility::motion_preference::{link_says_playing, REDUCED_MOTION_REDRAW_MS};
 use crate::web::explanations::show_system_explanation;
 use web_sys::KeyboardEvent;
@@ -15,21 +17,34 @@ use web_sys::KeyboardEvent;
 const PAUSED_FOR_MOTION: &str = "Training is paused because your system asks for reduced motion. Press Play (or Space) to train; the plots then redraw at most twice a second.";
 
 impl Lab {
+    /// The captions and the explanation of `system` with `measure` over `tau` (written only when
+    /// they change).
+    pub(super) fn follow_setting_in_words(
+        &mut self,
+        system: SystemKind,
+        measure: Measure,
+        tau: f64,
+    ) {
+        let axes = self.plots.phase.axes(system.dim());
+        let access = &mut self.access;
+        access
+            .descriptions
+            .show_captions(system, measure, tau, axes);
+        let key = (system, measure);
+        if access.explained != Some(key) {
+            access.explained = Some(key);
+            show_system_explanation(&self.document, &self.explain.details, key.0, key.1);
+        }
+    }
+
     /// Every frame, after drawing: the captions and the explanation follow the system and the
     /// measure, the descriptions follow the run (at most once a second, when changed), and a
     /// finished audio trace gives its button back.
     pub(super) fn refresh_accessibility(&mut self, stamp_ms: f64) {
         let config = self.session.config();
-        let axes = self.plots.phase.axes(self.session.dim());
+        self.follow_setting_in_words(config.system, config.measure, config.tau);
         let access = &mut self.access;
-        access
-            .descriptions
-            .show_captions(config.system, config.measure, config.tau, axes);
-        let key = (config.system, config.measure);
-        if access.explained != Some(key) {
-            access.explained = Some(key);
-            show_system_explanation(&self.document, &self.explain.details, key.0, key.1);
-        }
+        let axes = self.plots.phase.axes(self.session.dim());
         if access.descriptions.due(stamp_ms) {
             let attention = self.view.shown_attention(&self.session);
             let phase = phase_description(&self.session, attention, axes);

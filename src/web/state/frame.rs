@@ -19,12 +19,26 @@ impl Lab {
     pub fn frame(&mut self, stamp_ms: f64) {
         let start = now_ms();
         self.do_requests();
-        if std::mem::take(&mut self.dirty.resize) {
+        let fitted = std::mem::take(&mut self.dirty.resize);
+        if fitted {
             self.fit_canvases();
+        }
+        // A link too expensive to build before the first frame opened on a stand-in session:
+        // the frames compute the link's setting, with its progress in the status line, and draw
+        // nothing until it is applied (then the first frames below draw it).
+        if self.opening_on_stand_in() {
+            if !fitted {
+                self.work_pending_change(start); // the page's first layout is enough for a frame
+            }
+            self.describe_link_being_opened();
+            self.write_hash_when_due(stamp_ms);
+            self.timing.record(stamp_ms, now_ms() - start, 0);
+            return;
         }
         // The first frames after load draw a layer each, and nothing else.
         if self.draw_first_frames() {
             self.refresh_stats(stamp_ms);
+            self.write_hash_when_due(stamp_ms);
             self.timing.record(stamp_ms, now_ms() - start, 0);
             return;
         }
@@ -58,11 +72,17 @@ impl Lab {
         self.refresh_stats(stamp_ms);
         self.refresh_why();
         self.refresh_accessibility(stamp_ms);
+        self.write_hash_when_due(stamp_ms);
+        self.timing.record(stamp_ms, now_ms() - start, taken as u64);
+    }
+
+    /// The address bar follows the state, at most every [`HASH_INTERVAL_MS`] (also while a
+    /// link opens and during the first frames: the state is the link's or a hash edit's).
+    fn write_hash_when_due(&mut self, stamp_ms: f64) {
         if self.dirty.hash && stamp_ms - self.link.last_hash_ms >= HASH_INTERVAL_MS {
             self.write_hash();
             self.link.last_hash_ms = stamp_ms;
         }
-        self.timing.record(stamp_ms, now_ms() - start, taken as u64);
     }
 
     /// The window was resized: fit the canvases next frame.

@@ -17,18 +17,31 @@ const BIG_TEXT_SCALE: f64 = 1.4;
 
 /// Milliseconds of the link's own setting computed while the page opens; a setting that takes
 /// longer (a long orbit, its FTLE) is finished over the first frames (see `pending_change`).
-const OPEN_BUDGET_MS: f64 = 30.0;
+/// With the stand-in's millisecond and the page's own building, the opening stays well inside
+/// a 50 ms frame.
+const OPEN_BUDGET_MS: f64 = 20.0;
 
 /// The page state a link's `hash` describes, notices about what in it was changed, a session,
 /// and the change that is still to be computed over frames, if any. The session starts on the
 /// linked system's defaults and takes the link's config as a change ([`Session::prepare`]),
 /// which is applied at once when it takes less than [`OPEN_BUDGET_MS`]: an expensive link never
-/// freezes the page while it opens. A config the session cannot use falls back to the
-/// defaults, keeping the teacher's hide, large-text and play choices.
+/// freezes the page while it opens. A 3-D system's defaults alone take 17–40 ms natively (its
+/// FTLE, Goodwin's Hill functions) and up to 90 ms in a browser, so a link to one starts on a
+/// stand-in, Lotka–Volterra's defaults (about a millisecond), and if its setting is not done
+/// within the budget the page draws nothing until it is (`stand_in`). A config the session
+/// cannot use falls back to the defaults, keeping the teacher's hide, large-text and play
+/// choices.
 pub fn session_for_link(hash: &str) -> Result<LinkedSession, String> {
     let (mut state, mut notices) = parse_hash(hash);
     let start = super::now_ms();
-    let linked = Session::new(Config::for_system(state.config.system)).and_then(|mut session| {
+    let linked_system = state.config.system;
+    let stand_in = linked_system.dim() > 2;
+    let base = if stand_in {
+        Config::default()
+    } else {
+        Config::for_system(linked_system)
+    };
+    let linked = Session::new(base).and_then(|mut session| {
         let mut change = session.prepare(state.config.clone())?;
         let done = change.work(&mut || super::now_ms() - start > OPEN_BUDGET_MS);
         if done {
@@ -58,11 +71,13 @@ pub fn session_for_link(hash: &str) -> Result<LinkedSession, String> {
             )
         }
     };
+    let stand_in = pending.is_some() && session.config().system != state.config.system;
     Ok(LinkedSession {
         state,
         notices,
         session,
         pending,
+        stand_in,
     })
 }
 
@@ -73,6 +88,9 @@ pub struct LinkedSession {
     pub session: Session,
     /// The link's config, still to be computed over the first frames.
     pub pending: Option<SessionChange>,
+    /// Whether `session` is only a stand-in (another system's defaults) until `pending` is
+    /// applied: nothing of it is drawn.
+    pub stand_in: bool,
 }
 
 /// The notice for settings a link asked for that were changed.
@@ -85,21 +103,29 @@ fn changed_settings_notice(notices: &[String]) -> String {
 
 impl Lab {
     /// Shows the page as its link described it: `state`, read from `hash`, with `notices` about
-    /// what in it was changed. The session already has the state's config.
+    /// what in it was changed. The session already has the state's config, or is computing it
+    /// (`pending`; on a `stand_in` session, drawn only once it is applied).
     pub fn open(
         &mut self,
         state: &PageState,
         hash: String,
         notices: &[String],
         pending: Option<SessionChange>,
+        stand_in: bool,
     ) {
         self.apply_page_state(state);
         self.requests.controls_changed = false; // the session has (or is computing) this config
         if let Some(change) = pending {
             self.begin_change(change, true);
+            if let Some(p) = self.pending.as_mut() {
+                p.stand_in = stand_in;
+            }
         }
         self.fit_to_session();
-        self.link.linked_projection = None;
+        if !self.opening_on_stand_in() {
+            // On a stand-in the projection waits for the link's system (`controls_applied`).
+            self.link.linked_projection = None;
+        }
         let mut notices = notices.to_vec();
         notices.extend(self.open_data(&hash));
         notices.extend(self.open_embedding(&hash));

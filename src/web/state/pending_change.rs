@@ -23,18 +23,43 @@ pub(super) struct PendingChange {
     /// The link the page opened with: its notices (what in the link was changed) stay up when
     /// it is applied, where a control's change clears old notices.
     pub(super) from_link: bool,
+    /// The session is a stand-in for the link's setting (see
+    /// [`session_for_link`](super::session_for_link)): the frames draw nothing until a change
+    /// is applied. A change that replaces this one inherits it.
+    pub(super) stand_in: bool,
 }
 
 impl Lab {
     /// Starts computing `change` over the next frames, or applies it now when it is cheap.
     pub(super) fn begin_change(&mut self, change: SessionChange, from_link: bool) {
+        let stand_in = self.pending.as_ref().is_some_and(|p| p.stand_in);
         if change.is_quick() {
             self.pending = None;
             self.finish_change(change, from_link);
         } else {
             self.status.computing(change.doing(), change.progress());
-            self.pending = Some(PendingChange { change, from_link });
+            self.pending = Some(PendingChange {
+                change,
+                from_link,
+                stand_in,
+            });
         }
+    }
+
+    /// While the session is a stand-in: the captions and the explanation describe the link's
+    /// setting, not the stand-in's (a screen reader reads them before anything is drawn).
+    pub(super) fn describe_link_being_opened(&mut self) {
+        if let Some(p) = self.pending.as_ref().filter(|p| p.stand_in) {
+            let config = p.change.config();
+            let (system, measure, tau) = (config.system, config.measure, config.tau);
+            self.follow_setting_in_words(system, measure, tau);
+        }
+    }
+
+    /// Whether the session is still a stand-in for the link the page opened with (nothing is
+    /// drawn until its setting is applied).
+    pub(super) fn opening_on_stand_in(&self) -> bool {
+        self.pending.as_ref().is_some_and(|p| p.stand_in)
     }
 
     /// This frame's share of the pending change, if there is one; applies it once done.
