@@ -49,13 +49,8 @@ impl App {
         let lab = Rc::new(RefCell::new(Lab::new(
             document, root, session, page, &state,
         )));
-        lab.borrow_mut().open(
-            &state,
-            hash,
-            &linked.notices,
-            linked.pending,
-            linked.stand_in,
-        );
+        lab.borrow_mut()
+            .open(&state, hash, &linked.notices, linked.pending);
         let listeners = events::wire(&lab, &window)?;
         let messages = message_bridge::listen(&lab, &window)?;
         Ok(App {

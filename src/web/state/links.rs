@@ -28,15 +28,14 @@ const OPEN_BUDGET_MS: f64 = 20.0;
 /// freezes the page while it opens. A 3-D system's defaults alone take 17–40 ms natively (its
 /// FTLE, Goodwin's Hill functions) and up to 90 ms in a browser, so a link to one starts on a
 /// stand-in, Lotka–Volterra's defaults (about a millisecond), and if its setting is not done
-/// within the budget the page draws nothing until it is (`stand_in`). A config the session
+/// within the budget the page draws nothing until it is (`Lab::open`). A config the session
 /// cannot use falls back to the defaults, keeping the teacher's hide, large-text and play
 /// choices.
 pub fn session_for_link(hash: &str) -> Result<LinkedSession, String> {
     let (mut state, mut notices) = parse_hash(hash);
     let start = super::now_ms();
     let linked_system = state.config.system;
-    let stand_in = linked_system.dim() > 2;
-    let base = if stand_in {
+    let base = if linked_system.dim() > 2 {
         Config::default()
     } else {
         Config::for_system(linked_system)
@@ -71,13 +70,11 @@ pub fn session_for_link(hash: &str) -> Result<LinkedSession, String> {
             )
         }
     };
-    let stand_in = pending.is_some() && session.config().system != state.config.system;
     Ok(LinkedSession {
         state,
         notices,
         session,
         pending,
-        stand_in,
     })
 }
 
@@ -86,11 +83,9 @@ pub struct LinkedSession {
     pub state: PageState,
     pub notices: Vec<String>,
     pub session: Session,
-    /// The link's config, still to be computed over the first frames.
+    /// The link's config, still to be computed over the first frames (on a stand-in when
+    /// `session` is of another system).
     pub pending: Option<SessionChange>,
-    /// Whether `session` is only a stand-in (another system's defaults) until `pending` is
-    /// applied: nothing of it is drawn.
-    pub stand_in: bool,
 }
 
 /// The notice for settings a link asked for that were changed.
@@ -104,15 +99,15 @@ fn changed_settings_notice(notices: &[String]) -> String {
 impl Lab {
     /// Shows the page as its link described it: `state`, read from `hash`, with `notices` about
     /// what in it was changed. The session already has the state's config, or is computing it
-    /// (`pending`; on a `stand_in` session, drawn only once it is applied).
+    /// (`pending`; a session of another system is a stand-in, drawn only once it is applied).
     pub fn open(
         &mut self,
         state: &PageState,
         hash: String,
         notices: &[String],
         pending: Option<SessionChange>,
-        stand_in: bool,
     ) {
+        let stand_in = self.session.config().system != state.config.system;
         self.apply_page_state(state);
         self.requests.controls_changed = false; // the session has (or is computing) this config
         if let Some(change) = pending {
