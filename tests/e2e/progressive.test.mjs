@@ -112,7 +112,11 @@ describe('work spread over frames: progress on screen, no frozen frames', { time
     const settled = await poll(async () => (await status(page)).state !== 'computing', { timeout: 120_000, interval: 50 });
     assert.ok(!settled.timedOut, 'the change never finished');
     await poll(async () => (await stats(page)).epoch !== undefined, { timeout: 5_000 });
-    const label = await page.evaluate(() => document.getElementById('normal-derivative').getAttribute('aria-label'));
+    // The plot labels itself when it draws, one layer a frame in the first frames after the
+    // setting is applied (a link opened on a stand-in is applied before anything is drawn).
+    const rightLabel = () => page.evaluate(() => document.getElementById('normal-derivative').getAttribute('aria-label'));
+    await poll(async () => /FTLE/.test(await rightLabel()), { timeout: 5_000 });
+    const label = await rightLabel();
     assert.match(label, /FTLE/, `the right-hand plot: ${label}`);
     const first = await stats(page);
     const gap = await largestGap(page);
