@@ -102,12 +102,14 @@ describe('work spread over frames: progress on screen, no frozen frames', { time
     // nothing of it is drawn, and the captions already describe the link's system.
     const opening = await page.evaluate(() => ({
       state: document.getElementById('training-status')?.dataset.status,
+      text: document.getElementById('training-status')?.textContent ?? '',
       caption: document.getElementById('phase-portrait').closest('figure').querySelector('figcaption').textContent,
     }));
     const ink = (await canvasPixels(page, 'phase-portrait'))?.inked ?? null;
     if (opening.state === 'computing') {
       assert.equal(ink, 0, 'the phase portrait was drawn before the link\'s setting was computed');
       assert.match(opening.caption, /Lorenz/, `caption while opening: ${opening.caption}`);
+      assert.match(opening.text, /plots appear once it is done/, `status while opening: ${opening.text}`);
     }
     const settled = await poll(async () => (await status(page)).state !== 'computing', { timeout: 120_000, interval: 50 });
     assert.ok(!settled.timedOut, 'the change never finished');

@@ -92,9 +92,14 @@ impl StatusLine {
 impl StatusLine {
     /// Shows that a new setting is being computed over frames: what and how far (the plots
     /// keep the previous setting until it is done).
-    pub fn computing(&mut self, doing: &str, progress: f64) {
+    pub fn computing(&mut self, doing: &str, progress: f64, nothing_drawn_yet: bool) {
+        let until = if nothing_drawn_yet {
+            "the plots appear once it is done"
+        } else {
+            "the plots show the previous setting until then"
+        };
         let text = format!(
-            "Computing {doing} for the new setting: {:.0}% (the plots show the previous setting until then).",
+            "Computing {doing} for the new setting: {:.0}% ({until}).",
             100.0 * progress.clamp(0.0, 1.0)
         );
         if text == self.shown {

@@ -111,10 +111,7 @@ impl Lab {
         self.apply_page_state(state);
         self.requests.controls_changed = false; // the session has (or is computing) this config
         if let Some(change) = pending {
-            self.begin_change(change, true);
-            if let Some(p) = self.pending.as_mut() {
-                p.stand_in = stand_in;
-            }
+            self.begin_change(change, true, stand_in);
         }
         self.fit_to_session();
         if !self.opening_on_stand_in() {

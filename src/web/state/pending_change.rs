@@ -1,6 +1,7 @@
 //! A change of setting too expensive for one frame (a long orbit, its FTLE), computed over
 //! frames: each frame gives it [`CHANGE_BUDGET_MS`], the status line shows how far it is, and the
-//! plots keep the previous setting until the change is applied. Training and the ensemble wait
+//! plots keep the previous setting until the change is applied (a link that opened on a
+//! stand-in session draws nothing until then). Training and the ensemble wait
 //! (they would only work on the setting being replaced). A control moved meanwhile replaces the
 //! change with a new one. The session gets the same bits however the work is sliced (see
 //! [`crate::lab::session_change`]).
@@ -31,13 +32,16 @@ pub(super) struct PendingChange {
 
 impl Lab {
     /// Starts computing `change` over the next frames, or applies it now when it is cheap.
-    pub(super) fn begin_change(&mut self, change: SessionChange, from_link: bool) {
-        let stand_in = self.pending.as_ref().is_some_and(|p| p.stand_in);
+    /// `stand_in`: the session is a stand-in for it (a link opening); a change that replaces a
+    /// stand-in's change is one too.
+    pub(super) fn begin_change(&mut self, change: SessionChange, from_link: bool, stand_in: bool) {
+        let stand_in = stand_in || self.opening_on_stand_in();
         if change.is_quick() {
             self.pending = None;
             self.finish_change(change, from_link);
         } else {
-            self.status.computing(change.doing(), change.progress());
+            self.status
+                .computing(change.doing(), change.progress(), stand_in);
             self.pending = Some(PendingChange {
                 change,
                 from_link,
@@ -66,7 +70,10 @@ impl Lab {
     /// Returns whether this frame worked on a change (then training and the ensemble wait:
     /// the frame that applies a change also redraws every layer).
     pub(super) fn work_pending_change(&mut self, frame_start_ms: f64) -> bool {
-        let Some(PendingChange { change, .. }) = self.pending.as_mut() else {
+        let Some(PendingChange {
+            change, stand_in, ..
+        }) = self.pending.as_mut()
+        else {
             return false;
         };
         let deadline = frame_start_ms + CHANGE_BUDGET_MS;
@@ -76,7 +83,8 @@ impl Lab {
             units.is_multiple_of(CLOCK_EVERY_UNITS) && now_ms() >= deadline
         });
         if !done {
-            self.status.computing(change.doing(), change.progress());
+            self.status
+                .computing(change.doing(), change.progress(), *stand_in);
             return true;
         }
         if let Some(pending) = self.pending.take() {

@@ -47,7 +47,7 @@ impl Lab {
                 self.session.prepare(config).map_err(|e| e.to_string())
             });
         match result {
-            Ok(change) => self.begin_change(change, false),
+            Ok(change) => self.begin_change(change, false, false),
             Err(message) => {
                 self.pending = None;
                 self.controls_rejected(&message)
